@@ -1,0 +1,1 @@
+"""Pipelines: load web, phone and desk contact exports, the catalogue and corrections."""

@@ -1,0 +1,62 @@
+"""Command line: `python -m pipelines load|demo|status`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from pipelines import status, store
+from pipelines.load import SOURCES, load_files, local_now
+
+EXIT_FILE_FAILED = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ran, 2 a file failed)."""
+    parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    load = sub.add_parser("load", help="load export files of one source")
+    load.add_argument("--source", required=True, choices=list(SOURCES))
+    load.add_argument("--mapping", type=Path, help="mapping file (TOML) for this export")
+    load.add_argument("--force", action="store_true",
+                      help="load again even when the same file was loaded before")
+    load.add_argument("files", nargs="+", type=Path)
+
+    build = sub.add_parser("demo", help="write and load the demo municipality")
+    build.add_argument("--seed", type=int, default=52)
+    build.add_argument("--until", type=date.fromisoformat,
+                       help="last day of the demo data (default: end of last month)")
+    build.add_argument("--exports", type=Path,
+                       help="folder for the raw exports (default: demo-exports beside the db)")
+
+    sub.add_parser("status", help="row counts, last loads, rejects and data quality")
+    for command in sub.choices.values():
+        command.add_argument("--db", type=Path, help="database file (default: "
+                             "$CHANNELSHIFT_DB or data/channelshift.duckdb)")
+    args = parser.parse_args(argv)
+    db = store.db_path(args.db)
+
+    if args.command == "status":
+        if not db.exists():
+            print(f"{db}: no database yet; run `python -m pipelines demo` or `load`")
+            return 1
+        print(status.report(db))
+        return 0
+    if args.command == "load":
+        runs = load_files(db, args.source, args.files, args.mapping, force=args.force)
+    else:
+        from pipelines import demo  # numpy-heavy; only the demo needs it
+
+        until = args.until or demo.last_month_end(local_now().date())
+        exports = args.exports or db.with_name("demo-exports")
+        runs = []
+        for export in demo.write_exports(exports, until=until, seed=args.seed):
+            runs += load_files(db, export.source, export.files, export.mapping)
+    return EXIT_FILE_FAILED if any(r.status == "failed" for r in runs) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,207 @@
+"""Loading files: read, validate, pseudonymise, stage and upsert, one transaction per file."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from types import ModuleType
+from zoneinfo import ZoneInfo
+
+import duckdb
+import polars as pl
+from tqdm import tqdm
+
+from pipelines import corrections, desk, dialect, phone, privacy, products, releases, store, web
+from pipelines.validate import TIME_ZONE, Validated, validate
+
+SOURCES: dict[str, ModuleType] = {
+    m.SCHEMA.name: m for m in (products, releases, web, phone, desk, corrections)
+}
+
+
+@dataclass
+class Run:
+    """What happened to one file: a row of load_runs plus the rejects by reason."""
+
+    run_id: int
+    source: str
+    file: str
+    file_sha256: str
+    mapping_file: str | None = None
+    mapping_sha256: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_inserted: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    rows_duplicate: int = 0
+    rows_rejected: int = 0
+    status: str = "ok"
+    message: str | None = None
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """Return the one-line summary printed per file."""
+        if self.status == "failed":
+            return f"FAILED {self.file}: {self.message}"
+        if self.status == "skipped":
+            return f"skipped {self.file}: {self.message}"
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.reasons.items()))
+        return (
+            f"{self.source} {self.file}: read {self.rows_read}, loaded {self.rows_loaded} "
+            f"(new {self.rows_inserted}, updated {self.rows_updated}, "
+            f"unchanged {self.rows_unchanged}), duplicate {self.rows_duplicate}, "
+            f"rejected {self.rows_rejected}" + (f" ({reasons})" if reasons else "")
+        )
+
+
+IDENTITY = ("run_id", "source", "file", "file_sha256", "mapping_file", "mapping_sha256",
+            "started_at")
+
+
+def local_now() -> datetime:
+    """Return the current local time in Europe/Amsterdam, without offset."""
+    return datetime.now(ZoneInfo(TIME_ZONE)).replace(tzinfo=None)
+
+
+def load_files(
+    db: Path,
+    source: str,
+    files: Sequence[Path],
+    mapping: Path | None = None,
+    *,
+    now: datetime | None = None,
+    force: bool = False,
+) -> list[Run]:
+    """Load files of one source into the store; each file commits or fails on its own."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}; choose from {', '.join(SOURCES)}")
+    key = privacy.key_for(db)
+    runs = []
+    with store.writable(db) as con:
+        bar = tqdm(files, unit="file", disable=not sys.stderr.isatty() or len(files) < 2)
+        for path in bar:
+            bar.set_description(Path(path).name)
+            run = _load_file(con, SOURCES[source], Path(path), mapping, key, now, force)
+            tqdm.write(run.summary(), file=sys.stdout)
+            runs.append(run)
+    return runs
+
+
+def _load_file(
+    con: duckdb.DuckDBPyConnection,
+    module: ModuleType,
+    path: Path,
+    mapping: Path | None,
+    key: bytes,
+    now: datetime | None,
+    force: bool,
+) -> Run:
+    schema = module.SCHEMA
+    run = Run(
+        run_id=con.execute("select coalesce(max(run_id), 0) + 1 from load_runs").fetchone()[0],
+        source=schema.name,
+        file=str(path),
+        file_sha256=_sha256(path),
+        mapping_file=str(mapping) if mapping else None,
+        mapping_sha256=_sha256(mapping) if mapping else None,
+        started_at=local_now(),
+    )
+    earlier = con.execute(
+        "select max(run_id) from load_runs where source = ? and file_sha256 = ? "
+        "and mapping_sha256 is not distinct from ? and status = 'ok'",
+        [run.source, run.file_sha256, run.mapping_sha256],
+    ).fetchone()[0]
+    if earlier is not None and not force:
+        run.status, run.message = "skipped", f"same file and mapping already loaded in run {earlier}"
+        return _record(con, run)
+    con.begin()
+    try:
+        spec = dialect.read_mapping(mapping, schema) if mapping else None
+        raw = dialect.read(path, schema, spec)
+        checked = validate(raw, schema, now or local_now())
+        rows = _pseudonymised(checked.rows, key)
+        staged = module.stage(rows).with_columns(pl.lit(run.run_id).alias("run_id"))
+        run.rows_inserted, run.rows_updated = store.upsert(con, schema.table, staged)
+        rejects = _rejects(raw, checked, run)
+        con.execute("insert into load_rejects by name select * from rejects")
+        _count(run, checked, staged.height)
+        _record(con, run)
+        con.commit()
+    except Exception as exc:
+        con.rollback()
+        problem = exc.problem if isinstance(exc, dialect.FileError) else repr(exc)
+        run = Run(**{f: getattr(run, f) for f in IDENTITY}, status="failed", message=problem)
+        _record(con, run)
+    return run
+
+
+def _pseudonymised(rows: pl.DataFrame, key: bytes) -> pl.DataFrame:
+    if "citizen_ref" not in rows.columns:
+        return rows
+    # The same resident writes "06-1234 5678" one day and "0612345678" the next.
+    ref = rows["citizen_ref"].str.strip_chars().str.to_lowercase()
+    ref = pl.select(
+        pl.when(ref.str.contains("@", literal=True))
+        .then(ref)
+        .otherwise(ref.str.replace_all(r"[\s\-]", ""))
+    ).to_series()
+    return rows.with_columns(citizen_key=privacy.pseudonymise(ref, key)).drop("citizen_ref")
+
+
+def _rejects(raw: dialect.RawFile, checked: Validated, run: Run) -> pl.DataFrame:
+    """Return load_rejects rows, each with its record's fields and citizen_ref masked."""
+    masked = {h for h, name in raw.rename.items() if name == "citizen_ref"}
+    fields = [_mask(c, c in masked) for c in raw.frame.columns if c != "_line"]
+    lines = raw.frame.join(checked.rejects.select("_line").unique(), on="_line", how="semi")
+    lines = lines.select(
+        "_line", pl.concat_str(fields, separator=raw.dialect.delimiter).alias("raw_line")
+    ).unique("_line")
+    return checked.rejects.join(lines, on="_line", how="left").select(
+        pl.lit(run.run_id).alias("run_id"),
+        pl.lit(run.source).alias("source"),
+        pl.lit(run.file).alias("file"),
+        pl.col("_line").alias("line_number"),
+        "column_name",
+        "value",
+        "reason",
+        "raw_line",
+    )
+
+
+def _mask(column: str, masked: bool) -> pl.Expr:
+    cell = pl.col(column).fill_null("")
+    return pl.when(cell != "").then(pl.lit("***")).otherwise(cell) if masked else cell
+
+
+def _count(run: Run, checked: Validated, loaded: int) -> None:
+    run.rows_read = checked.rows_read
+    run.rows_duplicate = checked.rows_duplicate
+    run.rows_rejected = checked.rows_rejected
+    run.rows_loaded = loaded
+    run.rows_unchanged = loaded - run.rows_inserted - run.rows_updated
+    run.reasons = dict(checked.rejects.group_by("reason").len().iter_rows())
+
+
+def _record(con: duckdb.DuckDBPyConnection, run: Run) -> Run:
+    run.finished_at = local_now()
+    names = store.TABLE["load_runs"].names
+    con.execute(
+        f"insert into load_runs ({', '.join(names)}) values ({', '.join('?' * len(names))})",
+        [getattr(run, n) for n in names],
+    )
+    return run
+
+
+def _sha256(path: Path) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return ""

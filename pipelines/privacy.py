@@ -1,0 +1,49 @@
+"""Pseudonymisation: citizen references become keyed hashes (HMAC-SHA256) on load.
+
+The hash lets repeat contacts of one resident be counted without storing who it is. The key
+comes from CHANNELSHIFT_PSEUDONYM_KEY, else from a key file beside the database, created on
+first use with owner-only permissions and kept out of git.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+KEY_ENV = "CHANNELSHIFT_PSEUDONYM_KEY"
+BLOCK = 64  # SHA-256 block size in bytes (RFC 2104)
+
+
+def key_for(db: Path) -> bytes:
+    """Return the pseudonymisation key for a database, creating its key file if needed."""
+    if os.environ.get(KEY_ENV):
+        return os.environ[KEY_ENV].encode()
+    path = db.with_name(db.name + ".key")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
+def pseudonymise(refs: pl.Series, key: bytes) -> pl.Series:
+    """Return HMAC-SHA256(key, ref) as hex for each ref (null stays null), vectorised."""
+    if len(key) > BLOCK:
+        raise ValueError("pseudonymisation key longer than 64 bytes")
+    padded = key.ljust(BLOCK, b"\0")
+    inner = bytes(b ^ 0x36 for b in padded)
+    outer = bytes(b ^ 0x5C for b in padded)
+    frame = pl.DataFrame({"ref": refs.cast(pl.String)})
+    # DuckDB's sha256 runs in C++ over the whole column; the frame never becomes a table.
+    with duckdb.connect() as con:
+        hashed = con.sql(
+            "select sha256(?::blob || unhex(sha256(?::blob || encode(ref)))) as citizen_key "
+            "from frame",
+            params=[outer, inner],
+        ).pl()
+    return hashed["citizen_key"]

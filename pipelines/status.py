@@ -1,0 +1,60 @@
+"""The state of a store: row counts, recent loads, rejects by reason and data quality."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from pipelines import store
+
+QUALITY_SQL = {
+    "untagged calls (phone contacts without product)":
+        "select count(*) from contacts where channel = 'phone' and product_id is null",
+    "contacts with a product not in the catalogue":
+        "select count(*) from contacts c where c.product_id is not null "
+        "and not exists (select 1 from products p where p.product_id = c.product_id)",
+    "corrections with a product not in the catalogue":
+        "select count(*) from corrections c where c.product_id is not null "
+        "and not exists (select 1 from products p where p.product_id = c.product_id)",
+}
+
+
+def counts(db: Path) -> dict[str, int]:
+    """Return the number of rows per stored table."""
+    with store.read_only(db) as con:
+        return {
+            t.name: con.execute(f"select count(*) from {t.name}").fetchone()[0]
+            for t in store.TABLES
+        }
+
+
+def quality(db: Path) -> dict[str, int]:
+    """Return the data-quality findings that do not stop a load."""
+    with store.read_only(db) as con:
+        return {label: con.execute(sql).fetchone()[0] for label, sql in QUALITY_SQL.items()}
+
+
+def report(db: Path, last: int = 10) -> str:
+    """Return the status report printed by `python -m pipelines status`."""
+    with store.read_only(db) as con:
+        runs = con.sql(
+            "select run_id, finished_at, source, file, status, rows_read, rows_loaded, "
+            "rows_updated, rows_duplicate, rows_rejected from load_runs "
+            "order by run_id desc limit ?",
+            params=[last],
+        ).pl()
+        reasons = con.sql(
+            "select source, reason, count(distinct (run_id, line_number)) as rows "
+            "from load_rejects group by all order by source, rows desc"
+        ).pl()
+    with pl.Config(tbl_rows=50, tbl_hide_dataframe_shape=True, fmt_str_lengths=60,
+                   tbl_width_chars=160):
+        parts = [
+            f"Database {db}",
+            "Rows per table:\n" + "\n".join(f"  {k:14} {v:>12,}" for k, v in counts(db).items()),
+            f"Last {last} loads:\n{runs}",
+            f"Rejected rows by reason:\n{reasons}",
+            "Data quality:\n" + "\n".join(f"  {k}: {v:,}" for k, v in quality(db).items()),
+        ]
+    return "\n\n".join(parts)

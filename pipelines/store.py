@@ -1,0 +1,278 @@
+"""The DuckDB store: its tables (declared once, documented in the database) and atomic loads.
+
+DuckDB lets one process write a file or many read it, never both. A load therefore never
+writes the live file: it copies it, loads into the copy, checkpoints and renames the copy over
+the live path. Readers keep the snapshot they opened; new connections see the new file; a
+crash leaves the live file untouched. A lock file keeps two loads from racing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import polars as pl
+from pydantic import BaseModel, ConfigDict
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DB = REPO / "data" / "channelshift.duckdb"
+
+
+class StoreColumn(BaseModel):
+    """One column of a stored table."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    type: str
+    description: str
+
+
+class Table(BaseModel):
+    """A stored table: its grain, key and documented columns."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    description: str
+    key: tuple[str, ...]
+    columns: tuple[StoreColumn, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def ddl(self) -> str:
+        cols = ",\n  ".join(f"{c.name} {c.type}" for c in self.columns)
+        key = f",\n  primary key ({', '.join(self.key)})" if self.key else ""
+        return f"create table if not exists {self.name} (\n  {cols}{key}\n)"
+
+
+def _c(name: str, type_: str, description: str) -> StoreColumn:
+    return StoreColumn(name=name, type=type_, description=description)
+
+
+RUN_ID = _c("run_id", "integer", "The load run that last inserted or changed this row.")
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        name="products",
+        description="One row per product in the catalogue (source: products).",
+        key=("product_id",),
+        columns=(
+            _c("product_id", "varchar", "The municipality's product code."),
+            _c("name_nl", "varchar", "Product name in Dutch."),
+            _c("name_en", "varchar", "Product name in English; null when not given."),
+            _c("category", "varchar", "Product group, e.g. Burgerzaken."),
+            _c("owner_team", "varchar", "Team that owns the product."),
+            _c("upl_uri", "varchar", "URI in the national product list (UPL)."),
+            _c("digital_since", "date", "First day requestable fully online; null = not digital."),
+            _c("introduced_on", "date", "First day the product exists; null = always existed."),
+            _c("retired_on", "date", "First day the product no longer exists; null = offered."),
+            RUN_ID,
+        ),
+    ),
+    Table(
+        name="releases",
+        description="One row per release of a product's digital service (source: releases).",
+        key=("product_id", "released_on"),
+        columns=(
+            _c("product_id", "varchar", "Product the release belongs to."),
+            _c("released_on", "date", "Day the release went live."),
+            _c("title", "varchar", "What changed."),
+            RUN_ID,
+        ),
+    ),
+    Table(
+        name="contacts",
+        description="One row per contact in any channel (sources: web, phone, desk), "
+        "keyed by (channel, contact_id). Times are local Europe/Amsterdam.",
+        key=("channel", "contact_id"),
+        columns=(
+            _c("channel", "varchar", "web (click), phone (call) or desk (face)."),
+            _c("contact_id", "varchar", "Identifier of the contact within its channel."),
+            _c("occurred_at", "timestamp", "Local time (Europe/Amsterdam, no offset) the "
+               "request was submitted, the call came in or the visitor arrived."),
+            _c("product_id", "varchar", "Product; null = not tagged (calls) or not given."),
+            _c("team", "varchar", "Team that handled the call or visit; null for web."),
+            _c("wait_seconds", "double", "Seconds waiting in the queue; null for web."),
+            _c("handle_seconds", "double", "Staff seconds: talk time (phone), service time "
+               "(desk); null for web."),
+            _c("is_handled", "boolean", "The contact was handled: web completed, phone not "
+               "abandoned, desk always."),
+            _c("is_completed", "boolean", "Web: the request was submitted (not abandoned)."),
+            _c("is_abandoned", "boolean", "Phone: the caller hung up before being answered."),
+            _c("is_resolved_first_contact", "boolean", "Phone: resolved in this call."),
+            _c("is_by_appointment", "boolean", "Desk: the visit was booked in advance."),
+            _c("citizen_key", "varchar", "Keyed hash (HMAC-SHA256) of the resident's BSN, "
+               "e-mail or phone number; the raw value is never stored."),
+            RUN_ID,
+        ),
+    ),
+    Table(
+        name="corrections",
+        description="One row per mistake corrected by hand (source: corrections).",
+        key=("correction_id",),
+        columns=(
+            _c("correction_id", "varchar", "Identifier of the correction."),
+            _c("detected_at", "timestamp", "Local time the mistake was found (midnight when "
+               "the log gives a date)."),
+            _c("product_id", "varchar", "Product of the faulty request."),
+            _c("origin_channel", "varchar", "Channel of the faulty request: web, phone, desk."),
+            _c("contact_id", "varchar", "The contact that caused it, when known."),
+            _c("minutes_spent", "double", "Staff minutes spent on the correction."),
+            _c("error_type", "varchar", "Kind of mistake."),
+            RUN_ID,
+        ),
+    ),
+    Table(
+        name="load_runs",
+        description="One row per file load attempt: the lineage of every figure.",
+        key=("run_id",),
+        columns=(
+            _c("run_id", "integer", "Number of the run, increasing."),
+            _c("started_at", "timestamp", "Local time the load of the file started."),
+            _c("finished_at", "timestamp", "Local time the load of the file finished."),
+            _c("source", "varchar", "products, releases, web, phone, desk or corrections."),
+            _c("file", "varchar", "Name of the file as given on the command line."),
+            _c("file_sha256", "varchar", "SHA-256 of the file's bytes."),
+            _c("mapping_file", "varchar", "Mapping file used, if any."),
+            _c("mapping_sha256", "varchar", "SHA-256 of the mapping file, if any."),
+            _c("rows_read", "bigint", "Data rows in the file (header excluded)."),
+            _c("rows_loaded", "bigint", "Rows accepted: inserted + updated + unchanged."),
+            _c("rows_inserted", "bigint", "Accepted rows with a key not yet in the store."),
+            _c("rows_updated", "bigint", "Accepted rows that replaced a stored row with "
+               "other content (the latest load wins)."),
+            _c("rows_unchanged", "bigint", "Accepted rows identical to the stored row."),
+            _c("rows_duplicate", "bigint", "Exact repeats of an earlier row in the same file, "
+               "loaded once."),
+            _c("rows_rejected", "bigint", "Rows quarantined in load_rejects."),
+            _c("status", "varchar", "ok, skipped (same file and mapping already loaded) or "
+               "failed (nothing of the file loaded)."),
+            _c("message", "varchar", "Why the file failed or was skipped."),
+        ),
+    ),
+    Table(
+        name="load_rejects",
+        description="One row per rejected cell: rows that could not be trusted, with reason.",
+        key=(),
+        columns=(
+            _c("run_id", "integer", "The load run that rejected the row."),
+            _c("source", "varchar", "Source of the file."),
+            _c("file", "varchar", "Name of the file."),
+            _c("line_number", "bigint", "Line of the record in the file (the header is "
+               "line 1; for Parquet, row number + 1)."),
+            _c("column_name", "varchar", "Canonical column that failed (null when the whole line is wrong)."),
+            _c("value", "varchar", "The value as found in the file."),
+            _c("reason", "varchar", "Reject reason code (see the README)."),
+            _c("raw_line", "varchar", "The record's fields joined by the file's delimiter, "
+               "with citizen_ref masked."),
+        ),
+    ),
+)
+
+TABLE = {t.name: t for t in TABLES}
+
+
+def db_path(arg: str | os.PathLike | None = None) -> Path:
+    """Return the database path: the argument, else CHANNELSHIFT_DB, else data/."""
+    return Path(arg or os.environ.get("CHANNELSHIFT_DB") or DEFAULT_DB)
+
+
+def contacts_frame(channel: str, **columns: pl.Expr | str) -> list[pl.Expr]:
+    """Return the select list of a contacts row; columns not given are typed nulls."""
+    dtypes = {"varchar": pl.String, "double": pl.Float64, "boolean": pl.Boolean,
+              "timestamp": pl.Datetime("us")}
+    exprs = []
+    for col in TABLE["contacts"].columns:
+        if col.name == "run_id":
+            continue
+        if col.name == "channel":
+            expr = pl.lit(channel)
+        elif col.name in columns:
+            expr = columns[col.name]
+            expr = pl.col(expr) if isinstance(expr, str) else expr
+        else:
+            expr = pl.lit(None)
+        exprs.append(expr.cast(dtypes[col.type]).alias(col.name))
+    return exprs
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables and (re)write their comments."""
+    for table in TABLES:
+        con.execute(table.ddl())
+        con.execute(f"comment on table {table.name} is {_quote(table.description)}")
+        for col in table.columns:
+            con.execute(
+                f"comment on column {table.name}.{col.name} is {_quote(col.description)}"
+            )
+
+
+def _quote(text: str) -> str:
+    # COMMENT ON takes a literal, not a parameter; the texts are our own constants.
+    return "'" + text.replace("'", "''") + "'"
+
+
+@contextlib.contextmanager
+def writable(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a connection to a copy of the store; publish it atomically on success."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(db):
+        tmp = db.with_name(db.name + ".next")
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)  # from a load that crashed
+        if db.exists():
+            shutil.copyfile(db, tmp)
+        con = duckdb.connect(str(tmp))
+        try:
+            create_schema(con)
+            yield con
+            con.execute("checkpoint")
+        except BaseException:
+            con.close()
+            tmp.unlink(missing_ok=True)
+            raise
+        con.close()
+        os.replace(tmp, db)
+
+
+@contextlib.contextmanager
+def _lock(db: Path) -> Iterator[None]:
+    with open(db.with_name(db.name + ".lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read_only(db: Path) -> duckdb.DuckDBPyConnection:
+    """Open the live store for reading; loads publish new files beside it."""
+    return duckdb.connect(str(db), read_only=True)
+
+
+def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> tuple[int, int]:
+    """Insert new keys and replace changed rows; return (inserted, updated)."""
+    spec = TABLE[table]
+    content = [c for c in spec.names if c not in spec.key and c != "run_id"]
+    join = " and ".join(f"s.{k} = t.{k}" for k in spec.key)
+    changed = " or ".join(f"s.{c} is distinct from t.{c}" for c in content) or "false"
+    inserted, updated = con.execute(
+        f"select count(*) filter (where t.{spec.key[0]} is null), "
+        f"count(*) filter (where t.{spec.key[0]} is not null and ({changed})) "
+        f"from rows s left join {table} t on {join}"
+    ).fetchone()
+    sets = ", ".join(f"{c} = excluded.{c}" for c in [*content, "run_id"])
+    differs = " or ".join(f"{table}.{c} is distinct from excluded.{c}" for c in content)
+    cols = ", ".join(spec.names)
+    con.execute(
+        f"insert into {table} ({cols}) select {cols} from rows "
+        f"on conflict ({', '.join(spec.key)}) do update set {sets} where {differs}"
+    )
+    return inserted, updated

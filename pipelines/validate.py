@@ -1,0 +1,170 @@
+"""Vectorised validation: strings in, typed canonical columns and (line, column, reason) out.
+
+Every rule is a Polars expression over whole columns; no Python runs per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import polars as pl
+
+from pipelines.dialect import Dialect, RawFile
+from pipelines.schema import CHANNELS, Column, SourceSchema
+
+TIME_ZONE = "Europe/Amsterdam"
+REJECT_SCHEMA = {"_line": pl.Int64, "column_name": pl.String, "value": pl.String, "reason": pl.String}
+
+
+@dataclass(frozen=True)
+class Validated:
+    """The outcome of validating one file."""
+
+    rows: pl.DataFrame  # typed canonical columns plus "_line", trusted rows only
+    rejects: pl.DataFrame  # one row per failed cell: _line, column, value, reason
+    rows_read: int
+    rows_duplicate: int
+
+    @property
+    def rows_rejected(self) -> int:
+        return self.rejects["_line"].n_unique()
+
+
+def validate(raw: RawFile, schema: SourceSchema, now: datetime) -> Validated:
+    """Split a raw file into trusted typed rows and rejects; `now` is naive local time."""
+    originals = [c for c in raw.frame.columns if c != "_line"]
+    first = pl.struct(originals).is_first_distinct()
+    frame = raw.frame.filter(first)
+    text = frame.select("_line", *(_text(raw, col) for col in schema.columns))
+
+    typed = text.select("_line")
+    rejects = [_field_count_rejects(raw.bad_field_count).join(text, on="_line", how="semi")]
+    for col in schema.columns:
+        parsed = _parse(text[col.name], col, raw.dialect)
+        reason = text.select(_reason(col, pl.col(col.name), parsed, now).alias("reason"))
+        typed = typed.with_columns(parsed.alias(col.name))
+        rejects.append(
+            text.select("_line", pl.lit(col.name).alias("column_name"), pl.col(col.name).alias("value"))
+            .with_columns(reason)
+            .filter(pl.col("reason").is_not_null())
+        )
+    rejected = pl.concat(rejects)
+    good = typed.join(rejected.select("_line"), on="_line", how="anti")
+    superseded = good.filter(~pl.struct(schema.key).is_last_distinct())
+    rejected = pl.concat([rejected, _key_rejects(superseded, schema)]).sort("_line", "column_name")
+    return Validated(
+        rows=good.filter(pl.struct(schema.key).is_last_distinct()),
+        rejects=rejected,
+        rows_read=raw.frame.height,
+        rows_duplicate=raw.frame.height - frame.height,
+    )
+
+
+def _text(raw: RawFile, col: Column) -> pl.Expr:
+    """Return the column's cells stripped, with empty cells as null."""
+    header = next((h for h, name in raw.rename.items() if name == col.name), None)
+    if header is None:
+        return pl.lit(None, pl.String).alias(col.name)
+    cell = pl.col(header).str.strip_chars()
+    return pl.when(cell != "").then(cell).alias(col.name)
+
+
+def _parse(text: pl.Series, col: Column, dialect: Dialect) -> pl.Series:
+    if col.kind in ("timestamp", "date_or_timestamp"):
+        return parse_times(text, dialect.timestamp_formats, pl.Datetime("us"))
+    if col.kind == "date":
+        return parse_times(text, dialect.date_formats, pl.Date)
+    if col.kind == "duration":
+        return parse_number(text, dialect.decimal)
+    if col.kind == "bool":
+        lowered = text.str.to_lowercase()
+        mapping = {v: True for v in dialect.true_values} | {v: False for v in dialect.false_values}
+        return lowered.replace_strict(mapping, default=None, return_dtype=pl.Boolean)
+    if col.kind == "channel":
+        return text.str.to_lowercase()
+    return text
+
+
+def _reason(col: Column, text: pl.Expr, parsed: pl.Series, now: datetime) -> pl.Expr:
+    """Return the reject reason of each cell (null when the cell is fine)."""
+    value = pl.lit(parsed)
+    missing = {"id": "missing_id", "timestamp": "missing_timestamp",
+               "date_or_timestamp": "missing_timestamp"}.get(col.kind, "missing_value")
+    unparsed = text.is_not_null() & value.is_null()
+    rule = pl.when(text.is_null() & pl.lit(not col.nullable)).then(pl.lit(missing))
+    if col.kind in ("timestamp", "date_or_timestamp", "date"):
+        rule = rule.when(unparsed).then(pl.lit("invalid_date"))
+    if col.kind in ("timestamp", "date_or_timestamp"):
+        rule = rule.when(value > pl.lit(now + timedelta(days=1))).then(pl.lit("future_timestamp"))
+    if col.kind == "duration":
+        rule = rule.when(unparsed).then(pl.lit("invalid_number"))
+        rule = rule.when(value < 0).then(pl.lit("negative_duration"))
+    if col.kind == "bool":
+        rule = rule.when(unparsed).then(pl.lit("invalid_boolean"))
+    if col.kind == "channel":
+        rule = rule.when(text.is_not_null() & ~value.is_in(CHANNELS)).then(
+            pl.lit("unknown_channel")
+        )
+    return rule.otherwise(pl.lit(None, pl.String))
+
+
+def parse_times(text: pl.Series, formats: tuple[str, ...], dtype: pl.DataType) -> pl.Series:
+    """Parse with the formats a sample uses, retrying the other formats only where that failed.
+
+    Times with an offset are converted to Europe/Amsterdam; all results are naive local time.
+    """
+    sample = text.drop_nulls().head(1000)
+    used = [f for f in formats if _strptime(sample, f, dtype).null_count() < sample.len()]
+    out = _coalesce(text, used or formats[:1], dtype)
+    failed = out.is_null() & text.is_not_null()
+    rest = tuple(f for f in formats if f not in used)
+    if rest and failed.any():
+        retry = _coalesce(text.filter(failed), rest, dtype)
+        out = out.scatter(failed.arg_true(), retry)
+    return out
+
+
+def _coalesce(text: pl.Series, formats, dtype: pl.DataType) -> pl.Series:
+    parsed = [_strptime(text, f, dtype) for f in formats]
+    return pl.select(pl.coalesce(parsed)).to_series().alias(text.name)
+
+
+def _strptime(text: pl.Series, fmt: str, dtype: pl.DataType) -> pl.Series:
+    if any(offset in fmt for offset in ("%z", "%#z", "%:z")) and dtype != pl.Date:
+        aware = text.str.strptime(pl.Datetime("us", "UTC"), fmt, strict=False)
+        return aware.dt.convert_time_zone(TIME_ZONE).dt.replace_time_zone(None)
+    return text.str.strptime(dtype, fmt, strict=False)
+
+
+def parse_number(text: pl.Series, decimal: str) -> pl.Series:
+    """Parse decimals; with a decimal comma, dots are thousands separators (1.234,5)."""
+    if decimal == ",":
+        thousands = text.str.contains(r"^-?\d{1,3}(\.\d{3})+(,\d*)?$")
+        text = (
+            pl.select(pl.when(thousands).then(text.str.replace_all(".", "", literal=True))
+                      .otherwise(text))
+            .to_series()
+            .str.replace(",", ".", literal=True)
+        )
+    number = text.cast(pl.Float64, strict=False)
+    return pl.select(pl.when(number.is_finite()).then(number)).to_series().alias(text.name)
+
+
+def _field_count_rejects(lines: pl.Series) -> pl.DataFrame:
+    return pl.DataFrame({"_line": lines}, schema={"_line": pl.Int64}).with_columns(
+        pl.lit(None, pl.String).alias("column_name"),
+        pl.lit(None, pl.String).alias("value"),
+        pl.lit("wrong_field_count").alias("reason"),
+    )
+
+
+def _key_rejects(superseded: pl.DataFrame, schema: SourceSchema) -> pl.DataFrame:
+    return superseded.select(
+        "_line",
+        pl.lit(",".join(schema.key)).alias("column_name"),
+        pl.concat_str([pl.col(k).cast(pl.String) for k in schema.key], separator=",").alias(
+            "value"
+        ),
+        pl.lit("duplicate_key").alias("reason"),
+    )

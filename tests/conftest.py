@@ -1,0 +1,42 @@
+"""Shared fixtures: a fresh store per test and the tiny hand-made export files."""
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.load import load_files
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NOW = datetime(2024, 6, 1, 12, 0)  # the tests' "today", naive local time
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """Path of a store that does not exist yet, in its own folder."""
+    return tmp_path / "store.duckdb"
+
+
+@pytest.fixture
+def load(db: Path):
+    """Load files into the test store as if today were NOW; return the runs."""
+
+    def _load(source: str, *files: str | Path, mapping: str | Path | None = None, **kw):
+        paths = [f if isinstance(f, Path) else FIXTURES / f for f in files]
+        if isinstance(mapping, str):
+            mapping = FIXTURES / mapping
+        return load_files(db, source, paths, mapping, now=NOW, **kw)
+
+    return _load
+
+
+@pytest.fixture
+def query(db: Path):
+    """Run a query read-only on the test store and return all rows."""
+
+    def _query(sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+    return _query
