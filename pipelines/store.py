@@ -253,8 +253,15 @@ def _lock(db: Path) -> Iterator[None]:
 
 
 def read_only(db: Path) -> duckdb.DuckDBPyConnection:
-    """Open the live store for reading; loads publish new files beside it."""
-    return duckdb.connect(str(db), read_only=True)
+    """Open the live store for reading; loads publish new files beside it.
+
+    `duckdb.connect(path)` reuses an instance already open in this process for that path,
+    which would keep serving the file a load has since replaced; ATTACH opens the file anew.
+    """
+    con = duckdb.connect()
+    con.execute(f"attach {_quote(str(db))} as store (read_only)")
+    con.execute("use store")
+    return con
 
 
 def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> tuple[int, int]:

@@ -1,0 +1,233 @@
+"""Loading into the store: counts, idempotency, re-delivery, atomicity, readers, privacy."""
+
+import hashlib
+import hmac
+import shutil
+from datetime import datetime
+
+import duckdb
+import pytest
+
+from pipelines import privacy, store
+from tests.conftest import FIXTURES
+
+RAW_REFS = ["123456782", "111222333", "06-12345678", "0612345678", "jan@example.org"]
+
+
+def test_fixture_files_load_with_their_counts(load, query):
+    (run,) = load("phone", "phone_bad.csv")
+    assert (run.status, run.rows_read, run.rows_loaded, run.rows_inserted) == ("ok", 15, 3, 3)
+    assert (run.rows_duplicate, run.rows_rejected, run.rows_updated) == (1, 11, 0)
+    assert query("select count(*) from contacts") == [(3,)]
+    assert query("select count(distinct line_number) from load_rejects") == [(11,)]
+    assert query(
+        "select rows_read, rows_loaded, rows_inserted, rows_updated, rows_unchanged, "
+        "rows_duplicate, rows_rejected, status from load_runs"
+    ) == [(15, 3, 3, 0, 0, 1, 11, "ok")]
+
+
+def test_handled_rule_per_channel(load, query):
+    load("web", "web_canonical.csv")
+    load("phone", "phone_acd.csv", mapping="phone_mapping.toml")
+    load("desk", "desk_dutch.csv")
+    got = query(
+        "select channel, count(*), count(*) filter (where is_handled) "
+        "from contacts group by channel order by channel"
+    )
+    # web: W-2 not completed; phone: G-2 abandoned; desk: always handled
+    assert got == [("desk", 8, 8), ("phone", 3, 2), ("web", 5, 4)]
+
+
+def test_mapping_file_load_converts_units_and_times(load, query):
+    load("phone", "phone_acd.csv", mapping="phone_mapping.toml")
+    got = query(
+        "select contact_id, occurred_at, product_id, wait_seconds, handle_seconds, "
+        "is_abandoned, is_resolved_first_contact from contacts order by contact_id"
+    )
+    assert got == [
+        ("G-1", datetime(2024, 3, 31, 23, 30), "verhuismelding", 12.5, 300.0, False, True),
+        ("G-2", datetime(2024, 4, 1, 0, 10), None, 40.0, 0.0, True, None),
+        ("G-3", datetime(2024, 4, 2, 9, 15), "woz-beschikking", 1234.5, 95.25, False, False),
+    ]
+
+
+def test_same_file_twice_changes_nothing(load, db):
+    load("phone", "phone_bad.csv")
+    before = _dump(db, exclude={"load_runs"})
+    (again,) = load("phone", "phone_bad.csv")
+    assert again.status == "skipped"
+    assert _dump(db, exclude={"load_runs"}) == before
+
+
+def test_forced_reload_of_same_file_counts_every_row_unchanged(load, db):
+    load("phone", "phone_bad.csv")
+    before = _dump(db, exclude={"load_runs", "load_rejects"})
+    (again,) = load("phone", "phone_bad.csv", force=True)
+    assert (again.rows_inserted, again.rows_updated, again.rows_unchanged) == (0, 0, 3)
+    assert _dump(db, exclude={"load_runs", "load_rejects"}) == before
+
+
+def test_redelivered_record_replaces_the_old_one(load, query, tmp_path):
+    first = tmp_path / "products_v1.csv"
+    shutil.copy(FIXTURES / "products.csv", first)
+    second = tmp_path / "products_v2.csv"
+    second.write_text(
+        "product_id,name_nl,category,digital_since\n"
+        "paspoort,Paspoort,Burgerzaken,2025-01-01\n"
+        "brpUittr,BRP-uittreksel,Burgerzaken,2010-06-01\n"
+        "rijbewijs,Rijbewijs,Burgerzaken,\n"
+    )
+    load("products", first)
+    (run,) = load("products", second)
+    # paspoort changed; brpUittr lost its English name and URI (the latest load wins)
+    assert (run.rows_inserted, run.rows_updated, run.rows_unchanged) == (1, 2, 0)
+    assert query("select count(*) from products") == [(5,)]
+    assert query(
+        "select p.digital_since, p.run_id from products p where product_id = 'paspoort'"
+    ) == [(datetime(2025, 1, 1).date(), run.run_id)]
+
+
+def test_failure_mid_file_leaves_nothing_of_that_file(load, query, monkeypatch):
+    load("desk", "desk_dutch.csv")
+    before = query("select * from contacts order by contact_id")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("pipelines.load._rejects", broken)  # after the upsert ran
+    (run,) = load("phone", "phone_bad.csv")
+    assert (run.status, run.rows_loaded) == ("failed", 0)
+    assert "disk full" in run.message
+    assert query("select * from contacts order by contact_id") == before
+    assert query("select status from load_runs order by run_id") == [("ok",), ("failed",)]
+
+
+def test_crash_before_publishing_leaves_the_live_file_as_it_was(load, db, monkeypatch):
+    load("desk", "desk_dutch.csv")
+    before = db.read_bytes()
+
+    class Killed(BaseException):
+        """Stands in for a SIGKILL: nothing after it runs."""
+
+    def killed(*args, **kwargs):
+        raise Killed
+
+    monkeypatch.setattr("pipelines.load._record", killed)
+    with pytest.raises(Killed):
+        load("phone", "phone_bad.csv")
+    assert db.read_bytes() == before
+    assert not db.with_name(db.name + ".next").exists()
+
+
+def test_load_succeeds_while_a_reader_holds_the_store_open(load, db):
+    load("desk", "desk_dutch.csv")
+    reader = store.read_only(db)
+    try:
+        (run,) = load("web", "web_canonical.csv")
+        assert run.status == "ok"
+        # the open reader keeps its snapshot; a new reader sees the load
+        assert reader.execute("select count(*) from contacts").fetchone() == (8,)
+        with store.read_only(db) as fresh:
+            assert fresh.execute("select count(*) from contacts").fetchone() == (13,)
+    finally:
+        reader.close()
+
+
+def test_failed_file_does_not_stop_the_others(load, query, tmp_path):
+    bad = tmp_path / "web.xlsx"
+    bad.write_bytes(b"PK\x03\x04\x00\x00")
+    runs = load("web", bad, FIXTURES / "web_canonical.csv")
+    assert [r.status for r in runs] == ["failed", "ok"]
+    assert "not a CSV or Parquet file" in runs[0].message
+    assert query("select count(*) from contacts") == [(5,)]
+
+
+def test_corrections_from_parquet(load, query, tmp_path):
+    import polars as pl
+
+    path = tmp_path / "corrections.parquet"
+    pl.DataFrame(
+        {
+            "correction_id": ["C1", "C2"],
+            "detected_at": [datetime(2024, 4, 2).date(), None],
+            "product_id": ["verhuismelding", "paspoort"],
+            "origin_channel": ["web", "desk"],
+            "contact_id": ["W-1", None],
+            "minutes_spent": [12.5, 30.0],
+            "error_type": ["verkeerd adres", "ontbrekende bijlage"],
+        }
+    ).write_parquet(path)
+    (run,) = load("corrections", path)
+    assert (run.rows_loaded, run.rows_rejected) == (1, 1)
+    assert query("select correction_id, detected_at, minutes_spent from corrections") == [
+        ("C1", datetime(2024, 4, 2), 12.5)
+    ]
+    assert query("select line_number, column_name, reason from load_rejects") == [
+        (2, "detected_at", "missing_timestamp")
+    ]
+
+
+def test_no_raw_citizen_ref_in_any_column_of_any_table(load, db):
+    load("web", "web_canonical.csv")
+    load("phone", "phone_acd.csv", mapping="phone_mapping.toml")
+    load("desk", "desk_dutch.csv")
+    load("phone", "phone_bad.csv")
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table in store.TABLES:
+            for row in con.execute(f"select * from {table.name}").fetchall():
+                text = " ".join(str(v) for v in row)
+                leaked = [r for r in RAW_REFS if r in text or r.replace("-", "") in text]
+                assert not leaked, (table.name, row)
+        raw_lines = [r[0] for r in con.execute("select raw_line from load_rejects").fetchall()]
+    assert any("***" in line for line in raw_lines)
+
+
+def test_citizen_key_is_hmac_sha256_and_links_repeat_contacts(load, db, query):
+    load("web", "web_canonical.csv")
+    load("phone", "phone_acd.csv", mapping="phone_mapping.toml")
+    key = privacy.key_for(db)
+    expected = hmac.new(key, b"jan@example.org", hashlib.sha256).hexdigest()
+    assert query("select contact_id from contacts where citizen_key = ? order by 1",
+                 [expected]) == [("W-1",), ("W-2",)]  # "Jan@Example.org" is the same person
+    phone_keys = query(
+        "select distinct citizen_key from contacts where contact_id in ('G-1', 'G-2')"
+    )
+    assert len(phone_keys) == 1  # "06-12345678" and "0612345678"
+
+
+def test_key_file_is_private_and_stable(db, monkeypatch):
+    monkeypatch.delenv(privacy.KEY_ENV, raising=False)
+    first = privacy.key_for(db)
+    assert privacy.key_for(db) == first
+    assert (db.with_name(db.name + ".key").stat().st_mode & 0o777) == 0o600
+    monkeypatch.setenv(privacy.KEY_ENV, "from-the-environment")
+    assert privacy.key_for(db) == b"from-the-environment"
+
+
+def test_pseudonymise_matches_the_standard_library():
+    import polars as pl
+
+    refs = pl.Series(["a", None, "é" * 3, "x" * 200])
+    key = b"secret"
+    got = privacy.pseudonymise(refs, key).to_list()
+    want = [hmac.new(key, r.encode(), hashlib.sha256).hexdigest() if r else None for r in refs]
+    assert got == want
+
+
+def test_comments_document_every_table_and_column(load, query):
+    load("desk", "desk_dutch.csv")
+    tables = dict(query("select table_name, comment from duckdb_tables()"))
+    assert {t.name for t in store.TABLES} == set(tables)
+    assert all(tables.values())
+    undocumented = query("select table_name, column_name from duckdb_columns() "
+                         "where not internal and (comment is null or comment = '')")
+    assert undocumented == []
+
+
+def _dump(db, exclude=()):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {
+            t.name: sorted(con.execute(f"select * from {t.name}").fetchall(), key=repr)
+            for t in store.TABLES
+            if t.name not in exclude
+        }
