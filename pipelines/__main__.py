@@ -21,21 +21,31 @@ def main(argv: list[str] | None = None) -> int:
     load = sub.add_parser("load", help="load export files of one source")
     load.add_argument("--source", required=True, choices=list(SOURCES))
     load.add_argument("--mapping", type=Path, help="mapping file (TOML) for this export")
-    load.add_argument("--force", action="store_true",
-                      help="load again even when the same file was loaded before")
+    load.add_argument(
+        "--force", action="store_true", help="load again even when the same file was loaded before"
+    )
     load.add_argument("files", nargs="+", type=Path)
 
     build = sub.add_parser("demo", help="write and load the demo municipality")
     build.add_argument("--seed", type=int, default=52)
-    build.add_argument("--until", type=date.fromisoformat,
-                       help="last day of the demo data (default: end of last month)")
-    build.add_argument("--exports", type=Path,
-                       help="folder for the raw exports (default: demo-exports beside the db)")
+    build.add_argument(
+        "--until",
+        type=date.fromisoformat,
+        help="last day of the demo data (default: end of last month)",
+    )
+    build.add_argument(
+        "--exports",
+        type=Path,
+        help="folder for the raw exports (default: demo-exports beside the db)",
+    )
 
     sub.add_parser("status", help="row counts, last loads, rejects and data quality")
     for command in sub.choices.values():
-        command.add_argument("--db", type=Path, help="database file (default: "
-                             "$CHANNELSHIFT_DB or data/channelshift.duckdb)")
+        command.add_argument(
+            "--db",
+            type=Path,
+            help="database file (default: $CHANNELSHIFT_DB or data/channelshift.duckdb)",
+        )
     args = parser.parse_args(argv)
     db = store.db_path(args.db)
 

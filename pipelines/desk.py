@@ -17,10 +17,20 @@ SCHEMA = SourceSchema(
         Column(name="team", kind="text", description="Team that served the visitor."),
         Column(name="wait_seconds", kind="duration", description="Seconds until called."),
         Column(name="service_seconds", kind="duration", description="Seconds at the desk."),
-        Column(name="by_appointment", kind="bool", optional=True, nullable=True,
-               description="true = the visit was booked in advance."),
-        Column(name="citizen_ref", kind="text", optional=True, nullable=True,
-               description="Visitor's BSN; pseudonymised on load."),
+        Column(
+            name="by_appointment",
+            kind="bool",
+            optional=True,
+            nullable=True,
+            description="true = the visit was booked in advance.",
+        ),
+        Column(
+            name="citizen_ref",
+            kind="text",
+            optional=True,
+            nullable=True,
+            description="Visitor's BSN; pseudonymised on load.",
+        ),
     ),
 )
 

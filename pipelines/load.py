@@ -61,8 +61,15 @@ class Run:
         )
 
 
-IDENTITY = ("run_id", "source", "file", "file_sha256", "mapping_file", "mapping_sha256",
-            "started_at")
+IDENTITY = (
+    "run_id",
+    "source",
+    "file",
+    "file_sha256",
+    "mapping_file",
+    "mapping_sha256",
+    "started_at",
+)
 
 
 def local_now() -> datetime:
@@ -119,7 +126,10 @@ def _load_file(
         [run.source, run.file_sha256, run.mapping_sha256],
     ).fetchone()[0]
     if earlier is not None and not force:
-        run.status, run.message = "skipped", f"same file and mapping already loaded in run {earlier}"
+        run.status, run.message = (
+            "skipped",
+            f"same file and mapping already loaded in run {earlier}",
+        )
         return _record(con, run)
     con.begin()
     try:
@@ -129,7 +139,7 @@ def _load_file(
         rows = _pseudonymised(checked.rows, key)
         staged = module.stage(rows).with_columns(pl.lit(run.run_id).alias("run_id"))
         run.rows_inserted, run.rows_updated = store.upsert(con, schema.table, staged)
-        rejects = _rejects(raw, checked, run)
+        rejects = _rejects(raw, checked, run)  # noqa: F841 (DuckDB scans it by name)
         con.execute("insert into load_rejects by name select * from rejects")
         _count(run, checked, staged.height)
         _record(con, run)

@@ -13,17 +13,35 @@ SCHEMA = SourceSchema(
     columns=(
         Column(name="contact_id", kind="id", description="Identifier of the call."),
         Column(name="started_at", kind="timestamp", description="When the call came in."),
-        Column(name="product_id", kind="text", optional=True, nullable=True,
-               description="Product the call was about; empty = the call was not tagged."),
+        Column(
+            name="product_id",
+            kind="text",
+            optional=True,
+            nullable=True,
+            description="Product the call was about; empty = the call was not tagged.",
+        ),
         Column(name="team", kind="text", description="Team that took (or queued) the call."),
         Column(name="wait_seconds", kind="duration", description="Seconds in the queue."),
         Column(name="talk_seconds", kind="duration", description="Seconds of conversation."),
-        Column(name="abandoned", kind="bool",
-               description="true = the caller hung up before being answered."),
-        Column(name="resolved_first_contact", kind="bool", optional=True, nullable=True,
-               description="true = the question was resolved in this call."),
-        Column(name="citizen_ref", kind="text", optional=True, nullable=True,
-               description="Caller's BSN or phone number; pseudonymised on load."),
+        Column(
+            name="abandoned",
+            kind="bool",
+            description="true = the caller hung up before being answered.",
+        ),
+        Column(
+            name="resolved_first_contact",
+            kind="bool",
+            optional=True,
+            nullable=True,
+            description="true = the question was resolved in this call.",
+        ),
+        Column(
+            name="citizen_ref",
+            kind="text",
+            optional=True,
+            nullable=True,
+            description="Caller's BSN or phone number; pseudonymised on load.",
+        ),
     ),
 )
 

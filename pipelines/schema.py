@@ -10,7 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-Kind = Literal["id", "text", "date", "timestamp", "date_or_timestamp", "duration", "bool", "channel"]
+Kind = Literal[
+    "id", "text", "date", "timestamp", "date_or_timestamp", "duration", "bool", "channel"
+]
 SourceName = Literal["products", "releases", "web", "phone", "desk", "corrections"]
 CHANNELS = ("web", "phone", "desk")
 

@@ -9,14 +9,17 @@ import polars as pl
 from pipelines import store
 
 QUALITY_SQL = {
-    "untagged calls (phone contacts without product)":
-        "select count(*) from contacts where channel = 'phone' and product_id is null",
-    "contacts with a product not in the catalogue":
+    "untagged calls (phone contacts without product)": (
+        "select count(*) from contacts where channel = 'phone' and product_id is null"
+    ),
+    "contacts with a product not in the catalogue": (
         "select count(*) from contacts c where c.product_id is not null "
-        "and not exists (select 1 from products p where p.product_id = c.product_id)",
-    "corrections with a product not in the catalogue":
+        "and not exists (select 1 from products p where p.product_id = c.product_id)"
+    ),
+    "corrections with a product not in the catalogue": (
         "select count(*) from corrections c where c.product_id is not null "
-        "and not exists (select 1 from products p where p.product_id = c.product_id)",
+        "and not exists (select 1 from products p where p.product_id = c.product_id)"
+    ),
 }
 
 
@@ -48,8 +51,9 @@ def report(db: Path, last: int = 10) -> str:
             "select source, reason, count(distinct (run_id, line_number)) as rows "
             "from load_rejects group by all order by source, rows desc"
         ).pl()
-    with pl.Config(tbl_rows=50, tbl_hide_dataframe_shape=True, fmt_str_lengths=60,
-                   tbl_width_chars=160):
+    with pl.Config(
+        tbl_rows=50, tbl_hide_dataframe_shape=True, fmt_str_lengths=60, tbl_width_chars=160
+    ):
         parts = [
             f"Database {db}",
             "Rows per table:\n" + "\n".join(f"  {k:14} {v:>12,}" for k, v in counts(db).items()),

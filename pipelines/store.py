@@ -96,21 +96,35 @@ TABLES: tuple[Table, ...] = (
         columns=(
             _c("channel", "varchar", "web (click), phone (call) or desk (face)."),
             _c("contact_id", "varchar", "Identifier of the contact within its channel."),
-            _c("occurred_at", "timestamp", "Local time (Europe/Amsterdam, no offset) the "
-               "request was submitted, the call came in or the visitor arrived."),
+            _c(
+                "occurred_at",
+                "timestamp",
+                "Local time (Europe/Amsterdam, no offset) the "
+                "request was submitted, the call came in or the visitor arrived.",
+            ),
             _c("product_id", "varchar", "Product; null = not tagged (calls) or not given."),
             _c("team", "varchar", "Team that handled the call or visit; null for web."),
             _c("wait_seconds", "double", "Seconds waiting in the queue; null for web."),
-            _c("handle_seconds", "double", "Staff seconds: talk time (phone), service time "
-               "(desk); null for web."),
-            _c("is_handled", "boolean", "The contact was handled: web completed, phone not "
-               "abandoned, desk always."),
+            _c(
+                "handle_seconds",
+                "double",
+                "Staff seconds: talk time (phone), service time (desk); null for web.",
+            ),
+            _c(
+                "is_handled",
+                "boolean",
+                "The contact was handled: web completed, phone not abandoned, desk always.",
+            ),
             _c("is_completed", "boolean", "Web: the request was submitted (not abandoned)."),
             _c("is_abandoned", "boolean", "Phone: the caller hung up before being answered."),
             _c("is_resolved_first_contact", "boolean", "Phone: resolved in this call."),
             _c("is_by_appointment", "boolean", "Desk: the visit was booked in advance."),
-            _c("citizen_key", "varchar", "Keyed hash (HMAC-SHA256) of the resident's BSN, "
-               "e-mail or phone number; the raw value is never stored."),
+            _c(
+                "citizen_key",
+                "varchar",
+                "Keyed hash (HMAC-SHA256) of the resident's BSN, "
+                "e-mail or phone number; the raw value is never stored.",
+            ),
             RUN_ID,
         ),
     ),
@@ -120,8 +134,11 @@ TABLES: tuple[Table, ...] = (
         key=("correction_id",),
         columns=(
             _c("correction_id", "varchar", "Identifier of the correction."),
-            _c("detected_at", "timestamp", "Local time the mistake was found (midnight when "
-               "the log gives a date)."),
+            _c(
+                "detected_at",
+                "timestamp",
+                "Local time the mistake was found (midnight when the log gives a date).",
+            ),
             _c("product_id", "varchar", "Product of the faulty request."),
             _c("origin_channel", "varchar", "Channel of the faulty request: web, phone, desk."),
             _c("contact_id", "varchar", "The contact that caused it, when known."),
@@ -146,14 +163,25 @@ TABLES: tuple[Table, ...] = (
             _c("rows_read", "bigint", "Data rows in the file (header excluded)."),
             _c("rows_loaded", "bigint", "Rows accepted: inserted + updated + unchanged."),
             _c("rows_inserted", "bigint", "Accepted rows with a key not yet in the store."),
-            _c("rows_updated", "bigint", "Accepted rows that replaced a stored row with "
-               "other content (the latest load wins)."),
+            _c(
+                "rows_updated",
+                "bigint",
+                "Accepted rows that replaced a stored row with "
+                "other content (the latest load wins).",
+            ),
             _c("rows_unchanged", "bigint", "Accepted rows identical to the stored row."),
-            _c("rows_duplicate", "bigint", "Exact repeats of an earlier row in the same file, "
-               "loaded once."),
+            _c(
+                "rows_duplicate",
+                "bigint",
+                "Exact repeats of an earlier row in the same file, loaded once.",
+            ),
             _c("rows_rejected", "bigint", "Rows quarantined in load_rejects."),
-            _c("status", "varchar", "ok, skipped (same file and mapping already loaded) or "
-               "failed (nothing of the file loaded)."),
+            _c(
+                "status",
+                "varchar",
+                "ok, skipped (same file and mapping already loaded) or "
+                "failed (nothing of the file loaded).",
+            ),
             _c("message", "varchar", "Why the file failed or was skipped."),
         ),
     ),
@@ -165,13 +193,24 @@ TABLES: tuple[Table, ...] = (
             _c("run_id", "integer", "The load run that rejected the row."),
             _c("source", "varchar", "Source of the file."),
             _c("file", "varchar", "Name of the file."),
-            _c("line_number", "bigint", "Line of the record in the file (the header is "
-               "line 1; for Parquet, row number + 1)."),
-            _c("column_name", "varchar", "Canonical column that failed (null when the whole line is wrong)."),
+            _c(
+                "line_number",
+                "bigint",
+                "Line of the record in the file (the header is "
+                "line 1; for Parquet, row number + 1).",
+            ),
+            _c(
+                "column_name",
+                "varchar",
+                "Canonical column that failed (null when the whole line is wrong).",
+            ),
             _c("value", "varchar", "The value as found in the file."),
             _c("reason", "varchar", "Reject reason code (see the README)."),
-            _c("raw_line", "varchar", "The record's fields joined by the file's delimiter, "
-               "with citizen_ref masked."),
+            _c(
+                "raw_line",
+                "varchar",
+                "The record's fields joined by the file's delimiter, with citizen_ref masked.",
+            ),
         ),
     ),
 )
@@ -186,8 +225,12 @@ def db_path(arg: str | os.PathLike | None = None) -> Path:
 
 def contacts_frame(channel: str, **columns: pl.Expr | str) -> list[pl.Expr]:
     """Return the select list of a contacts row; columns not given are typed nulls."""
-    dtypes = {"varchar": pl.String, "double": pl.Float64, "boolean": pl.Boolean,
-              "timestamp": pl.Datetime("us")}
+    dtypes = {
+        "varchar": pl.String,
+        "double": pl.Float64,
+        "boolean": pl.Boolean,
+        "timestamp": pl.Datetime("us"),
+    }
     exprs = []
     for col in TABLE["contacts"].columns:
         if col.name == "run_id":
@@ -209,9 +252,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(table.ddl())
         con.execute(f"comment on table {table.name} is {_quote(table.description)}")
         for col in table.columns:
-            con.execute(
-                f"comment on column {table.name}.{col.name} is {_quote(col.description)}"
-            )
+            con.execute(f"comment on column {table.name}.{col.name} is {_quote(col.description)}")
 
 
 def _quote(text: str) -> str:

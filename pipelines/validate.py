@@ -14,7 +14,6 @@ from pipelines.dialect import Dialect, RawFile
 from pipelines.schema import CHANNELS, Column, SourceSchema
 
 TIME_ZONE = "Europe/Amsterdam"
-REJECT_SCHEMA = {"_line": pl.Int64, "column_name": pl.String, "value": pl.String, "reason": pl.String}
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,9 @@ def validate(raw: RawFile, schema: SourceSchema, now: datetime) -> Validated:
         reason = text.select(_reason(col, pl.col(col.name), parsed, now).alias("reason"))
         typed = typed.with_columns(parsed.alias(col.name))
         rejects.append(
-            text.select("_line", pl.lit(col.name).alias("column_name"), pl.col(col.name).alias("value"))
+            text.select(
+                "_line", pl.lit(col.name).alias("column_name"), pl.col(col.name).alias("value")
+            )
             .with_columns(reason)
             .filter(pl.col("reason").is_not_null())
         )
@@ -89,8 +90,11 @@ def _parse(text: pl.Series, col: Column, dialect: Dialect) -> pl.Series:
 def _reason(col: Column, text: pl.Expr, parsed: pl.Series, now: datetime) -> pl.Expr:
     """Return the reject reason of each cell (null when the cell is fine)."""
     value = pl.lit(parsed)
-    missing = {"id": "missing_id", "timestamp": "missing_timestamp",
-               "date_or_timestamp": "missing_timestamp"}.get(col.kind, "missing_value")
+    missing = {
+        "id": "missing_id",
+        "timestamp": "missing_timestamp",
+        "date_or_timestamp": "missing_timestamp",
+    }.get(col.kind, "missing_value")
     unparsed = text.is_not_null() & value.is_null()
     rule = pl.when(text.is_null() & pl.lit(not col.nullable)).then(pl.lit(missing))
     if col.kind in ("timestamp", "date_or_timestamp", "date"):
@@ -142,8 +146,9 @@ def parse_number(text: pl.Series, decimal: str) -> pl.Series:
     if decimal == ",":
         thousands = text.str.contains(r"^-?\d{1,3}(\.\d{3})+(,\d*)?$")
         text = (
-            pl.select(pl.when(thousands).then(text.str.replace_all(".", "", literal=True))
-                      .otherwise(text))
+            pl.select(
+                pl.when(thousands).then(text.str.replace_all(".", "", literal=True)).otherwise(text)
+            )
             .to_series()
             .str.replace(",", ".", literal=True)
         )

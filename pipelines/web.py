@@ -12,13 +12,24 @@ SCHEMA = SourceSchema(
     key=("contact_id",),
     columns=(
         Column(name="contact_id", kind="id", description="Identifier of the request."),
-        Column(name="submitted_at", kind="timestamp",
-               description="When the request was submitted or abandoned."),
+        Column(
+            name="submitted_at",
+            kind="timestamp",
+            description="When the request was submitted or abandoned.",
+        ),
         Column(name="product_id", kind="text", nullable=True, description="Product requested."),
-        Column(name="completed", kind="bool",
-               description="true = the request was submitted, false = abandoned."),
-        Column(name="citizen_ref", kind="text", optional=True, nullable=True,
-               description="BSN, e-mail or phone number; pseudonymised on load."),
+        Column(
+            name="completed",
+            kind="bool",
+            description="true = the request was submitted, false = abandoned.",
+        ),
+        Column(
+            name="citizen_ref",
+            kind="text",
+            optional=True,
+            nullable=True,
+            description="BSN, e-mail or phone number; pseudonymised on load.",
+        ),
     ),
 )
 

@@ -187,8 +187,9 @@ def test_citizen_key_is_hmac_sha256_and_links_repeat_contacts(load, db, query):
     load("phone", "phone_acd.csv", mapping="phone_mapping.toml")
     key = privacy.key_for(db)
     expected = hmac.new(key, b"jan@example.org", hashlib.sha256).hexdigest()
-    assert query("select contact_id from contacts where citizen_key = ? order by 1",
-                 [expected]) == [("W-1",), ("W-2",)]  # "Jan@Example.org" is the same person
+    assert query(
+        "select contact_id from contacts where citizen_key = ? order by 1", [expected]
+    ) == [("W-1",), ("W-2",)]  # "Jan@Example.org" is the same person
     phone_keys = query(
         "select distinct citizen_key from contacts where contact_id in ('G-1', 'G-2')"
     )
@@ -219,8 +220,10 @@ def test_comments_document_every_table_and_column(load, query):
     tables = dict(query("select table_name, comment from duckdb_tables()"))
     assert {t.name for t in store.TABLES} == set(tables)
     assert all(tables.values())
-    undocumented = query("select table_name, column_name from duckdb_columns() "
-                         "where not internal and (comment is null or comment = '')")
+    undocumented = query(
+        "select table_name, column_name from duckdb_columns() "
+        "where not internal and (comment is null or comment = '')"
+    )
     assert undocumented == []
 
 

@@ -1,0 +1,53 @@
+"""The command line: exit codes, one line per file, status."""
+
+from pipelines.__main__ import main
+from tests.conftest import FIXTURES
+
+
+def test_load_reports_each_file_and_exits_0_with_rejects(db, capsys):
+    code = main(["load", "--db", str(db), "--source", "phone", str(FIXTURES / "phone_bad.csv")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "read 15, loaded 3 (new 3, updated 0, unchanged 0), duplicate 1, rejected 11" in out
+    assert "invalid_date 2" in out
+
+
+def test_failed_file_exits_2_and_names_the_file(db, tmp_path, capsys):
+    bad = tmp_path / "broken.csv"
+    bad.write_text("contact_id\nW1\n")
+    code = main(["load", "--db", str(db), "--source", "web", str(bad)])
+    assert code == 2
+    assert f"FAILED {bad}: only one column found" in capsys.readouterr().out
+
+
+def test_mapping_option(db, capsys):
+    code = main(
+        [
+            "load",
+            "--db",
+            str(db),
+            "--source",
+            "phone",
+            "--mapping",
+            str(FIXTURES / "phone_mapping.toml"),
+            str(FIXTURES / "phone_acd.csv"),
+        ]
+    )
+    assert code == 0
+    assert "loaded 3 (new 3" in capsys.readouterr().out
+
+
+def test_status_lists_counts_rejects_and_quality(db, capsys, monkeypatch):
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(db))
+    main(["load", "--source", "phone", str(FIXTURES / "phone_bad.csv")])
+    capsys.readouterr()
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert "contacts                  3" in out
+    assert "missing_id" in out
+    assert "untagged calls (phone contacts without product): 1" in out
+
+
+def test_status_without_database(db, capsys):
+    assert main(["status", "--db", str(db)]) == 1
+    assert "no database yet" in capsys.readouterr().out
