@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from pipelines import status, store
-from pipelines.load import SOURCES, load_files, local_now
+from pipelines.load import SOURCES, Delivery, load_deliveries, load_files, local_now
 
 EXIT_FILE_FAILED = 2
 
@@ -62,9 +62,8 @@ def main(argv: list[str] | None = None) -> int:
 
         until = args.until or demo.last_month_end(local_now().date())
         exports = args.exports or db.with_name("demo-exports")
-        runs = []
-        for export in demo.write_exports(exports, until=until, seed=args.seed):
-            runs += load_files(db, export.source, export.files, export.mapping)
+        written = demo.write_exports(exports, until=until, seed=args.seed)
+        runs = load_deliveries(db, [Delivery(e.source, e.files, e.mapping) for e in written])
     return EXIT_FILE_FAILED if any(r.status == "failed" for r in runs) else 0
 
 

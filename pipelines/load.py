@@ -77,6 +77,15 @@ def local_now() -> datetime:
     return datetime.now(ZoneInfo(TIME_ZONE)).replace(tzinfo=None)
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """Files of one source, with the mapping file that reads them (if any)."""
+
+    source: str
+    files: tuple[Path, ...]
+    mapping: Path | None = None
+
+
 def load_files(
     db: Path,
     source: str,
@@ -87,15 +96,25 @@ def load_files(
     force: bool = False,
 ) -> list[Run]:
     """Load files of one source into the store; each file commits or fails on its own."""
-    if source not in SOURCES:
-        raise ValueError(f"unknown source {source!r}; choose from {', '.join(SOURCES)}")
+    return load_deliveries(db, [Delivery(source, tuple(files), mapping)], now=now, force=force)
+
+
+def load_deliveries(
+    db: Path, deliveries: Sequence[Delivery], *, now: datetime | None = None, force: bool = False
+) -> list[Run]:
+    """Load several deliveries and publish them together when all have run."""
+    unknown = {d.source for d in deliveries} - set(SOURCES)
+    if unknown:
+        raise ValueError(f"unknown source {unknown}; choose from {', '.join(SOURCES)}")
     key = privacy.key_for(db)
+    todo = [(d, Path(f)) for d in deliveries for f in d.files]
     runs = []
     with store.writable(db) as con:
-        bar = tqdm(files, unit="file", disable=not sys.stderr.isatty() or len(files) < 2)
-        for path in bar:
-            bar.set_description(Path(path).name)
-            run = _load_file(con, SOURCES[source], Path(path), mapping, key, now, force)
+        bar = tqdm(todo, unit="file", disable=not sys.stderr.isatty() or len(todo) < 2)
+        for delivery, path in bar:
+            bar.set_description(path.name)
+            module = SOURCES[delivery.source]
+            run = _load_file(con, module, path, delivery.mapping, key, now, force)
             tqdm.write(run.summary(), file=sys.stdout)
             runs.append(run)
     return runs

@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import shutil
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -234,3 +235,26 @@ def _dump(db, exclude=()):
             for t in store.TABLES
             if t.name not in exclude
         }
+
+
+def test_load_in_another_process_while_this_one_reads(load, db):
+    """Readers never fail and never see half a load while another process loads."""
+    import subprocess
+    import sys
+
+    load("desk", "desk_dutch.csv")
+    command = ["load", "--db", str(db), "--source", "web", str(FIXTURES / "web_canonical.csv")]
+    loader = subprocess.Popen(
+        [sys.executable, "-m", "pipelines", *command],
+        cwd=Path(__file__).parents[1],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    seen = set()
+    while loader.poll() is None:
+        with store.read_only(db) as con:
+            seen.add(con.execute("select count(*) from contacts").fetchone()[0])
+    assert loader.returncode == 0, loader.stdout.read()
+    with store.read_only(db) as con:
+        seen.add(con.execute("select count(*) from contacts").fetchone()[0])
+    assert seen <= {8, 13} and 13 in seen
