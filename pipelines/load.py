@@ -181,7 +181,14 @@ def _pseudonymised(rows: pl.DataFrame, key: bytes) -> pl.DataFrame:
         .then(ref)
         .otherwise(ref.str.replace_all(r"[\s\-]", ""))
     ).to_series()
-    return rows.with_columns(citizen_key=privacy.pseudonymise(ref, key)).drop("citizen_ref")
+    # Residents contact us many times: hash each distinct reference once.
+    distinct = ref.unique().drop_nulls().alias("ref")
+    keys = pl.DataFrame([distinct, privacy.pseudonymise(distinct, key)])
+    return (
+        rows.with_columns(ref=ref)
+        .join(keys, on="ref", how="left", maintain_order="left")
+        .drop("citizen_ref", "ref")
+    )
 
 
 def _rejects(raw: dialect.RawFile, checked: Validated, run: Run) -> pl.DataFrame:
