@@ -61,6 +61,7 @@ class Run:
         )
 
 
+STEPS = ("read", "validate", "pseudonymise", "store")
 IDENTITY = (
     "run_id",
     "source",
@@ -109,12 +110,15 @@ def load_deliveries(
     key = privacy.key_for(db)
     todo = [(d, Path(f)) for d in deliveries for f in d.files]
     runs = []
-    with store.writable(db) as con:
-        bar = tqdm(todo, unit="file", disable=not sys.stderr.isatty() or len(todo) < 2)
-        for delivery, path in bar:
+    with store.writable(db) as con, tqdm(
+        total=len(todo) * len(STEPS), unit="step", disable=not sys.stderr.isatty()
+    ) as bar:
+        for delivery, path in todo:
             bar.set_description(path.name)
             module = SOURCES[delivery.source]
-            run = _load_file(con, module, path, delivery.mapping, key, now, force)
+            done = bar.n
+            run = _load_file(con, module, path, delivery.mapping, key, now, force, bar)
+            bar.update(done + len(STEPS) - bar.n)  # skipped and failed files skip steps
             tqdm.write(run.summary(), file=sys.stdout)
             runs.append(run)
     return runs
@@ -128,6 +132,7 @@ def _load_file(
     key: bytes,
     now: datetime | None,
     force: bool,
+    bar: tqdm,
 ) -> Run:
     schema = module.SCHEMA
     run = Run(
@@ -154,8 +159,11 @@ def _load_file(
     try:
         spec = dialect.read_mapping(mapping, schema) if mapping else None
         raw = dialect.read(path, schema, spec)
+        bar.update()
         checked = validate(raw, schema, now or local_now())
+        bar.update()
         rows = _pseudonymised(checked.rows, key)
+        bar.update()
         staged = module.stage(rows).with_columns(pl.lit(run.run_id).alias("run_id"))
         run.rows_inserted, run.rows_updated = store.upsert(con, schema.table, staged)
         rejects = _rejects(raw, checked, run)  # noqa: F841 (DuckDB scans it by name)
