@@ -15,6 +15,9 @@ import duckdb
 import polars as pl
 from tqdm import tqdm
 
+from metrics import marts
+from metrics.settings import Settings
+from metrics.settings import load as load_settings
 from pipelines import corrections, desk, dialect, phone, privacy, products, releases, store, web
 from pipelines.validate import TIME_ZONE, Validated, validate
 
@@ -95,15 +98,23 @@ def load_files(
     *,
     now: datetime | None = None,
     force: bool = False,
+    settings: Settings | None = None,
 ) -> list[Run]:
     """Load files of one source into the store; each file commits or fails on its own."""
-    return load_deliveries(db, [Delivery(source, tuple(files), mapping)], now=now, force=force)
+    return load_deliveries(
+        db, [Delivery(source, tuple(files), mapping)], now=now, force=force, settings=settings
+    )
 
 
 def load_deliveries(
-    db: Path, deliveries: Sequence[Delivery], *, now: datetime | None = None, force: bool = False
+    db: Path,
+    deliveries: Sequence[Delivery],
+    *,
+    now: datetime | None = None,
+    force: bool = False,
+    settings: Settings | None = None,
 ) -> list[Run]:
-    """Load several deliveries and publish them together when all have run."""
+    """Load several deliveries, rebuild the marts and publish it all at once."""
     unknown = {d.source for d in deliveries} - set(SOURCES)
     if unknown:
         raise ValueError(f"unknown source {unknown}; choose from {', '.join(SOURCES)}")
@@ -121,6 +132,7 @@ def load_deliveries(
             bar.update(done + len(STEPS) - bar.n)  # skipped and failed files skip steps
             tqdm.write(run.summary(), file=sys.stdout)
             runs.append(run)
+        marts.refresh(con, settings or load_settings())
     return runs
 
 

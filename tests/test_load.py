@@ -219,11 +219,12 @@ def test_pseudonymise_matches_the_standard_library():
 def test_comments_document_every_table_and_column(load, query):
     load("desk", "desk_dutch.csv")
     tables = dict(query("select table_name, comment from duckdb_tables()"))
-    assert {t.name for t in store.TABLES} == set(tables)
+    assert {t.name for t in store.TABLES} <= set(tables)
     assert all(tables.values())
     undocumented = query(
         "select table_name, column_name from duckdb_columns() "
-        "where not internal and (comment is null or comment = '')"
+        "where table_name in (select unnest(?)) and (comment is null or comment = '')",
+        [[t.name for t in store.TABLES]],
     )
     assert undocumented == []
 

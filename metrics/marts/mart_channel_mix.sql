@@ -1,0 +1,31 @@
+-- One row per month per channel: handled contacts and their share of all handled contacts of that month (share is null in a month without handled contacts).
+with channels as (
+    select unnest(['web', 'phone', 'desk']) as channel
+),
+
+counted as (
+    select
+        cast(date_trunc('month', occurred_at) as date) as period_month,
+        channel,
+        count(*) filter (where is_handled) as contacts,
+        count(*) as offered_contacts
+    from contacts
+    group by all
+),
+
+final as (
+    select
+        calendar.period_month,
+        channels.channel,
+        coalesce(counted.contacts, 0) as contacts,
+        coalesce(counted.offered_contacts, 0) as offered_contacts,
+        coalesce(counted.contacts, 0)
+        / nullif(sum(coalesce(counted.contacts, 0)) over (partition by calendar.period_month), 0)
+            as share
+    from mart_calendar as calendar
+    cross join channels
+    left join counted using (period_month, channel)
+)
+
+select * from final
+order by period_month, channel

@@ -1,0 +1,24 @@
+-- One row per month per team: desk visits, share by appointment (of all visits), average and 90th-percentile wait, and the share of visits served within the target minutes.
+with target as (
+    select desk_wait_minutes * 60 as wait_seconds from settings
+),
+
+final as (
+    select
+        cast(date_trunc('month', occurred_at) as date) as period_month,
+        team,
+        count(*) as visits,
+        count(*) filter (where is_by_appointment) / count(*) as share_by_appointment,
+        avg(wait_seconds) as avg_wait_seconds,
+        quantile_cont(wait_seconds, 0.9) as p90_wait_seconds,
+        count(*) filter (where wait_seconds <= (select wait_seconds from target))
+            as visits_served_in_time,
+        count(*) filter (where wait_seconds <= (select wait_seconds from target)) / count(*)
+            as share_served_in_time
+    from contacts
+    where channel = 'desk'
+    group by all
+)
+
+select * from final
+order by period_month, team

@@ -1,0 +1,14 @@
+-- One row per month per product per channel with any contact: handled and offered contacts (offered includes abandoned calls and unfinished web requests; product_id null = untagged).
+with final as (
+    select
+        cast(date_trunc('month', occurred_at) as date) as period_month,
+        product_id,
+        channel,
+        count(*) filter (where is_handled) as contacts,
+        count(*) as offered_contacts
+    from contacts
+    group by all
+)
+
+select * from final
+order by period_month, product_id, channel

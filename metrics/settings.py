@@ -1,0 +1,120 @@
+"""Municipality settings and targets: one TOML file, validated by pydantic.
+
+The defaults describe the demo municipality and come from public Dutch and UK figures
+(see the README, "Settings"). The marts read them from the `settings` table, which is
+rewritten from this file with every load, so the database says which thresholds a figure used.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_FILE = REPO / "data" / "municipality.toml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServiceNorms(_Strict):
+    """Thresholds that define 'served in time'."""
+
+    phone_answer_seconds: float = Field(20, gt=0, description="A call is answered in time "
+                                        "when it waited at most this many seconds.")
+    desk_wait_minutes: float = Field(10, gt=0, description="A visitor is served in time when "
+                                     "they waited at most this many minutes.")
+    repeat_window_days: int = Field(7, gt=0, description="A contact is repeated when the same "
+                                    "resident contacts us about the same product within "
+                                    "this many days.")
+    release_window_months: int = Field(3, gt=0, description="Months before and after a "
+                                       "release compared in mart_release_effect.")
+    capacity_trailing_months: int = Field(12, gt=0, description="Months over which a "
+                                          "product's average staff minutes per non-web "
+                                          "contact are taken.")
+
+
+class ChannelFigures(_Strict):
+    """A figure per channel."""
+
+    web: float = Field(ge=0)
+    phone: float = Field(ge=0)
+    desk: float = Field(ge=0)
+
+
+class Targets(_Strict):
+    """Targets for one year; a missing target is simply not shown."""
+
+    web_share: float | None = Field(None, ge=0, le=1)
+    products_digital: int | None = Field(None, ge=0)
+    phone_service_level: float | None = Field(None, ge=0, le=1)
+    max_corrections_per_1000: float | None = Field(None, ge=0)
+    max_phone_abandonment: float | None = Field(None, ge=0, le=1)
+    desk_served_in_time: float | None = Field(None, ge=0, le=1)
+
+
+class AuditPeriod(_Strict):
+    """A period the audit looks back on, usually a council term."""
+
+    name: str
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AuditPeriod:
+        if self.end < self.start:
+            raise ValueError(f"audit period {self.name}: end {self.end} before start")
+        return self
+
+
+class Settings(_Strict):
+    """Everything a municipality sets once."""
+
+    municipality: str = "Demogemeente"
+    residents: int = Field(52_000, gt=0)
+    norms: ServiceNorms = ServiceNorms()
+    staff_minutes: ChannelFigures = Field(
+        ChannelFigures(web=4, phone=6, desk=12),
+        description="Staff minutes per handled contact; web is the back-office minutes per "
+        "online request, phone and desk are used when talk or service time is missing.",
+    )
+    unit_costs: ChannelFigures = Field(
+        ChannelFigures(web=0.35, phone=4.90, desk=12.10),
+        description="Cost in euro per handled contact.",
+    )
+    audit_periods: tuple[AuditPeriod, ...] = ()
+    targets: dict[int, Targets] = {}
+    small_number_threshold: int = Field(5, ge=1, description="Counts below this are "
+                                        "suppressed in published figures.")
+
+    def target(self, year: int, key: str) -> float | None:
+        """Return the target for a year: the latest year's targets at or before it."""
+        years = [y for y in sorted(self.targets) if y <= year]
+        for y in reversed(years):
+            value = getattr(self.targets[y], key)
+            if value is not None:
+                return value
+        return None
+
+
+def council_terms(first: int, last: int) -> tuple[AuditPeriod, ...]:
+    """Return four-year periods aligned with Dutch council terms (elections 2006, 2010, ...)."""
+    start = 2006 + (first - 2006) // 4 * 4
+    return tuple(
+        AuditPeriod(name=f"{y}-{y + 3}", start=date(y, 1, 1), end=date(y + 3, 12, 31))
+        for y in range(start, last + 1, 4)
+    )
+
+
+def load(path: Path | None = None) -> Settings:
+    """Read the settings file: the argument, else CHANNELSHIFT_SETTINGS, else data/."""
+    path = Path(path or os.environ.get("CHANNELSHIFT_SETTINGS") or DEFAULT_FILE)
+    if not path.exists():
+        return Settings()
+    with open(path, "rb") as handle:
+        return Settings.model_validate(tomllib.load(handle))
