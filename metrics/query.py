@@ -1,0 +1,132 @@
+"""Metric values over a period, by month, quarter or year, with filters; bound parameters only."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+import duckdb
+import polars as pl
+from pydantic import BaseModel, ConfigDict
+
+from metrics.catalog import METRIC, Metric
+
+Grain = Literal["month", "quarter", "year"]
+
+
+class Filters(BaseModel):
+    """What to look at; an empty tuple means everything."""
+
+    model_config = ConfigDict(frozen=True)
+
+    products: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+
+
+class UnsupportedFilter(ValueError):
+    """The metric's mart has no column to filter on."""
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = con.execute(
+        "select column_name from duckdb_columns() where table_name = ?", [table]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def supported(con: duckdb.DuckDBPyConnection, metric: Metric) -> set[str]:
+    """Return the filters a metric accepts (names of Filters fields)."""
+    columns = _columns(con, metric.mart)
+    names = set()
+    if "product_id" in columns:
+        names |= {"products", "categories", "teams"}
+    if "team" in columns:
+        names.add("teams")
+    if columns & {"channel", "origin_channel"}:
+        names.add("channels")
+    return names
+
+
+def _where(con, metric: Metric, filters: Filters) -> tuple[list[str], list]:
+    columns = _columns(con, metric.mart)
+    asked = {name for name, values in filters if values}
+    missing = asked - supported(con, metric)
+    if missing:
+        raise UnsupportedFilter(f"{metric.id} cannot be filtered by {', '.join(sorted(missing))}")
+    clauses, params = [], []
+    if filters.products:
+        clauses.append("list_contains(?, product_id)")
+        params.append(list(filters.products))
+    if filters.categories:
+        clauses.append(
+            "product_id in (select product_id from products where list_contains(?, category))"
+        )
+        params.append(list(filters.categories))
+    if filters.teams and "team" in columns:
+        clauses.append("list_contains(?, team)")
+        params.append(list(filters.teams))
+    elif filters.teams:
+        clauses.append(
+            "product_id in (select product_id from products where list_contains(?, owner_team))"
+        )
+        params.append(list(filters.teams))
+    if filters.channels:
+        channel = "channel" if "channel" in columns else "origin_channel"
+        clauses.append(f"list_contains(?, {channel})")
+        params.append(list(filters.channels))
+    return clauses, params
+
+
+def series(
+    con: duckdb.DuckDBPyConnection,
+    metric_id: str,
+    start: date,
+    end: date,
+    grain: Grain = "month",
+    filters: Filters | None = None,
+) -> pl.DataFrame:
+    """Return one row per period: period (its first day), numerator, denominator, value."""
+    if grain not in ("month", "quarter", "year"):
+        raise ValueError(f"grain must be month, quarter or year, not {grain!r}")
+    return _aggregate(con, METRIC[metric_id], start, end, filters or Filters(), grain)
+
+
+def value(
+    con: duckdb.DuckDBPyConnection,
+    metric_id: str,
+    start: date,
+    end: date,
+    filters: Filters | None = None,
+) -> float | None:
+    """Return the metric over the whole period from start to end (inclusive months)."""
+    frame = _aggregate(con, METRIC[metric_id], start, end, filters or Filters(), None)
+    return frame["value"][0]
+
+
+def _aggregate(con, metric: Metric, start, end, filters: Filters, grain: Grain | None):
+    clauses, params = _where(con, metric, filters)
+    where = " and ".join(["period_month between ? and ?", *clauses])
+    # No mart rows in a period: no data (null). Rows, but none match a filter: zero.
+    def summed(sql: str | None) -> str:
+        return f"case when count(*) > 0 then coalesce({sql}, 0) end" if sql else "null"
+
+    select = [
+        f"cast({summed(metric.numerator)} as double) as numerator",
+        f"cast({summed(metric.denominator)} as double) as denominator",
+    ]
+    group = ""
+    if grain:
+        select.insert(0, "cast(date_trunc(?, period_month) as date) as period")
+        params = [grain, start, end, *params]
+        group = " group by all order by period"
+    else:
+        params = [start, end, *params]
+    frame = con.sql(
+        f"select {', '.join(select)} from {metric.mart} where {where}{group}", params=params
+    ).pl()
+    if metric.denominator is None:
+        return frame.with_columns(pl.col("numerator").alias("value"))
+    ratio = pl.col("numerator") / pl.col("denominator")
+    return frame.with_columns(pl.when(pl.col("denominator") != 0).then(ratio).alias("value"))
