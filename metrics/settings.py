@@ -12,7 +12,7 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = REPO / "data" / "municipality.toml"
@@ -72,6 +72,15 @@ class AuditPeriod(_Strict):
         return self
 
 
+def council_terms(first: int, last: int) -> tuple[AuditPeriod, ...]:
+    """Return four-year periods aligned with Dutch council terms (elections 2006, 2010, ...)."""
+    start = 2006 + (first - 2006) // 4 * 4
+    return tuple(
+        AuditPeriod(name=f"{y}-{y + 3}", start=date(y, 1, 1), end=date(y + 3, 12, 31))
+        for y in range(start, last + 1, 4)
+    )
+
+
 class Settings(_Strict):
     """Everything a municipality sets once."""
 
@@ -87,7 +96,10 @@ class Settings(_Strict):
         ChannelFigures(web=0.35, phone=4.90, desk=12.10),
         description="Cost in euro per handled contact.",
     )
-    audit_periods: tuple[AuditPeriod, ...] = ()
+    audit_periods: tuple[AuditPeriod, ...] = Field(
+        default_factory=lambda: council_terms(2006, 2029),
+        description="Periods the four-yearly audit looks back on.",
+    )
     targets: dict[int, Targets] = {}
     small_number_threshold: int = Field(5, ge=1, description="Counts below this are "
                                         "suppressed in published figures.")
@@ -102,19 +114,17 @@ class Settings(_Strict):
         return None
 
 
-def council_terms(first: int, last: int) -> tuple[AuditPeriod, ...]:
-    """Return four-year periods aligned with Dutch council terms (elections 2006, 2010, ...)."""
-    start = 2006 + (first - 2006) // 4 * 4
-    return tuple(
-        AuditPeriod(name=f"{y}-{y + 3}", start=date(y, 1, 1), end=date(y + 3, 12, 31))
-        for y in range(start, last + 1, 4)
-    )
-
-
 def load(path: Path | None = None) -> Settings:
     """Read the settings file: the argument, else CHANNELSHIFT_SETTINGS, else data/."""
     path = Path(path or os.environ.get("CHANNELSHIFT_SETTINGS") or DEFAULT_FILE)
     if not path.exists():
         return Settings()
-    with open(path, "rb") as handle:
-        return Settings.model_validate(tomllib.load(handle))
+    try:
+        with open(path, "rb") as handle:
+            return Settings.model_validate(tomllib.load(handle))
+    except (tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise SettingsError(f"{path}: {exc}") from exc
+
+
+class SettingsError(ValueError):
+    """The settings file cannot be used; the message names it and the problem."""

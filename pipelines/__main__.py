@@ -7,6 +7,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from metrics.settings import SettingsError
+from metrics.settings import load as load_settings
 from pipelines import status, store
 from pipelines.load import SOURCES, Delivery, load_deliveries, load_files, local_now
 
@@ -39,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         help="folder for the raw exports (default: demo-exports beside the db)",
     )
 
+    for command in (load, build):
+        command.add_argument("--settings", type=Path, help="municipality settings (TOML; "
+                             "default: $CHANNELSHIFT_SETTINGS or data/municipality.toml)")
     sub.add_parser("status", help="row counts, last loads, rejects and data quality")
     for command in sub.choices.values():
         command.add_argument(
@@ -55,15 +60,23 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(status.report(db))
         return 0
+    try:
+        settings = load_settings(args.settings)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_FILE_FAILED
     if args.command == "load":
-        runs = load_files(db, args.source, args.files, args.mapping, force=args.force)
+        runs = load_files(
+            db, args.source, args.files, args.mapping, force=args.force, settings=settings
+        )
     else:
         from pipelines import demo  # numpy-heavy; only the demo needs it
 
         until = args.until or demo.last_month_end(local_now().date())
         exports = args.exports or db.with_name("demo-exports")
         written = demo.write_exports(exports, until=until, seed=args.seed)
-        runs = load_deliveries(db, [Delivery(e.source, e.files, e.mapping) for e in written])
+        deliveries = [Delivery(e.source, e.files, e.mapping) for e in written]
+        runs = load_deliveries(db, deliveries, settings=settings)
     return EXIT_FILE_FAILED if any(r.status == "failed" for r in runs) else 0
 
 
