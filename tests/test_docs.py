@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from metrics import marts
+from metrics.catalog import METRICS
 from pipelines import store
 from pipelines.load import SOURCES
 from pipelines.schema import REJECT_REASONS
@@ -45,3 +47,18 @@ def test_readme_has_exactly_the_two_setup_commands():
     assert commands[1].endswith("python -m pytest")
     ci = (Path(__file__).parents[1] / ".ci" / "run").read_text()
     assert commands[1] in ci
+
+
+@pytest.mark.parametrize("metric", METRICS, ids=lambda m: m.id)
+def test_every_metric_is_in_the_readme_table(metric):
+    row = f"| `{metric.id}` | {metric.label['nl']} | {metric.label['en']} | {metric.unit} | "
+    assert row + f"`{metric.mart}` |" in README
+
+
+@pytest.mark.parametrize("mart", marts.ORDER)
+def test_every_mart_is_in_the_readme_with_its_grain(mart):
+    assert f"| `{mart}` | {marts.grain(mart)} |" in README
+
+
+def test_every_metric_reads_a_mart_that_exists():
+    assert {m.mart for m in METRICS} <= set(marts.MARTS)

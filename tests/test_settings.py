@@ -1,0 +1,58 @@
+"""Municipality settings: the demo file, defaults, targets and clear errors."""
+
+from datetime import date
+
+import pytest
+
+from metrics import settings
+from metrics.settings import Settings, SettingsError
+
+
+def test_demo_settings_file_is_valid_and_complete():
+    demo = settings.load(settings.DEFAULT_FILE)
+    assert demo.residents == 52_000
+    assert demo.norms.phone_answer_seconds == 20
+    assert [p.name for p in demo.audit_periods][-2:] == ["2022-2025", "2026-2029"]
+
+
+@pytest.mark.parametrize(
+    ("year", "key", "expected"),
+    [
+        (2009, "web_share", None),  # before the first target year
+        (2010, "web_share", 0.20),
+        (2013, "web_share", 0.20),  # kept from 2010
+        (2016, "products_digital", 100),
+        (2017, "web_share", 0.35),  # 2016 sets no web share: the 2014 one holds
+        (2024, "phone_service_level", 0.80),
+    ],
+)
+def test_target_of_a_year_is_the_latest_set(year, key, expected):
+    assert settings.load(settings.DEFAULT_FILE).target(year, key) == expected
+
+
+def test_default_audit_periods_follow_council_terms():
+    periods = Settings().audit_periods
+    assert (periods[0].start, periods[0].end) == (date(2006, 1, 1), date(2009, 12, 31))
+    assert "2022-2025" in [p.name for p in periods]
+
+
+def test_missing_file_gives_the_defaults(tmp_path):
+    assert settings.load(tmp_path / "none.toml") == Settings()
+
+
+@pytest.mark.parametrize(
+    ("toml", "problem"),
+    [
+        ("[norms]\nphone_answer_seconds = -1\n", "greater than 0"),
+        ("[targets.2024]\nweb_share = 58\n", "less than or equal to 1"),
+        ("residents = 52000\nresidnets = 1\n", "Extra inputs are not permitted"),
+        ("residents = ", "Invalid value"),
+    ],
+)
+def test_bad_settings_name_the_file_and_problem(tmp_path, toml, problem):
+    path = tmp_path / "municipality.toml"
+    path.write_text(toml)
+    with pytest.raises(SettingsError) as info:
+        settings.load(path)
+    assert str(path) in str(info.value)
+    assert problem in str(info.value)
