@@ -176,8 +176,7 @@ METRICS: tuple[Metric, ...] = (
     ),
     _m(
         id="corrections_per_1000",
-        label={"nl": "Herstelacties per 1.000 contacten",
-               "en": "Corrections per 1,000 contacts"},
+        label={"nl": "Herstelacties per 1.000 contacten", "en": "Corrections per 1,000 contacts"},
         definition={
             "nl": "Herstelacties maal 1.000, gedeeld door de afgehandelde contacten van "
             "hetzelfde product, kanaal en dezelfde maand.",
@@ -207,8 +206,7 @@ METRICS: tuple[Metric, ...] = (
     ),
     _m(
         id="hours_freed_by_web",
-        label={"nl": "Uren bespaard door digitalisering",
-               "en": "Hours freed by digitisation"},
+        label={"nl": "Uren bespaard door digitalisering", "en": "Hours freed by digitisation"},
         definition={
             "nl": "Webaanvragen maal de gemiddelde medewerkerstijd per telefoon- of "
             "baliecontact voor hetzelfde product (afgelopen 12 maanden), min de uren "

@@ -62,13 +62,9 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     row = settings_row(settings)
     types = {k: "integer" if isinstance(v, int) else "double" for k, v in row.items()}
     con.execute(
-        "create or replace table settings ("
-        + ", ".join(f"{k} {t}" for k, t in types.items())
-        + ")"
+        "create or replace table settings (" + ", ".join(f"{k} {t}" for k, t in types.items()) + ")"
     )
-    con.execute(
-        f"insert into settings values ({', '.join('?' * len(row))})", list(row.values())
-    )
+    con.execute(f"insert into settings values ({', '.join('?' * len(row))})", list(row.values()))
     con.execute(
         "comment on table settings is 'One row: the thresholds, staff minutes and unit costs "
         "the marts used (from the settings file at the last load).'"

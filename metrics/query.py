@@ -108,6 +108,7 @@ def value(
 def _aggregate(con, metric: Metric, start, end, filters: Filters, grain: Grain | None):
     clauses, params = _where(con, metric, filters)
     where = " and ".join(["period_month between ? and ?", *clauses])
+
     # No mart rows in a period: no data (null). Rows, but none match a filter: zero.
     def summed(sql: str | None) -> str:
         return f"case when count(*) > 0 then coalesce({sql}, 0) end" if sql else "null"

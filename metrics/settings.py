@@ -25,18 +25,31 @@ class _Strict(BaseModel):
 class ServiceNorms(_Strict):
     """Thresholds that define 'served in time'."""
 
-    phone_answer_seconds: float = Field(20, gt=0, description="A call is answered in time "
-                                        "when it waited at most this many seconds.")
-    desk_wait_minutes: float = Field(10, gt=0, description="A visitor is served in time when "
-                                     "they waited at most this many minutes.")
-    repeat_window_days: int = Field(7, gt=0, description="A contact is repeated when the same "
-                                    "resident contacts us about the same product within "
-                                    "this many days.")
-    release_window_months: int = Field(3, gt=0, description="Months before and after a "
-                                       "release compared in mart_release_effect.")
-    capacity_trailing_months: int = Field(12, gt=0, description="Months over which a "
-                                          "product's average staff minutes per non-web "
-                                          "contact are taken.")
+    phone_answer_seconds: float = Field(
+        20, gt=0, description="A call is answered in time when it waited at most this many seconds."
+    )
+    desk_wait_minutes: float = Field(
+        10,
+        gt=0,
+        description="A visitor is served in time when they waited at most this many minutes.",
+    )
+    repeat_window_days: int = Field(
+        7,
+        gt=0,
+        description="A contact is repeated when the same "
+        "resident contacts us about the same product within "
+        "this many days.",
+    )
+    release_window_months: int = Field(
+        3, gt=0, description="Months before and after a release compared in mart_release_effect."
+    )
+    capacity_trailing_months: int = Field(
+        12,
+        gt=0,
+        description="Months over which a "
+        "product's average staff minutes per non-web "
+        "contact are taken.",
+    )
 
 
 class ChannelFigures(_Strict):
@@ -101,8 +114,9 @@ class Settings(_Strict):
         description="Periods the four-yearly audit looks back on.",
     )
     targets: dict[int, Targets] = {}
-    small_number_threshold: int = Field(5, ge=1, description="Counts below this are "
-                                        "suppressed in published figures.")
+    small_number_threshold: int = Field(
+        5, ge=1, description="Counts below this are suppressed in published figures."
+    )
 
     def target(self, year: int, key: str) -> float | None:
         """Return the target for a year: the latest year's targets at or before it."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from metrics.settings import SettingsError
 from metrics.settings import load as load_settings
 from pipelines import status, store
-from pipelines.load import SOURCES, Delivery, load_deliveries, load_files, local_now
+from pipelines.load import SOURCES, load_deliveries, load_files, local_now
 
 EXIT_FILE_FAILED = 2
 
@@ -42,8 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     for command in (load, build):
-        command.add_argument("--settings", type=Path, help="municipality settings (TOML; "
-                             "default: $CHANNELSHIFT_SETTINGS or data/municipality.toml)")
+        command.add_argument(
+            "--settings",
+            type=Path,
+            help="municipality settings (TOML; "
+            "default: $CHANNELSHIFT_SETTINGS or data/municipality.toml)",
+        )
     sub.add_parser("status", help="row counts, last loads, rejects and data quality")
     for command in sub.choices.values():
         command.add_argument(
@@ -74,8 +78,7 @@ def main(argv: list[str] | None = None) -> int:
 
         until = args.until or demo.last_month_end(local_now().date())
         exports = args.exports or db.with_name("demo-exports")
-        written = demo.write_exports(exports, until=until, seed=args.seed)
-        deliveries = [Delivery(e.source, e.files, e.mapping) for e in written]
+        deliveries = demo.write_exports(exports, until=until, seed=args.seed)
         runs = load_deliveries(db, deliveries, settings=settings)
     return EXIT_FILE_FAILED if any(r.status == "failed" for r in runs) else 0
 

@@ -121,9 +121,10 @@ def load_deliveries(
     key = privacy.key_for(db)
     todo = [(d, Path(f)) for d in deliveries for f in d.files]
     runs = []
-    with store.writable(db) as con, tqdm(
-        total=len(todo) * len(STEPS), unit="step", disable=not sys.stderr.isatty()
-    ) as bar:
+    with (
+        store.writable(db) as con,
+        tqdm(total=len(todo) * len(STEPS), unit="step", disable=not sys.stderr.isatty()) as bar,
+    ):
         for delivery, path in todo:
             bar.set_description(path.name)
             module = SOURCES[delivery.source]

@@ -122,7 +122,7 @@ TABLES: tuple[Table, ...] = (
             _c(
                 "citizen_key",
                 "varchar",
-                "Keyed hash (HMAC-SHA256) of the resident's BSN, "
+                "Keyed hash (HMAC-SHA256, first 128 bits as hex) of the resident's BSN, "
                 "e-mail or phone number; the raw value is never stored.",
             ),
             RUN_ID,

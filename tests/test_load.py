@@ -187,7 +187,7 @@ def test_citizen_key_is_hmac_sha256_and_links_repeat_contacts(load, db, query):
     load("web", "web_canonical.csv")
     load("phone", "phone_acd.csv", mapping="phone_mapping.toml")
     key = privacy.key_for(db)
-    expected = hmac.new(key, b"jan@example.org", hashlib.sha256).hexdigest()
+    expected = hmac.new(key, b"jan@example.org", hashlib.sha256).hexdigest()[:32]
     assert query(
         "select contact_id from contacts where citizen_key = ? order by 1", [expected]
     ) == [("W-1",), ("W-2",)]  # "Jan@Example.org" is the same person
@@ -212,7 +212,7 @@ def test_pseudonymise_matches_the_standard_library():
     refs = pl.Series(["a", None, "é" * 3, "x" * 200])
     key = b"secret"
     got = privacy.pseudonymise(refs, key).to_list()
-    want = [hmac.new(key, r.encode(), hashlib.sha256).hexdigest() if r else None for r in refs]
+    want = [hmac.new(key, r.encode(), hashlib.sha256).hexdigest()[:32] if r else None for r in refs]
     assert got == want
 
 

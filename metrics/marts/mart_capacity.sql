@@ -35,8 +35,8 @@ corrected as (
 
 combined as (
     select
-        period_month,
-        product_id,
+        coalesce(handled.period_month, corrected.period_month) as period_month,
+        coalesce(handled.product_id, corrected.product_id) as product_id,
         coalesce(handled.web_contacts, 0) as web_contacts,
         coalesce(handled.phone_contacts, 0) as phone_contacts,
         coalesce(handled.desk_contacts, 0) as desk_contacts,
@@ -46,7 +46,10 @@ combined as (
         coalesce(corrected.correction_hours, 0) as correction_hours,
         coalesce(corrected.web_correction_hours, 0) as web_correction_hours
     from handled
-    full join corrected using (period_month, product_id)
+    -- untagged contacts and corrections without product meet on a null product_id
+    full join corrected
+        on corrected.period_month = handled.period_month
+        and corrected.product_id is not distinct from handled.product_id
     cross join settings_row
 ),
 

@@ -1,6 +1,7 @@
 -- One row per month per channel: handled contacts and their share of all handled contacts of that month (share is null in a month without handled contacts).
 with channels as (
-    select unnest(['web', 'phone', 'desk']) as channel
+    -- channels present in the store: a channel never loaded is unknown, not zero
+    select distinct channel from contacts
 ),
 
 counted as (
