@@ -51,3 +51,34 @@ def test_status_lists_counts_rejects_and_quality(db, capsys, monkeypatch):
 def test_status_without_database(db, capsys):
     assert main(["status", "--db", str(db)]) == 1
     assert "no database yet" in capsys.readouterr().out
+
+
+def test_demo_builds_a_store_through_the_real_pipeline(db, tmp_path, capsys):
+    """The demo loads through the same pipeline as real data; only planted glitches fail."""
+    import polars as pl
+
+    from pipelines import status, store
+
+    exports = tmp_path / "exports"
+    code = main(["demo", "--db", str(db), "--until", "2012-12-31", "--exports", str(exports)])
+    assert code == 0
+    counts = status.counts(db)
+    assert 290 <= counts["products"] <= 310
+    assert counts["contacts"] > 500_000
+    with store.read_only(db) as con:
+        assert con.execute("select distinct status from load_runs").fetchall() == [("ok",)]
+        reasons = {r for (r,) in con.execute("select distinct reason from load_rejects").fetchall()}
+        assert reasons <= {
+            "missing_timestamp",
+            "invalid_date",
+            "negative_duration",
+            "invalid_boolean",
+            "invalid_number",
+        }
+        stored_keys = con.sql("select distinct citizen_key from contacts").pl()["citizen_key"]
+        first_month = con.execute("select min(period_month) from mart_calendar").fetchone()[0]
+    assert str(first_month) == "2008-01-01"
+    # no raw reference of the exports is a stored key (keys are hashes, never the value)
+    web = pl.read_csv(exports / "web" / "web_2012.csv", infer_schema=False)
+    raw = set(web["citizen_ref"].drop_nulls())
+    assert raw and not raw & set(stored_keys.drop_nulls())
