@@ -197,7 +197,7 @@ TABLES: tuple[Table, ...] = (
                 "line_number",
                 "bigint",
                 "Line of the record in the file (the header is "
-                "line 1; for Parquet, row number + 1).",
+                "line 1; for Parquet, the row counted from 1).",
             ),
             _c(
                 "column_name",
