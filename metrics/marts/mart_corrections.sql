@@ -1,4 +1,4 @@
--- One row per month (of detection) per origin channel per product with corrections: count, hours and corrections per 1,000 handled contacts of that product in that channel and month (null when there were none).
+-- One row per month per origin channel per product with corrections or handled contacts: corrections found that month (by detection date), correction hours (minutes / 60), handled contacts of that product in that channel and month, and corrections per 1,000 of them (null when there were none).
 with corrected as (
     select
         cast(date_trunc('month', detected_at) as date) as period_month,
@@ -10,19 +10,31 @@ with corrected as (
     group by all
 ),
 
+handled as (
+    select
+        period_month,
+        channel as origin_channel,
+        product_id,
+        contacts
+    from mart_product_channel
+    where contacts > 0
+),
+
 final as (
     select
-        corrected.period_month,
-        corrected.origin_channel,
-        corrected.product_id,
-        corrected.corrections,
-        corrected.correction_hours,
+        coalesce(corrected.period_month, handled.period_month) as period_month,
+        coalesce(corrected.origin_channel, handled.origin_channel) as origin_channel,
+        coalesce(corrected.product_id, handled.product_id) as product_id,
+        coalesce(corrected.corrections, 0) as corrections,
+        coalesce(corrected.correction_hours, 0) as correction_hours,
         coalesce(handled.contacts, 0) as handled_contacts,
-        1000 * corrected.corrections / nullif(handled.contacts, 0) as corrections_per_1000
+        1000 * coalesce(corrected.corrections, 0) / nullif(handled.contacts, 0)
+            as corrections_per_1000
     from corrected
-    left join mart_product_channel as handled
+    -- untagged contacts and corrections without product meet on a null product_id
+    full join handled
         on handled.period_month = corrected.period_month
-        and handled.channel = corrected.origin_channel
+        and handled.origin_channel = corrected.origin_channel
         and handled.product_id is not distinct from corrected.product_id
 )
 

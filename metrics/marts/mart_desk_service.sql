@@ -1,4 +1,4 @@
--- One row per month per team: desk visits, share by appointment (of all visits), average and 90th-percentile wait, and the share of visits served within the target minutes.
+-- One row per month per team: desk visits, share by appointment (of the visits with an appointment mark; null without marks), average and 90th-percentile wait, and the share of visits served within the target minutes.
 with target as (
     select desk_wait_minutes * 60 as wait_seconds from settings
 ),
@@ -8,7 +8,10 @@ final as (
         cast(date_trunc('month', occurred_at) as date) as period_month,
         team,
         count(*) as visits,
-        count(*) filter (where is_by_appointment) / count(*) as share_by_appointment,
+        count(*) filter (where is_by_appointment) as visits_by_appointment,
+        count(is_by_appointment) as visits_with_appointment_mark,
+        count(*) filter (where is_by_appointment) / nullif(count(is_by_appointment), 0)
+            as share_by_appointment,
         avg(wait_seconds) as avg_wait_seconds,
         quantile_cont(wait_seconds, 0.9) as p90_wait_seconds,
         count(*) filter (where wait_seconds <= (select wait_seconds from target))

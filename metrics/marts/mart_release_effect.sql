@@ -1,4 +1,4 @@
--- One row per release: for its product, web corrections per 1,000 handled web contacts, digital take-up and repeat-contact share in the window (settings: months) before the release and in the same window from the release on; after_is_complete says whether the data cover the whole window after.
+-- One row per release: for its product, web corrections per 1,000 handled web contacts, digital take-up and repeat-contact share in the window (settings: months) before the release and in the same window from the release on; before_is_complete and after_is_complete say whether the data (whole calendar months from the first to the last month with contacts) cover each window.
 with windows as (
     select
         releases.product_id,
@@ -95,7 +95,9 @@ final as (
         after.takeup as takeup_after,
         before.repeat_share as repeat_share_before,
         after.repeat_share as repeat_share_after,
-        windows.after_end <= (select max(occurred_at) from contacts) as after_is_complete
+        windows.before_start >= (select min(period_month) from mart_calendar)
+            as before_is_complete,
+        windows.after_end <= (select max(month_end) + 1 from mart_calendar) as after_is_complete
     from windows
     inner join sides as before
         on before.product_id = windows.product_id
