@@ -1,57 +1,46 @@
-"""Dashboard entry point: for now the loaded row counts and the last loads of the store.
+"""Dashboard entry point: language, navigation and the first-start demo build. No SQL here.
 
-Run with `streamlit run dashboard.py`. The store is opened read-only and picked up anew
-after every load (loads publish a new file; see pipelines/store.py).
+Run with `streamlit run dashboard.py`. The store is opened read-only and picked up anew after
+every load (loads publish a new file; see pipelines/store.py).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from pipelines import status, store
+from app_pages.common import keep_language, lang, t, version
+from metrics.texts import LANGUAGES
+from pipelines import store
 from pipelines.__main__ import main as pipelines_main
 
-TABLE_LABELS = {
-    "products": "Producten",
-    "releases": "Releases",
-    "contacts": "Contacten",
-    "corrections": "Herstelacties",
-    "load_runs": "Laadruns",
-    "load_rejects": "Geweigerde cellen",
-}
-
-
-@st.cache_data(max_entries=8)
-def _counts(db: str, version: tuple[int, int]) -> dict[str, int]:
-    return status.counts(store.db_path(db))
-
-
-@st.cache_data(max_entries=8)
-def _last_runs(db: str, version: tuple[int, int]):
-    with store.read_only(store.db_path(db)) as con:
-        return con.sql(
-            "select run_id, finished_at, source, file, status, rows_read, rows_loaded, "
-            "rows_rejected from load_runs order by run_id desc limit 20"
-        ).pl()
+PAGES = (
+    ("app_pages/overview.py", "page.overview", "overzicht", ":material/dashboard:"),
+    ("app_pages/channel_mix.py", "page.channel_mix", "kanaalmix", ":material/stacked_bar_chart:"),
+    ("app_pages/digitisation.py", "page.digitisation", "digitalisering", ":material/devices:"),
+    ("app_pages/corrections.py", "page.corrections", "herstelwerk", ":material/build:"),
+    ("app_pages/teams.py", "page.teams", "teams", ":material/groups:"),
+    ("app_pages/audit.py", "page.audit", "audit", ":material/fact_check:"),
+)
 
 
 def main() -> None:
-    """Render the page."""
-    st.set_page_config(page_title="Klik-bel-balie", layout="wide")
-    st.title("Klik, bel, balie: kanaalsturing")
-    db = store.db_path()
-    if not db.exists():
-        with st.spinner("Eerste start: de demogemeente wordt opgebouwd (minder dan een minuut)"):
-            pipelines_main(["demo", "--db", str(db)])
-    stat = db.stat()
-    version = (stat.st_ino, stat.st_mtime_ns)
-    st.caption(f"Database: {db}")
-    counts = _counts(str(db), version)
-    columns = st.columns(len(counts))
-    for column, (table, rows) in zip(columns, counts.items(), strict=True):
-        column.metric(TABLE_LABELS[table], f"{rows:,}".replace(",", "."))
-    st.subheader("Laatste laadruns")
-    st.dataframe(_last_runs(str(db), version), hide_index=True)
+    """Render the chosen page."""
+    st.set_page_config(page_title=t("app.title"), page_icon=":material/call_split:", layout="wide")
+    if version() is None:
+        with st.spinner(t("app.building")):
+            pipelines_main(["demo", "--db", str(store.db_path())])
+    keep_language()
+    chosen = st.sidebar.segmented_control(
+        t("app.language"), LANGUAGES, default=lang(), format_func=str.upper, key="w_lang"
+    )
+    if chosen and chosen != lang():
+        st.session_state["lang"] = st.query_params["lang"] = chosen
+        st.rerun()
+    pages = [
+        st.Page(path, title=t(title), url_path=url, icon=icon, default=i == 0)
+        for i, (path, title, url, icon) in enumerate(PAGES)
+    ]
+    st.navigation(pages).run()
 
 
 main()

@@ -27,6 +27,7 @@ ORDER = (
     "mart_repeat_contacts",
     "mart_capacity",
     "mart_release_effect",
+    "mart_team_week",
 )
 MARTS = tuple(name for name in ORDER if name.startswith("mart_"))
 

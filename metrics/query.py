@@ -49,28 +49,36 @@ def supported(con: duckdb.DuckDBPyConnection, metric: Metric) -> set[str]:
     return names
 
 
+def product_clauses(filters: Filters, column: str = "product_id") -> tuple[list[str], list]:
+    """Return SQL conditions and their parameters for the product, category and team filters.
+
+    The team filter here means the product's owner team.
+    """
+    clauses, params = [], []
+    if filters.products:
+        clauses.append(f"list_contains(?, {column})")
+        params.append(list(filters.products))
+    for values, field in ((filters.categories, "category"), (filters.teams, "owner_team")):
+        if values:
+            clauses.append(
+                f"{column} in (select product_id from products where list_contains(?, {field}))"
+            )
+            params.append(list(values))
+    return clauses, params
+
+
 def _where(con, metric: Metric, filters: Filters) -> tuple[list[str], list]:
     columns = _columns(con, metric.mart)
     asked = {name for name, values in filters if values}
     missing = asked - supported(con, metric)
     if missing:
         raise UnsupportedFilter(f"{metric.id} cannot be filtered by {', '.join(sorted(missing))}")
-    clauses, params = [], []
-    if filters.products:
-        clauses.append("list_contains(?, product_id)")
-        params.append(list(filters.products))
-    if filters.categories:
-        clauses.append(
-            "product_id in (select product_id from products where list_contains(?, category))"
-        )
-        params.append(list(filters.categories))
-    if filters.teams and "team" in columns:
+    own_team = "team" in columns
+    clauses, params = product_clauses(
+        filters.model_copy(update={"teams": ()}) if own_team else filters
+    )
+    if filters.teams and own_team:
         clauses.append("list_contains(?, team)")
-        params.append(list(filters.teams))
-    elif filters.teams:
-        clauses.append(
-            "product_id in (select product_id from products where list_contains(?, owner_team))"
-        )
         params.append(list(filters.teams))
     if filters.channels:
         channel = "channel" if "channel" in columns else "origin_channel"

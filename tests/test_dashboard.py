@@ -1,31 +1,110 @@
-"""The dashboard, run with Streamlit's AppTest against a small store."""
+"""The dashboard with Streamlit's AppTest: every page, both languages, demo and empty stores."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from pipelines import status
+from metrics import formatting, query, views
+from metrics.texts import TEXTS
+from pipelines import store
+from pipelines.__main__ import main as pipelines_main
 
 APP = str(Path(__file__).parents[1] / "dashboard.py")
+PAGES = ("overview", "channel_mix", "digitisation", "corrections", "teams", "audit")
 
 
-@pytest.fixture
-def loaded(db, load, monkeypatch):
-    """A store with the fixture files loaded, named in CHANNELSHIFT_DB."""
-    load("products", "products.csv")
-    load("desk", "desk_dutch.csv")
-    load("phone", "phone_bad.csv")
-    monkeypatch.setenv("CHANNELSHIFT_DB", str(db))
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    """A short demo municipality (2008-2012), built once for this module."""
+    folder = tmp_path_factory.mktemp("demo")
+    db = folder / "demo.duckdb"
+    code = pipelines_main(
+        ["demo", "--db", str(db), "--until", "2012-12-31", "--exports", str(folder / "exports")]
+    )
+    assert code == 0
     return db
 
 
-def test_dashboard_shows_the_row_counts_of_the_store(loaded):
-    at = AppTest.from_file(APP, default_timeout=30).run()
-    assert not at.exception
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Clear Streamlit's caches so that one test's store does not leak into the next."""
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def open_page(page: str, lang: str, **params: str) -> AppTest:
+    """Run the app, go to a page and return the finished AppTest."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = lang
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py").run()
+    return at
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_demo(demo_db, monkeypatch, page, lang):
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    at = open_page(page, lang)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == TEXTS[f"{page}.title"][lang]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_overview_headlines_equal_the_marts(demo_db, monkeypatch, lang):
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    at = open_page("overview", lang, year="2011")
     shown = {m.label: m.value for m in at.metric}
-    expected = status.counts(loaded)
-    assert shown["Contacten"] == str(expected["contacts"])
-    assert shown["Producten"] == str(expected["products"])
-    assert shown["Laadruns"] == str(expected["load_runs"])
-    assert at.dataframe[0].value.shape[0] == expected["load_runs"]
+    with store.read_only(demo_db) as con:
+        for metric_id, label in (
+            ("web_share", "Aandeel website (klik)"),
+            ("phone_service_level", "Telefonische bereikbaarheid"),
+        ):
+            expected = query.value(con, metric_id, date(2011, 1, 1), date(2011, 12, 1))
+            label = (
+                label
+                if lang == "nl"
+                else {
+                    "web_share": "Web share (click)",
+                    "phone_service_level": "Phone service level",
+                }[metric_id]
+            )
+            assert shown[label] == formatting.share(expected, lang)
+        digital = query.value(con, "products_digital", date(2011, 1, 1), date(2011, 12, 1))
+    products_label = "Producten digitaal" if lang == "nl" else "Products digital"
+    assert shown[products_label].startswith(formatting.number(digital, lang) + " / ")
+    assert len(at.markdown) >= 3  # the plain-language sentences
+
+
+def test_audit_quality_figures_equal_the_store(demo_db, monkeypatch):
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    at = open_page("audit", "nl")
+    shown = {m.label: m.value for m in at.metric}
+    with store.read_only(demo_db) as con:
+        found = views.quality(con)
+    assert shown[TEXTS["quality.untagged"]["nl"]] == formatting.number(found["untagged"], "nl")
+    assert shown[TEXTS["quality.unknown"]["nl"]] == formatting.number(found["unknown"], "nl")
+
+
+def test_filters_come_from_the_url(demo_db, monkeypatch):
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    at = open_page("channel_mix", "nl", per="month", toon="contacts", groep="Burgerzaken")
+    assert not at.exception
+    assert at.radio(key="w_per").value == "month"
+    assert at.multiselect(key="w_groep").value == ["Burgerzaken"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_empty_store_explains_instead_of_failing(db, load, monkeypatch, page):
+    load("products", "products.csv")  # a store with a catalogue but no contacts yet
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(db))
+    at = open_page(page, "nl")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.info[0].value == TEXTS["app.no_data"]["nl"]

@@ -1,0 +1,259 @@
+"""What every page shares: language, filters in the URL, cached queries, charts with downloads.
+
+Pages only render; the figures come from metrics/ through the cached functions here. Every
+cache key includes the store's version (inode and modification time), so a page shows new
+data right after a load without a restart.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from metrics import formatting, query, views
+from metrics.headlines import Headline, headlines
+from metrics.settings import DEFAULT_FILE, Settings
+from metrics.settings import load as load_settings
+from metrics.texts import LANGUAGES, text
+from pipelines import store
+
+Version = tuple[str, int, int]
+
+
+def lang() -> str:
+    """Return the chosen language: the query parameter lang, kept across pages; Dutch default."""
+    chosen = st.query_params.get("lang") or st.session_state.get("lang") or "nl"
+    return chosen if chosen in LANGUAGES else "nl"
+
+
+def keep_language() -> None:
+    """Remember the language for this session and keep it in the URL on every page."""
+    st.session_state["lang"] = lang()
+    if st.query_params.get("lang") != lang():
+        st.query_params["lang"] = lang()
+
+
+def t(key: str, **values: object) -> str:
+    """Return an interface text in the chosen language."""
+    return text(key, lang(), **values)
+
+
+def version() -> Version | None:
+    """Return the live store's identity, or None when there is no store yet."""
+    db = store.db_path()
+    try:
+        stat = db.stat()
+    except FileNotFoundError:
+        return None
+    return (str(db), stat.st_ino, stat.st_mtime_ns)
+
+
+@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
+def _frame(statement: str, params: tuple, key: Version) -> pl.DataFrame:
+    with store.read_only(Path(key[0])) as con:
+        return con.sql(statement, params=list(params)).pl()
+
+
+def sql(statement: str, *params: object) -> pl.DataFrame:
+    """Return the result of a read-only query on the current store (cached per version)."""
+    return _frame(statement, tuple(params), version())
+
+
+@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
+def _series(
+    metric_id: str, start: date, end: date, grain: str, filters: query.Filters, key: Version
+) -> pl.DataFrame:
+    with store.read_only(Path(key[0])) as con:
+        return query.series(con, metric_id, start, end, grain, filters)
+
+
+def series(
+    metric_id: str,
+    start: date,
+    end: date,
+    grain: str = "month",
+    filters: query.Filters | None = None,
+) -> pl.DataFrame:
+    """Return a metric per period (cached)."""
+    return _series(metric_id, start, end, grain, filters or query.Filters(), version())
+
+
+@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
+def _view(name: str, args: tuple, key: Version):
+    with store.read_only(Path(key[0])) as con:
+        return getattr(views, name)(con, *args)
+
+
+def view(name: str, *args: object):
+    """Return metrics.views.<name>(con, *args) for the current store (cached per version)."""
+    return _view(name, args, version())
+
+
+def product_label(product_id: str | None) -> str:
+    """Return a product's name in the chosen language (its id when unknown)."""
+    if product_id is None:
+        return "–"
+    names = view("product_names").get(product_id)
+    return names[lang()] if names else product_id
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _settings(path: str, mtime: int | None) -> Settings:
+    return load_settings(Path(path))
+
+
+def _settings_key() -> tuple[str, int | None]:
+    path = os.environ.get("CHANNELSHIFT_SETTINGS") or str(DEFAULT_FILE)
+    return path, (Path(path).stat().st_mtime_ns if Path(path).exists() else None)
+
+
+def settings() -> Settings:
+    """Return the municipality settings (reloaded when the file changes)."""
+    return _settings(*_settings_key())
+
+
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def _headlines(
+    metric_ids: tuple[str, ...], year: int, key: Version, settings_key: tuple
+) -> dict[str, Headline]:
+    with store.read_only(Path(key[0])) as con:
+        return headlines(con, metric_ids, year, _settings(*settings_key))
+
+
+def headline_figures(metric_ids: tuple[str, ...], year: int) -> dict[str, Headline]:
+    """Return each metric for a year with the year before and its target (cached)."""
+    return _headlines(tuple(metric_ids), year, version(), _settings_key())
+
+
+def require_data() -> Version:
+    """Stop the page with a friendly message when there is no contact data."""
+    current = version()
+    if current is None or sql("select count(*) as n from contacts")["n"][0] == 0:
+        st.info(t("app.no_data"))
+        st.stop()
+    return current
+
+
+def data_until() -> date | None:
+    """Return the last day of the last month with contacts."""
+    return sql("select max(month_end) as day from mart_calendar")["day"][0]
+
+
+def calendar_years() -> list[int]:
+    """Return the years with contact data, oldest first."""
+    return sql("select distinct year(period_month) as y from mart_calendar order by y")[
+        "y"
+    ].to_list()
+
+
+# --- Filters that live in the URL -------------------------------------------------------------
+
+
+def url_select(
+    label: str, options: list, key: str, default=None, format_func=str, container=st
+) -> object:
+    """A select box whose value is the query parameter `key`."""
+    wanted = st.query_params.get(key)
+    by_text = {str(o): o for o in options}
+    current = by_text.get(wanted, default if default in options else options[0])
+    chosen = container.selectbox(
+        label, options, index=options.index(current), format_func=format_func, key=f"w_{key}"
+    )
+    _set_param(key, str(chosen), str(default if default is not None else options[0]))
+    return chosen
+
+
+def url_radio(
+    label: str, options: list, key: str, default=None, format_func=str, container=st
+) -> object:
+    """A horizontal radio whose value is the query parameter `key`."""
+    wanted = st.query_params.get(key)
+    by_text = {str(o): o for o in options}
+    current = by_text.get(wanted, default if default in options else options[0])
+    chosen = container.radio(
+        label,
+        options,
+        index=options.index(current),
+        format_func=format_func,
+        horizontal=True,
+        key=f"w_{key}",
+    )
+    _set_param(key, str(chosen), str(default if default is not None else options[0]))
+    return chosen
+
+
+def url_multiselect(
+    label: str, options: list[str], key: str, format_func=str, container=st
+) -> list[str]:
+    """A multiselect whose values are the repeated query parameter `key`."""
+    wanted = [v for v in st.query_params.get_all(key) if v in options]
+    chosen = container.multiselect(
+        label, options, default=wanted, format_func=format_func, key=f"w_{key}"
+    )
+    if chosen:
+        st.query_params[key] = chosen
+    elif key in st.query_params:
+        del st.query_params[key]
+    return chosen
+
+
+def url_year_range(label: str, years: list[int], key: str, container=st) -> tuple[int, int]:
+    """A year-range slider kept in the query parameter `key` as 'first-last'."""
+    first, last = years[0], years[-1]
+    wanted = st.query_params.get(key, "")
+    try:
+        low, high = (int(part) for part in wanted.split("-"))
+        low, high = max(first, low), min(last, high)
+    except ValueError:
+        low, high = first, last
+    if first == last:
+        return first, last
+    low, high = container.slider(label, first, last, (low, high), key=f"w_{key}")
+    _set_param(key, f"{low}-{high}", f"{first}-{last}")
+    return low, high
+
+
+def _set_param(key: str, value: str, default: str) -> None:
+    if value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+
+
+# --- Output -----------------------------------------------------------------------------------
+
+
+def chart(figure: alt.TopLevelMixin, data: pl.DataFrame, name: str) -> None:
+    """Show a chart with its data as a CSV download (PNG: the chart's own ⋯ menu)."""
+    st.altair_chart(figure, width="stretch")
+    download(data, name)
+
+
+def download(data: pl.DataFrame, name: str) -> None:
+    """Offer a frame as a CSV file (UTF-8 with BOM, so Excel reads it right)."""
+    st.download_button(
+        t("app.download_csv"),
+        data=data.write_csv().encode("utf-8-sig"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv_{name}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def footer() -> None:
+    """Say how fresh the data are and where to save charts."""
+    until = data_until()
+    st.caption(t("app.data_until", day=formatting.day(until, lang())) + " · " + t("app.png_hint"))
+
+
+def no_rows() -> None:
+    """Say kindly that a selection has no data."""
+    st.info(t("app.no_rows"))

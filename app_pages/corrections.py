@@ -1,0 +1,172 @@
+"""Error correction: the work mistakes cause, by channel and product, and what releases did."""
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from app_pages import common
+from app_pages.common import lang, t
+from metrics import charts, formatting
+from metrics.query import Filters
+
+common.require_data()
+settings = common.settings()
+years = common.calendar_years()
+st.title(t("corrections.title"))
+left, right = st.columns([2, 1])
+first, last = common.url_year_range(t("filter.years"), years, "jaren", container=left)
+grain = common.url_radio(
+    t("filter.grain"),
+    ["month", "quarter", "year"],
+    "per",
+    default="quarter",
+    format_func=lambda g: t(f"grain.{g}"),
+    container=right,
+)
+start, end = date(first, 1, 1), date(last, 12, 1)
+
+by_origin = common.view("corrections_by_origin", start, end, grain, Filters())
+if by_origin.is_empty():
+    common.no_rows()
+    st.stop()
+one, two = st.columns(2)
+with one:
+    common.chart(
+        charts.by_origin(
+            by_origin, lang(), "correction_hours", t("corrections.chart"), t("label.hours")
+        ),
+        by_origin,
+        f"herstelwerk_{first}_{last}",
+    )
+with two:
+    rates = charts.with_channel_labels(by_origin, lang(), "origin_channel").rename(
+        {"channel_label": "series"}
+    )
+    common.chart(
+        charts.lines(
+            rates,
+            lang(),
+            "series",
+            "corrections_per_1000",
+            t("corrections.rate_chart"),
+            t("label.corrections"),
+            ",.1f",
+            grain,
+            colours={t(f"channel.{c}"): charts.CHANNEL_COLOURS[c] for c in charts.CHANNELS},
+        ),
+        rates.drop("series"),
+        f"herstel_per_1000_{first}_{last}",
+    )
+
+st.subheader(t("corrections.net"))
+net = common.view("net_capacity", start, end, grain, Filters())
+long = pl.concat(
+    [
+        net.select(
+            "period",
+            pl.col("gross_hours_freed").alias("hours"),
+            pl.lit(t("label.hours_freed")).alias("series"),
+        ),
+        net.select(
+            "period",
+            pl.col("correction_hours").alias("hours"),
+            pl.lit(t("label.correction_hours")).alias("series"),
+        ),
+        net.select(
+            "period",
+            pl.col("hours_freed_by_web").alias("hours"),
+            pl.lit(t("label.net_hours")).alias("series"),
+        ),
+    ]
+)
+common.chart(
+    charts.lines(
+        long,
+        lang(),
+        "series",
+        "hours",
+        t("corrections.net"),
+        t("label.hours"),
+        ",.0f",
+        grain,
+        colours={
+            t("label.hours_freed"): charts.CHANNEL_COLOURS["web"],
+            t("label.correction_hours"): charts.ACCENT,
+            t("label.net_hours"): "#333333",
+        },
+    ),
+    net,
+    f"netto_capaciteit_{first}_{last}",
+)
+
+st.subheader(t("corrections.top"))
+top = common.view("top_correction_products", start, end)
+name = "name_nl" if lang() == "nl" else "name_en"
+st.dataframe(
+    top.select(name, "corrections", "correction_hours", "corrections_per_1000"),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        name: st.column_config.TextColumn(t("label.product")),
+        "corrections": st.column_config.NumberColumn(t("label.corrections"), format="localized"),
+        "correction_hours": st.column_config.NumberColumn(
+            t("label.correction_hours"), format="%.0f"
+        ),
+        "corrections_per_1000": st.column_config.NumberColumn(
+            t("corrections.rate_chart"), format="%.1f"
+        ),
+    },
+)
+
+st.subheader(t("corrections.history"))
+digital = common.view("product_list", common.data_until()).filter(pl.col("is_digital"))
+choices = top["product_id"].to_list() + [
+    p for p in digital["product_id"].to_list() if p not in top["product_id"].to_list()
+]
+if choices:
+    product = common.url_select(
+        t("filter.product"),
+        choices,
+        "product",
+        default="verhuismelding" if "verhuismelding" in choices else choices[0],
+        format_func=common.product_label,
+    )
+    web, corrections, events = common.view("product_history", product)
+    events = events.with_columns(
+        pl.when(pl.col("label") == "digital_since")
+        .then(pl.lit(t("label.digital_since")))
+        .otherwise(pl.col("label"))
+        .alias("label")
+    )
+    common.chart(
+        charts.product_history(web, corrections, events, lang()),
+        web.join(corrections, on="period", how="left"),
+        f"geschiedenis_{product}",
+    )
+
+effects = common.view("release_effects")
+if not effects.is_empty():
+    st.subheader(t("corrections.releases", months=settings.norms.release_window_months))
+    b, a = t("label.before"), t("label.after")
+    share = lambda x: formatting.share(x, lang())  # noqa: E731
+    rows = [
+        {
+            t("label.product"): common.product_label(r["product_id"]),
+            t("label.release"): f"{formatting.day(r['released_on'], lang())}: {r['title']}",
+            f"{t('corrections.rate_chart')} ({b})": formatting.number(
+                r["corrections_per_1000_before"], lang(), 1
+            ),
+            f"{t('corrections.rate_chart')} ({a})": formatting.number(
+                r["corrections_per_1000_after"], lang(), 1
+            ),
+            f"{t('label.takeup')} ({b})": share(r["takeup_before"]),
+            f"{t('label.takeup')} ({a})": share(r["takeup_after"]),
+            f"{t('metric.repeat')} ({b})": share(r["repeat_share_before"]),
+            f"{t('metric.repeat')} ({a})": share(r["repeat_share_after"]),
+        }
+        for r in effects.iter_rows(named=True)
+    ]
+    st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
+    common.download(effects, "release_effecten")
+common.footer()

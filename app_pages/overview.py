@@ -1,0 +1,73 @@
+"""Overview (aldermen): the year's headline figures, plain-language sentences, data freshness."""
+
+import streamlit as st
+
+from app_pages import common
+from app_pages.common import lang, t
+from metrics import formatting, narrative
+from metrics.catalog import METRIC
+
+CARDS = (
+    "web_share",
+    "phone_share",
+    "desk_share",
+    "products_digital",
+    "correction_hours",
+    "hours_freed_by_web",
+    "phone_service_level",
+)
+EXTRA = ("products_total", "corrections_per_1000")
+
+common.require_data()
+settings = common.settings()
+years = common.calendar_years()
+st.title(t("overview.title"))
+year = common.url_select(t("filter.year"), years[::-1], "year", default=years[-1])
+figures = common.headline_figures((*CARDS, *EXTRA), year)
+until = common.data_until()
+st.caption(
+    f"{settings.municipality} · "
+    + t("app.data_until", day=formatting.day(until, lang()))
+    + (
+        " · " + t("overview.partial", year=year, month=formatting.month(until, lang()))
+        if figures["web_share"].partial
+        else ""
+    )
+)
+
+st.subheader(t("overview.cards", year=year))
+columns = st.columns(4)
+for i, metric_id in enumerate(CARDS):
+    figure = figures[metric_id]
+    metric = METRIC[metric_id]
+    shown = formatting.value(figure.value, metric.unit, lang())
+    if metric_id == "products_digital" and figures["products_total"].value is not None:
+        total = formatting.number(figures["products_total"].value, lang())
+        shown = f"{shown} / {total}"
+    if figure.change is None:
+        delta = None
+    elif metric.unit == "share":
+        delta = formatting.points(figure.change, lang())
+    else:
+        delta = formatting.value(figure.change, metric.unit, lang())
+        delta = delta if delta.startswith("-") else "+" + delta
+    target = (
+        t("overview.target", value=formatting.value(figure.target, metric.unit, lang()))
+        if figure.target is not None
+        else t("overview.no_target")
+    )
+    colour = {True: "normal", False: "inverse", None: "off"}[metric.higher_is_better]
+    with columns[i % 4]:
+        st.metric(
+            metric.label[lang()],
+            shown,
+            delta=f"{delta} {t('overview.vs_previous', year=year - 1)}" if delta else None,
+            delta_color=colour,
+            help=f"{metric.definition[lang()]} ({target})",
+            border=True,
+        )
+        st.caption(target + (" ✓" if figure.met else " ✗" if figure.met is False else ""))
+
+st.subheader(t("overview.story"))
+for sentence in narrative.sentences(figures, lang(), settings.municipality):
+    st.markdown(f"- {sentence}")

@@ -1,0 +1,359 @@
+"""Altair charts shared by the dashboard and the council briefing: one colour per channel.
+
+Charts take small, already aggregated frames (SQL does the work; Streamlit sends every row
+to the browser). Texts come in the chosen language; Dutch charts use Dutch number and month
+formats through vega-embed's locale options.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from metrics.texts import text
+
+# Okabe-Ito: distinguishable with every common colour-vision deficiency.
+CHANNEL_COLOURS = {"web": "#0072B2", "phone": "#E69F00", "desk": "#009E73"}
+TARGET_COLOUR = "#CC79A7"
+ACCENT = "#D55E00"
+CHANNELS = ("web", "phone", "desk")
+
+DUTCH_NUMBERS = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€\u00a0", ""]}
+DUTCH_TIME = {
+    "dateTime": "%A %e %B %Y %X",
+    "date": "%d-%m-%Y",
+    "time": "%H:%M:%S",
+    "periods": ["", ""],
+    "days": ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"],
+    "shortDays": ["zo", "ma", "di", "wo", "do", "vr", "za"],
+    "months": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "shortMonths": [
+        "jan",
+        "feb",
+        "mrt",
+        "apr",
+        "mei",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "okt",
+        "nov",
+        "dec",
+    ],
+}
+
+
+MONTHS = {
+    "nl": ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+}
+
+
+def number_labels(fmt: str, lang: str) -> str | None:
+    """A Vega label expression writing numbers the Dutch way (1.234,5) when lang is nl."""
+    if lang != "nl":
+        return None
+    # swap the separators through a placeholder: 1,234.5 -> 1.234,5
+    return (
+        f"replace(replace(replace(format(datum.value, '{fmt}'), regexp(',', 'g'), '_'), "
+        "regexp('[.]', 'g'), ','), regexp('_', 'g'), '.')"
+    )
+
+
+def date_labels(grain: str, lang: str) -> str:
+    """A Vega label expression for time axes with month names in the chosen language."""
+    if grain == "year":
+        return "timeFormat(datum.value, '%Y')"
+    months = "[" + ", ".join(f"'{m}'" for m in MONTHS[lang]) + "]"
+    day = "date(datum.value) + ' ' + " if grain == "week" else ""
+    return f"{day}{months}[month(datum.value)] + ' ' + year(datum.value)"
+
+
+def localise(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
+    """Set the number and date locale of a chart for the browser."""
+    if lang != "nl":
+        return chart
+    return chart.properties(
+        usermeta={"embedOptions": {"formatLocale": DUTCH_NUMBERS, "timeFormatLocale": DUTCH_TIME}}
+    )
+
+
+def _channel_colour(lang: str, title: str | None = None) -> alt.Color:
+    labels = [text(f"channel.{c}", lang) for c in CHANNELS]
+    return alt.Color(
+        "channel_label:N",
+        title=title or text("label.channel", lang),
+        scale=alt.Scale(domain=labels, range=[CHANNEL_COLOURS[c] for c in CHANNELS]),
+        sort=labels,
+        legend=alt.Legend(orient="top"),
+    )
+
+
+def with_channel_labels(frame: pl.DataFrame, lang: str, column: str = "channel") -> pl.DataFrame:
+    """Add the channel's display name as channel_label."""
+    labels = {c: text(f"channel.{c}", lang) for c in CHANNELS}
+    return frame.with_columns(
+        pl.col(column).replace_strict(labels, default=pl.col(column)).alias("channel_label")
+    )
+
+
+def _time_axis(lang: str, grain: str = "month") -> alt.X:
+    title = text(f"label.{'week' if grain == 'week' else 'period'}", lang)
+    axis = alt.Axis(labelExpr=date_labels(grain, lang), labelOverlap=True)
+    if grain == "year":
+        axis = alt.Axis(labelExpr=date_labels(grain, lang), tickCount="year")
+    return alt.X("period:T", title=title, axis=axis)
+
+
+def _y_axis(fmt: str, lang: str, **kw) -> alt.Axis:
+    expr = number_labels(fmt, lang)
+    return alt.Axis(format=fmt, **({"labelExpr": expr} if expr else {}), **kw)
+
+
+def channel_mix(
+    frame: pl.DataFrame, lang: str, measure: str, grain: str, target: float | None = None
+) -> alt.TopLevelMixin:
+    """Handled contacts per channel over time (period, channel, contacts, share)."""
+    data = with_channel_labels(frame, lang)
+    share = measure == "share"
+    y_title = text("label.share" if share else "label.contacts", lang)
+    y = alt.Y(
+        f"{'share' if share else 'contacts'}:Q",
+        title=y_title,
+        axis=_y_axis(".0%" if share else ",d", lang),
+        stack=None if share else "zero",
+    )
+    base = alt.Chart(data)
+    mark = base.mark_line(point=grain != "month", strokeWidth=2.5) if share else base.mark_bar()
+    chart = mark.encode(
+        x=_time_axis(lang, grain),
+        y=y,
+        color=_channel_colour(lang),
+        tooltip=[
+            alt.Tooltip(
+                "period:T",
+                title=text("label.period", lang),
+                format="%Y" if grain == "year" else "%b %Y",
+            ),
+            alt.Tooltip("channel_label:N", title=text("label.channel", lang)),
+            alt.Tooltip("contacts:Q", title=text("label.contacts", lang), format=",d"),
+            alt.Tooltip("share:Q", title=text("label.share", lang), format=".1%"),
+        ],
+    )
+    if share and target is not None:
+        rule = (
+            alt.Chart(pl.DataFrame({"target": [target]}))
+            .mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=2)
+            .encode(
+                y="target:Q",
+                tooltip=[alt.Tooltip("target:Q", format=".0%", title=text("label.target", lang))],
+            )
+        )
+        label = (
+            alt.Chart(
+                pl.DataFrame(
+                    {
+                        "target": [target],
+                        "text": [f"{text('label.target', lang)} {round(target * 100)}%"],
+                    }
+                )
+            )
+            .mark_text(align="left", dx=4, dy=-8, color=TARGET_COLOUR, fontWeight="bold")
+            .encode(y="target:Q", x=alt.value(0), text="text:N")
+        )
+        chart = chart + rule + label
+    title = text("channel_mix.share_chart" if share else "channel_mix.chart", lang)
+    return localise(chart.properties(title=title, height=340), lang)
+
+
+def digitisation(progress: pl.DataFrame, targets: pl.DataFrame, lang: str) -> alt.TopLevelMixin:
+    """Products digital per month, with the catalogue size and the yearly targets."""
+    data = progress.rename({"period_month": "period"})
+    digital_label = text("label.digital", lang)
+    total_label = text("label.products_total", lang)
+    long = pl.concat(
+        [
+            data.select(
+                "period",
+                pl.col("products_digital").alias("products"),
+                pl.lit(digital_label).alias("series"),
+            ),
+            data.select(
+                "period",
+                pl.col("products_total").alias("products"),
+                pl.lit(total_label).alias("series"),
+            ),
+        ]
+    )
+    lines = (
+        alt.Chart(long)
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=_time_axis(lang),
+            y=alt.Y("products:Q", title=text("label.products", lang), axis=_y_axis(",d", lang)),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                legend=alt.Legend(orient="top"),
+                scale=alt.Scale(
+                    domain=[digital_label, total_label], range=[CHANNEL_COLOURS["web"], "#999999"]
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("period:T", format="%b %Y", title=text("label.month", lang)),
+                alt.Tooltip("series:N", title=" "),
+                alt.Tooltip("products:Q", title=text("label.products", lang)),
+            ],
+        )
+    )
+    chart = lines
+    if targets.height:
+        steps = (
+            alt.Chart(targets)
+            .mark_point(shape="diamond", size=90, filled=True, color=TARGET_COLOUR)
+            .encode(
+                x="period:T",
+                y="target:Q",
+                tooltip=[
+                    alt.Tooltip("period:T", format="%Y", title=text("label.year", lang)),
+                    alt.Tooltip("target:Q", title=text("label.target", lang)),
+                ],
+            )
+        )
+        chart = chart + steps
+    title = alt.TitleParams(
+        text("digitisation.chart", lang),
+        subtitle=text("digitisation.target_marks", lang),
+        anchor="start",
+    )
+    return localise(chart.properties(title=title, height=340), lang)
+
+
+def by_origin(
+    frame: pl.DataFrame, lang: str, value: str, title: str, axis_title: str, fmt: str = ",.0f"
+) -> alt.TopLevelMixin:
+    """A stacked bar per period by origin channel (period, origin_channel, value)."""
+    data = with_channel_labels(frame, lang, "origin_channel")
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=_time_axis(lang),
+            y=alt.Y(f"{value}:Q", title=axis_title, axis=_y_axis(fmt, lang)),
+            color=_channel_colour(lang, text("label.origin", lang)),
+            tooltip=[
+                alt.Tooltip("period:T", format="%b %Y", title=text("label.period", lang)),
+                alt.Tooltip("channel_label:N", title=text("label.origin", lang)),
+                alt.Tooltip(f"{value}:Q", title=axis_title, format=fmt),
+            ],
+        )
+    )
+    return localise(chart.properties(title=title, height=300), lang)
+
+
+def lines(
+    frame: pl.DataFrame,
+    lang: str,
+    series: str,
+    value: str,
+    title: str,
+    axis_title: str,
+    fmt: str,
+    grain: str = "month",
+    colours: dict[str, str] | None = None,
+) -> alt.TopLevelMixin:
+    """Lines per series over time (period, <series>, <value>)."""
+    colour = alt.Color(f"{series}:N", title=None, legend=alt.Legend(orient="top"))
+    if colours:
+        colour = alt.Color(
+            f"{series}:N",
+            title=None,
+            legend=alt.Legend(orient="top"),
+            scale=alt.Scale(domain=list(colours), range=list(colours.values())),
+        )
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=_time_axis(lang, grain),
+            y=alt.Y(f"{value}:Q", title=axis_title, axis=_y_axis(fmt, lang)),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("period:T", format="%e %b %Y", title=text("label.period", lang)),
+                alt.Tooltip(f"{series}:N", title=" "),
+                alt.Tooltip(f"{value}:Q", title=axis_title, format=fmt),
+            ],
+        )
+    )
+    return localise(chart.properties(title=title, height=260), lang)
+
+
+def product_history(
+    contacts: pl.DataFrame, corrections: pl.DataFrame, events: pl.DataFrame, lang: str
+) -> alt.TopLevelMixin:
+    """Web contacts and corrections of one product per month, with its releases marked.
+
+    contacts: period, contacts; corrections: period, corrections; events: day, label.
+    """
+    web = CHANNEL_COLOURS["web"]
+    left = (
+        alt.Chart(contacts)
+        .mark_area(opacity=0.35, color=web, line={"color": web})
+        .encode(
+            x=_time_axis(lang),
+            y=alt.Y(
+                "contacts:Q",
+                title=text("channel.web", lang),
+                axis=_y_axis(",d", lang, titleColor=web),
+            ),
+            tooltip=[
+                alt.Tooltip("period:T", format="%b %Y", title=text("label.month", lang)),
+                alt.Tooltip("contacts:Q", title=text("channel.web", lang), format=",d"),
+            ],
+        )
+    )
+    right = (
+        alt.Chart(corrections)
+        .mark_line(color=ACCENT, strokeWidth=2.5)
+        .encode(
+            x="period:T",
+            y=alt.Y(
+                "corrections:Q",
+                title=text("label.corrections", lang),
+                axis=_y_axis(",d", lang, titleColor=ACCENT),
+            ),
+            tooltip=[
+                alt.Tooltip("period:T", format="%b %Y", title=text("label.month", lang)),
+                alt.Tooltip("corrections:Q", title=text("label.corrections", lang)),
+            ],
+        )
+    )
+    chart = alt.layer(left, right).resolve_scale(y="independent")
+    if events.height:
+        rules = (
+            alt.Chart(events)
+            .mark_rule(color="#333333", strokeDash=[4, 3])
+            .encode(
+                x="day:T",
+                tooltip=[
+                    alt.Tooltip("day:T", format="%d-%m-%Y", title=" "),
+                    alt.Tooltip("label:N", title=text("label.release", lang)),
+                ],
+            )
+        )
+        chart = alt.layer(left, right, rules).resolve_scale(y="independent")
+    return localise(chart.properties(title=text("corrections.history", lang), height=320), lang)

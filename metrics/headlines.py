@@ -1,0 +1,108 @@
+"""Headline figures for a calendar year: value, the year before, target and direction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from metrics import query
+from metrics.catalog import METRIC, Metric
+from metrics.query import Filters
+from metrics.settings import Settings
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One metric for one year, as an alderman sees it.
+
+    When the data end before 31 December of the year (`partial`), `value` covers the
+    months available and `previous` the same months of the year before, so that a count
+    for ten months is never compared with a count for twelve.
+    """
+
+    metric: Metric
+    year: int
+    value: float | None
+    previous: float | None
+    target: float | None
+    data_until: date | None = None  # last day with data in the store
+
+    @property
+    def partial(self) -> bool:
+        """Whether the data end before the year does (the year is not complete yet)."""
+        return self.data_until is not None and self.data_until < date(self.year, 12, 31)
+
+    @property
+    def change(self) -> float | None:
+        """Return value minus previous, or None when either is unknown."""
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def met(self) -> bool | None:
+        """Whether the target is met; "max_*" targets are upper bounds."""
+        if self.value is None or self.target is None or self.metric.target is None:
+            return None
+        if self.metric.target.startswith("max_"):
+            return self.value <= self.target
+        return self.value >= self.target
+
+    @property
+    def improved(self) -> bool | None:
+        """Whether the change went in the metric's good direction; no change is no gain."""
+        change = self.change
+        if change is None or self.metric.higher_is_better is None:
+            return None
+        return change > 0 if self.metric.higher_is_better else change < 0
+
+
+def data_until(con: duckdb.DuckDBPyConnection) -> date | None:
+    """Return the last day of the last month with contacts, or None without contacts."""
+    return con.execute("select max(month_end) from mart_calendar").fetchone()[0]
+
+
+def years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Return the calendar years with at least one month in the data, oldest first."""
+    rows = con.execute(
+        "select distinct year(period_month) as y from mart_calendar order by y"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def headline(
+    con: duckdb.DuckDBPyConnection,
+    metric_id: str,
+    year: int,
+    settings: Settings,
+    filters: Filters | None = None,
+    *,
+    until: date | None = None,
+) -> Headline:
+    """Return a metric's headline for a year; `until` defaults to data_until(con)."""
+    metric = METRIC[metric_id]
+    until = until or data_until(con)
+    last_month = 12
+    if until is not None and until.year == year:
+        last_month = until.month
+    value = query.value(con, metric_id, date(year, 1, 1), date(year, last_month, 1), filters)
+    previous = query.value(
+        con, metric_id, date(year - 1, 1, 1), date(year - 1, last_month, 1), filters
+    )
+    target = settings.target(year, metric.target) if metric.target else None
+    return Headline(metric, year, value, previous, target, until)
+
+
+def headlines(
+    con: duckdb.DuckDBPyConnection,
+    metric_ids: Iterable[str],
+    year: int,
+    settings: Settings,
+    filters: Filters | None = None,
+) -> dict[str, Headline]:
+    """Return the headlines of several metrics for one year, by metric id."""
+    until = data_until(con)
+    return {m: headline(con, m, year, settings, filters, until=until) for m in metric_ids}

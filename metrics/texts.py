@@ -1,0 +1,208 @@
+"""Interface texts in Dutch and English by key: the dashboard and the documents share them."""
+
+from __future__ import annotations
+
+LANGUAGES = ("nl", "en")
+
+TEXTS: dict[str, dict[str, str]] = {
+    "app.title": {"nl": "Klik, bel, balie", "en": "Click, call, face"},
+    "app.language": {"nl": "Taal", "en": "Language"},
+    "app.data_until": {"nl": "Gegevens tot en met {day}", "en": "Data up to {day}"},
+    "app.no_data": {
+        "nl": "Er zijn nog geen contactgegevens geladen. Laad exports met "
+        "`python -m pipelines load` of bouw de demogemeente met `python -m pipelines demo`.",
+        "en": "No contact data has been loaded yet. Load exports with "
+        "`python -m pipelines load` or build the demo municipality with "
+        "`python -m pipelines demo`.",
+    },
+    "app.no_rows": {
+        "nl": "Geen gegevens voor deze keuze. Kies een andere periode of minder filters.",
+        "en": "No data for this selection. Choose another period or fewer filters.",
+    },
+    "app.building": {
+        "nl": "Eerste start: de demogemeente wordt opgebouwd (minder dan een minuut).",
+        "en": "First start: building the demo municipality (less than a minute).",
+    },
+    "app.download_csv": {"nl": "Download gegevens (CSV)", "en": "Download data (CSV)"},
+    "app.png_hint": {
+        "nl": "Grafiek opslaan als PNG: menu ⋯ rechtsboven in de grafiek.",
+        "en": "Save a chart as PNG: the ⋯ menu at the top right of the chart.",
+    },
+    "page.overview": {"nl": "Overzicht", "en": "Overview"},
+    "page.channel_mix": {"nl": "Kanaalmix", "en": "Channel mix"},
+    "page.digitisation": {"nl": "Digitalisering", "en": "Digitisation"},
+    "page.corrections": {"nl": "Herstelwerk", "en": "Error correction"},
+    "page.teams": {"nl": "Teams", "en": "Teams"},
+    "page.audit": {"nl": "Audit", "en": "Audit"},
+    "channel.web": {"nl": "Website (klik)", "en": "Web (click)"},
+    "channel.phone": {"nl": "Telefoon (bel)", "en": "Phone (call)"},
+    "channel.desk": {"nl": "Balie (face)", "en": "Desk (face)"},
+    "filter.all": {"nl": "Alle", "en": "All"},
+    "filter.year": {"nl": "Jaar", "en": "Year"},
+    "filter.years": {"nl": "Periode (jaren)", "en": "Period (years)"},
+    "filter.grain": {"nl": "Per", "en": "By"},
+    "filter.measure": {"nl": "Toon", "en": "Show"},
+    "filter.category": {"nl": "Productgroep", "en": "Product category"},
+    "filter.product": {"nl": "Product", "en": "Product"},
+    "filter.team": {"nl": "Team", "en": "Team"},
+    "filter.period": {"nl": "Auditperiode", "en": "Audit period"},
+    "filter.week": {"nl": "Week", "en": "Week"},
+    "grain.month": {"nl": "maand", "en": "month"},
+    "grain.quarter": {"nl": "kwartaal", "en": "quarter"},
+    "grain.year": {"nl": "jaar", "en": "year"},
+    "measure.share": {"nl": "aandeel", "en": "share"},
+    "measure.contacts": {"nl": "aantallen", "en": "counts"},
+    "label.period": {"nl": "Periode", "en": "Period"},
+    "label.month": {"nl": "Maand", "en": "Month"},
+    "label.week": {"nl": "Week", "en": "Week"},
+    "label.channel": {"nl": "Kanaal", "en": "Channel"},
+    "label.contacts": {"nl": "Afgehandelde contacten", "en": "Handled contacts"},
+    "label.share": {"nl": "Aandeel van de contacten", "en": "Share of contacts"},
+    "label.target": {"nl": "Doel", "en": "Target"},
+    "label.products": {"nl": "Producten", "en": "Products"},
+    "label.products_total": {"nl": "Producten in de catalogus", "en": "Products in the catalogue"},
+    "label.product": {"nl": "Product", "en": "Product"},
+    "label.category": {"nl": "Productgroep", "en": "Category"},
+    "label.corrections": {"nl": "Herstelacties", "en": "Corrections"},
+    "label.hours": {"nl": "Uren", "en": "Hours"},
+    "label.origin": {"nl": "Kanaal van de fout", "en": "Channel of the mistake"},
+    "label.status": {"nl": "Status", "en": "Status"},
+    "label.digital": {"nl": "digitaal", "en": "digital"},
+    "label.not_digital": {"nl": "niet digitaal", "en": "not digital"},
+    "label.digital_since": {"nl": "Digitaal sinds", "en": "Digital since"},
+    "label.takeup": {"nl": "Digitaal gebruik", "en": "Digital take-up"},
+    "label.volume": {"nl": "Contacten (12 mnd)", "en": "Contacts (12 months)"},
+    "label.handling_hours": {
+        "nl": "Uren telefoon en balie (12 mnd)",
+        "en": "Phone and desk hours (12 months)",
+    },
+    "label.year": {"nl": "Jaar", "en": "Year"},
+    "label.value": {"nl": "Waarde", "en": "Value"},
+    "label.met": {"nl": "Gehaald", "en": "Met"},
+    "label.yes": {"nl": "ja", "en": "yes"},
+    "label.no": {"nl": "nee", "en": "no"},
+    "label.metric": {"nl": "Kengetal", "en": "Metric"},
+    "label.definition": {"nl": "Definitie", "en": "Definition"},
+    "label.mart": {"nl": "Bron (mart)", "en": "Source (mart)"},
+    "label.unit": {"nl": "Eenheid", "en": "Unit"},
+    "label.release": {"nl": "Release", "en": "Release"},
+    "label.before": {"nl": "voor", "en": "before"},
+    "label.after": {"nl": "na", "en": "after"},
+    "label.hours_freed": {"nl": "Uren bespaard door web", "en": "Hours freed by web"},
+    "label.correction_hours": {"nl": "Uren herstelwerk", "en": "Correction hours"},
+    "label.net_hours": {"nl": "Netto uren", "en": "Net hours"},
+    "label.service_level": {"nl": "Bereikbaarheid", "en": "Service level"},
+    "label.abandonment": {"nl": "Opgehangen", "en": "Abandoned"},
+    "label.phone_wait": {"nl": "Wachttijd telefoon (s)", "en": "Phone wait (s)"},
+    "label.desk_wait": {"nl": "Wachttijd balie (min)", "en": "Desk wait (min)"},
+    "label.wait_minutes": {"nl": "Wachttijd (minuten)", "en": "Wait (minutes)"},
+    "label.last_weeks": {"nl": "Laatste 4 weken", "en": "Last 4 weeks"},
+    "label.average_12": {"nl": "Gemiddelde 12 weken", "en": "12-week average"},
+    "overview.title": {"nl": "Overzicht voor de raad", "en": "Overview for the council"},
+    "overview.cards": {"nl": "Kerncijfers {year}", "en": "Key figures {year}"},
+    "overview.vs_previous": {"nl": "t.o.v. {year}", "en": "vs {year}"},
+    "overview.target": {"nl": "doel {value}", "en": "target {value}"},
+    "overview.no_target": {"nl": "geen doel", "en": "no target"},
+    "overview.partial": {"nl": "{year} tot en met {month}", "en": "{year} up to {month}"},
+    "overview.story": {"nl": "In gewone woorden", "en": "In plain words"},
+    "channel_mix.title": {
+        "nl": "Kanaalmix: klik, bel, balie",
+        "en": "Channel mix: click, call, face",
+    },
+    "channel_mix.chart": {
+        "nl": "Afgehandelde contacten per kanaal",
+        "en": "Handled contacts per channel",
+    },
+    "channel_mix.share_chart": {
+        "nl": "Aandeel per kanaal van alle afgehandelde contacten",
+        "en": "Share per channel of all handled contacts",
+    },
+    "channel_mix.products": {
+        "nl": "Producten en hun digitaal gebruik in de gekozen periode",
+        "en": "Products and their digital take-up in the chosen period",
+    },
+    "digitisation.title": {"nl": "Digitalisering van producten", "en": "Digitisation of products"},
+    "digitisation.chart": {
+        "nl": "Producten volledig online aan te vragen, tegen het doel",
+        "en": "Products that can be requested fully online, against the target",
+    },
+    "digitisation.target_marks": {
+        "nl": "◆ = doel voor het einde van dat jaar",
+        "en": "◆ = target for the end of that year",
+    },
+    "digitisation.list": {"nl": "Productenlijst", "en": "Product list"},
+    "digitisation.candidates": {
+        "nl": "Volgende kandidaten: niet-digitale producten met de meeste uren aan telefoon en "
+        "balie (laatste 12 maanden)",
+        "en": "Next candidates: non-digital products with the most phone and desk hours "
+        "(last 12 months)",
+    },
+    "corrections.title": {"nl": "Herstelwerk", "en": "Error correction"},
+    "corrections.chart": {
+        "nl": "Uren herstelwerk, naar kanaal waarin de fout ontstond",
+        "en": "Correction hours, by channel the mistake came in by",
+    },
+    "corrections.rate_chart": {
+        "nl": "Herstelacties per 1.000 afgehandelde contacten",
+        "en": "Corrections per 1,000 handled contacts",
+    },
+    "corrections.top": {
+        "nl": "Producten die het meeste herstelwerk veroorzaken (gekozen periode)",
+        "en": "Products causing most correction work (chosen period)",
+    },
+    "corrections.history": {
+        "nl": "Geschiedenis van een product: webcontacten en herstelacties, met digitalisering "
+        "en releases",
+        "en": "A product's history: web contacts and corrections, with digitisation and releases",
+    },
+    "corrections.releases": {
+        "nl": "Effect van releases ({months} maanden voor en na)",
+        "en": "Effect of releases ({months} months before and after)",
+    },
+    "corrections.net": {
+        "nl": "Uren bespaard door web tegen uren herstelwerk (netto capaciteit)",
+        "en": "Hours freed by web against correction hours (net capacity)",
+    },
+    "metric.repeat": {"nl": "Herhaalcontact", "en": "Repeat contact"},
+    "teams.title": {"nl": "Teams: week voor week", "en": "Teams: week by week"},
+    "teams.phone": {"nl": "Telefoon per week", "en": "Phone per week"},
+    "teams.waits": {"nl": "Gemiddelde wachttijd per week", "en": "Average wait per week"},
+    "teams.backlog": {
+        "nl": "Herstelacties per week in de producten van het team",
+        "en": "Corrections per week in the team's products",
+    },
+    "teams.compare": {
+        "nl": "Laatste 4 weken tegen het gemiddelde van de 12 weken ervoor",
+        "en": "Last 4 weeks against the average of the 12 weeks before",
+    },
+    "teams.abandoned": {
+        "nl": "Opgehangen gesprekken in de gekozen week",
+        "en": "Abandoned calls in the chosen week",
+    },
+    "audit.title": {"nl": "Audit: doelen en resultaten", "en": "Audit: goals and results"},
+    "audit.targets": {
+        "nl": "Doelen en resultaten per jaar",
+        "en": "Targets and results per year",
+    },
+    "audit.definitions": {"nl": "Definities van de kengetallen", "en": "Metric definitions"},
+    "audit.lineage": {"nl": "Herkomst: laadruns", "en": "Lineage: load runs"},
+    "audit.rejects": {"nl": "Geweigerde regels per reden", "en": "Rejected rows by reason"},
+    "audit.quality": {"nl": "Datakwaliteit", "en": "Data quality"},
+    "quality.untagged": {
+        "nl": "Telefoongesprekken zonder product",
+        "en": "Calls without product",
+    },
+    "quality.unknown": {
+        "nl": "Contacten met een product dat niet in de catalogus staat",
+        "en": "Contacts with a product not in the catalogue",
+    },
+    "quality.gaps": {
+        "nl": "Maanden zonder contacten in een kanaal",
+        "en": "Months without contacts in a channel",
+    },
+}
+
+
+def text(key: str, lang: str, **values: object) -> str:
+    """Return the text for a key in a language, with {placeholders} filled in."""
+    return TEXTS[key][lang].format(**values)

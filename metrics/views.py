@@ -1,0 +1,257 @@
+"""The tables behind the dashboard's charts and lists, read from the marts with bound parameters.
+
+Each function takes a DuckDB connection and returns a small Polars frame; the pages only
+render them. Filters reuse metrics.query's rules (product, category, owner team, channel).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import duckdb
+import polars as pl
+
+from metrics.query import Filters, product_clauses
+
+PERIOD = "cast(date_trunc(?, period_month) as date)"
+
+
+def channel_mix(
+    con: duckdb.DuckDBPyConnection, start: date, end: date, grain: str, filters: Filters
+) -> pl.DataFrame:
+    """Handled contacts per period and channel, and each channel's share of the period."""
+    clauses, params = product_clauses(filters)
+    where = " and ".join(["period_month between ? and ?", *clauses])
+    return con.sql(
+        f"with counted as (select {PERIOD} as period, channel, sum(contacts) as contacts "
+        f"from mart_product_channel where {where} group by all) "
+        "select period, channel, cast(contacts as bigint) as contacts, "
+        "contacts / nullif(sum(contacts) over (partition by period), 0) as share "
+        "from counted order by period, channel",
+        params=[grain, start, end, *params],
+    ).pl()
+
+
+def product_takeup(
+    con: duckdb.DuckDBPyConnection, start: date, end: date, filters: Filters
+) -> pl.DataFrame:
+    """Per product: handled contacts per channel in the period and the digital take-up."""
+    clauses, params = product_clauses(filters, column="pc.product_id")
+    where = " and ".join(["pc.period_month between ? and ?", *clauses])
+    return (
+        con.sql(
+            "select p.product_id, p.name_nl, coalesce(p.name_en, p.name_nl) as name_en, "
+            "p.category, p.digital_since, "
+            "cast(sum(pc.contacts) filter (where pc.channel = 'web') as bigint) as web, "
+            "cast(sum(pc.contacts) filter (where pc.channel = 'phone') as bigint) as phone, "
+            "cast(sum(pc.contacts) filter (where pc.channel = 'desk') as bigint) as desk, "
+            "cast(sum(pc.contacts) as bigint) as contacts, "
+            "sum(pc.contacts) filter (where pc.channel = 'web') / nullif(sum(pc.contacts), 0) "
+            "as web_share "
+            f"from mart_product_channel pc join products p using (product_id) where {where} "
+            "group by all order by contacts desc",
+            params=[start, end, *params],
+        )
+        .pl()
+        .with_columns(pl.col("web", "phone", "desk").fill_null(0))
+    )
+
+
+def options(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """The values the filters offer: categories, products (id), teams."""
+    return {
+        "categories": [
+            r[0]
+            for r in con.execute("select distinct category from products order by 1").fetchall()
+        ],
+        "products": [
+            r[0] for r in con.execute("select product_id from products order by name_nl").fetchall()
+        ],
+        "teams": [
+            r[0]
+            for r in con.execute(
+                "select distinct team from contacts where team is not null order by 1"
+            ).fetchall()
+        ],
+    }
+
+
+def product_names(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    """product_id -> {nl, en} display names."""
+    rows = con.execute(
+        "select product_id, name_nl, coalesce(name_en, name_nl) from products"
+    ).fetchall()
+    return {pid: {"nl": nl, "en": en} for pid, nl, en in rows}
+
+
+def digitisation(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Products in the catalogue and products digital, per month."""
+    return con.sql(
+        "select period_month, products_total, products_digital, share_digital "
+        "from mart_digitisation_progress order by period_month"
+    ).pl()
+
+
+def product_list(con: duckdb.DuckDBPyConnection, until: date) -> pl.DataFrame:
+    """Every product offered at `until`: status, digital since, 12-month volume and hours."""
+    since = (until.replace(day=1) - timedelta(days=334)).replace(day=1)  # 12 whole months
+    return (
+        con.sql(
+            "with recent as (select product_id, sum(web_contacts + phone_contacts + desk_contacts) "
+            "as contacts, sum(web_contacts) / nullif(sum(web_contacts + phone_contacts "
+            "+ desk_contacts), 0) as web_share, sum(phone_hours + desk_hours) as assisted_hours "
+            "from mart_capacity where period_month between ? and ? group by all) "
+            "select p.product_id, p.name_nl, coalesce(p.name_en, p.name_nl) as name_en, "
+            "p.category, p.owner_team, p.digital_since, p.digital_since <= ? as is_digital, "
+            "cast(coalesce(r.contacts, 0) as bigint) as contacts, r.web_share, "
+            "coalesce(r.assisted_hours, 0) as assisted_hours "
+            "from products p left join recent r using (product_id) "
+            "where (p.introduced_on is null or p.introduced_on <= ?) "
+            "and (p.retired_on is null or p.retired_on > ?) "
+            "order by contacts desc",
+            params=[since, until, until, until, until],
+        )
+        .pl()
+        .with_columns(pl.col("is_digital").fill_null(False))
+    )
+
+
+def corrections_by_origin(
+    con: duckdb.DuckDBPyConnection, start: date, end: date, grain: str, filters: Filters
+) -> pl.DataFrame:
+    """Corrections, hours and the rate per 1,000 handled contacts per period and origin."""
+    clauses, params = product_clauses(filters)
+    where = " and ".join(["period_month between ? and ?", *clauses])
+    return con.sql(
+        f"select {PERIOD} as period, origin_channel, cast(sum(corrections) as bigint) "
+        "as corrections, sum(correction_hours) as correction_hours, "
+        "1000 * sum(corrections) / nullif(sum(handled_contacts), 0) as corrections_per_1000 "
+        f"from mart_corrections where {where} group by all order by period, origin_channel",
+        params=[grain, start, end, *params],
+    ).pl()
+
+
+def top_correction_products(
+    con: duckdb.DuckDBPyConnection, start: date, end: date, limit: int = 10
+) -> pl.DataFrame:
+    """Products with the most correction hours in the period."""
+    return con.sql(
+        "select c.product_id, p.name_nl, coalesce(p.name_en, p.name_nl) as name_en, "
+        "cast(sum(c.corrections) as bigint) as corrections, "
+        "sum(c.correction_hours) as correction_hours, "
+        "1000 * sum(c.corrections) / nullif(sum(c.handled_contacts), 0) as corrections_per_1000 "
+        "from mart_corrections c left join products p using (product_id) "
+        "where c.period_month between ? and ? and c.product_id is not null "
+        "group by all having sum(c.corrections) > 0 order by correction_hours desc limit ?",
+        params=[start, end, limit],
+    ).pl()
+
+
+def product_history(
+    con: duckdb.DuckDBPyConnection, product_id: str
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """One product per month: web contacts, corrections of web origin, and its events."""
+    web = con.sql(
+        "select cal.period_month as period, coalesce(pc.contacts, 0) as contacts "
+        "from mart_calendar cal left join mart_product_channel pc on pc.period_month = "
+        "cal.period_month and pc.product_id = ? and pc.channel = 'web' order by period",
+        params=[product_id],
+    ).pl()
+    corrections = con.sql(
+        "select cal.period_month as period, cast(coalesce(sum(c.corrections), 0) as bigint) "
+        "as corrections from mart_calendar cal left join mart_corrections c on "
+        "c.period_month = cal.period_month and c.product_id = ? and c.origin_channel = 'web' "
+        "group by all order by period",
+        params=[product_id],
+    ).pl()
+    events = con.sql(
+        "select released_on as day, title as label from releases where product_id = ? "
+        "union select digital_since, 'digital_since' from products "
+        "where product_id = ? and digital_since is not null order by day",
+        params=[product_id, product_id],
+    ).pl()
+    return web, corrections, events
+
+
+def release_effects(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Before-and-after figures of every release."""
+    return con.sql(
+        "select r.*, p.name_nl, coalesce(p.name_en, p.name_nl) as name_en "
+        "from mart_release_effect r left join products p using (product_id) "
+        "order by released_on desc"
+    ).pl()
+
+
+def net_capacity(
+    con: duckdb.DuckDBPyConnection, start: date, end: date, grain: str, filters: Filters
+) -> pl.DataFrame:
+    """Hours freed by web and correction hours per period (net capacity)."""
+    clauses, params = product_clauses(filters)
+    where = " and ".join(["period_month between ? and ?", *clauses])
+    return con.sql(
+        f"select {PERIOD} as period, sum(hours_freed_by_web + web_correction_hours) "
+        "as gross_hours_freed, sum(correction_hours) as correction_hours, "
+        "sum(hours_freed_by_web) as hours_freed_by_web "
+        f"from mart_capacity where {where} group by all order by period",
+        params=[grain, start, end, *params],
+    ).pl()
+
+
+def team_weeks(con: duckdb.DuckDBPyConnection, team: str, weeks: int = 26) -> pl.DataFrame:
+    """The last `weeks` weeks of a team, oldest first."""
+    return con.sql(
+        "select * from mart_team_week where team = ? and week_start > "
+        "(select max(week_start) from mart_team_week) - to_weeks(?) order by week_start",
+        params=[team, weeks],
+    ).pl()
+
+
+def abandoned_calls(con: duckdb.DuckDBPyConnection, team: str, week_start: date) -> pl.DataFrame:
+    """The abandoned calls of a team in one week: the list behind the percentage."""
+    return con.sql(
+        "select contact_id, occurred_at, product_id, wait_seconds from contacts "
+        "where channel = 'phone' and is_abandoned and team = ? "
+        "and occurred_at >= ? and occurred_at < ? + interval 7 day order by occurred_at",
+        params=[team, week_start, week_start],
+    ).pl()
+
+
+def load_runs(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every load run, newest first: the lineage of the figures."""
+    return con.sql(
+        "select run_id, started_at, finished_at, source, file, file_sha256, mapping_file, "
+        "rows_read, rows_loaded, rows_inserted, rows_updated, rows_unchanged, "
+        "rows_duplicate, rows_rejected, status, message from load_runs order by run_id desc"
+    ).pl()
+
+
+def rejects_by_reason(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Rejected rows per source and reason."""
+    return con.sql(
+        "select source, reason, count(distinct (run_id, line_number)) as rows "
+        "from load_rejects group by all order by source, rows desc"
+    ).pl()
+
+
+def quality(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Data-quality findings that do not stop a load."""
+    return {
+        "untagged": con.execute(
+            "select count(*) from contacts where channel = 'phone' and product_id is null"
+        ).fetchone()[0],
+        "unknown": con.execute(
+            "select count(*) from contacts c where product_id is not null and not exists "
+            "(select 1 from products p where p.product_id = c.product_id)"
+        ).fetchone()[0],
+        "gaps": con.execute(
+            "select count(*) from mart_channel_mix where offered_contacts = 0"
+        ).fetchone()[0],
+    }
+
+
+def month_gaps(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Months in which a channel had no contacts at all (a missing export?)."""
+    return con.sql(
+        "select period_month, channel from mart_channel_mix where offered_contacts = 0 "
+        "order by period_month, channel"
+    ).pl()
