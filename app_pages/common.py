@@ -14,6 +14,7 @@ from pathlib import Path
 import altair as alt
 import polars as pl
 import streamlit as st
+import vl_convert
 
 from metrics import formatting, query, views
 from metrics.headlines import Headline, headlines
@@ -230,9 +231,26 @@ def _set_param(key: str, value: str, default: str) -> None:
 
 
 def chart(figure: alt.TopLevelMixin, data: pl.DataFrame, name: str) -> None:
-    """Show a chart with its data as a CSV download (PNG: the chart's own ⋯ menu)."""
+    """Show a chart with its data as CSV and the chart itself as PNG to download."""
     st.altair_chart(figure, width="stretch")
-    download(data, name)
+    left, right = st.columns(2)
+    with left:
+        download(data, name)
+    with right:
+        st.download_button(
+            t("app.download_png"),
+            data=lambda: png(figure),  # rendered only when clicked
+            file_name=f"{name}.png",
+            mime="image/png",
+            key=f"png_{name}",
+            on_click="ignore",
+            icon=":material/image:",
+        )
+
+
+def png(figure: alt.TopLevelMixin) -> bytes:
+    """Render a chart to PNG offline (vl-convert bundles Vega and its fonts)."""
+    return vl_convert.vegalite_to_png(figure.properties(width=800).to_json(), scale=2)
 
 
 def download(data: pl.DataFrame, name: str) -> None:
@@ -249,9 +267,8 @@ def download(data: pl.DataFrame, name: str) -> None:
 
 
 def footer() -> None:
-    """Say how fresh the data are and where to save charts."""
-    until = data_until()
-    st.caption(t("app.data_until", day=formatting.day(until, lang())) + " · " + t("app.png_hint"))
+    """Say how fresh the data are."""
+    st.caption(t("app.data_until", day=formatting.day(data_until(), lang())))
 
 
 def no_rows() -> None:

@@ -113,9 +113,9 @@ def with_channel_labels(frame: pl.DataFrame, lang: str, column: str = "channel")
 
 def _time_axis(lang: str, grain: str = "month") -> alt.X:
     title = text(f"label.{'week' if grain == 'week' else 'period'}", lang)
-    axis = alt.Axis(labelExpr=date_labels(grain, lang), labelOverlap=True)
-    if grain == "year":
-        axis = alt.Axis(labelExpr=date_labels(grain, lang), tickCount="year")
+    # ticks no finer than the grain, so a label never repeats
+    ticks = {"year": "year", "week": "week"}.get(grain, "month")
+    axis = alt.Axis(labelExpr=date_labels(grain, lang), labelOverlap=True, tickCount=ticks)
     return alt.X("period:T", title=title, axis=axis)
 
 

@@ -24,10 +24,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "First start: building the demo municipality (less than a minute).",
     },
     "app.download_csv": {"nl": "Download gegevens (CSV)", "en": "Download data (CSV)"},
-    "app.png_hint": {
-        "nl": "Grafiek opslaan als PNG: menu ⋯ rechtsboven in de grafiek.",
-        "en": "Save a chart as PNG: the ⋯ menu at the top right of the chart.",
-    },
+    "app.download_png": {"nl": "Download grafiek (PNG)", "en": "Download chart (PNG)"},
     "page.overview": {"nl": "Overzicht", "en": "Overview"},
     "page.channel_mix": {"nl": "Kanaalmix", "en": "Channel mix"},
     "page.digitisation": {"nl": "Digitalisering", "en": "Digitisation"},

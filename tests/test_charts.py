@@ -1,0 +1,68 @@
+"""Charts: titles and axis titles in the chosen language, one colour per channel, PNG offline."""
+
+from datetime import date
+
+import polars as pl
+import pytest
+import vl_convert
+
+from metrics import charts
+from metrics.texts import TEXTS
+
+MIX = pl.DataFrame(
+    {
+        "period": [date(2024, m, 1) for m in (1, 2) for _ in range(3)],
+        "channel": ["web", "phone", "desk"] * 2,
+        "contacts": [50, 30, 20, 60, 25, 15],
+        "share": [0.5, 0.3, 0.2, 0.6, 0.25, 0.15],
+    }
+)
+
+
+def _specs(chart) -> list[dict]:
+    spec = chart.to_dict()
+    return spec.get("layer", [spec])
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("measure", ["share", "contacts"])
+def test_channel_mix_has_title_axes_and_channel_colours(lang, measure):
+    chart = charts.channel_mix(MIX, lang, measure, "month", target=0.6)
+    spec = chart.to_dict()
+    key = "channel_mix.share_chart" if measure == "share" else "channel_mix.chart"
+    assert spec["title"] == TEXTS[key][lang]
+    main = _specs(chart)[0]["encoding"]
+    assert main["x"]["title"] and main["y"]["title"]
+    assert main["color"]["scale"]["range"] == [charts.CHANNEL_COLOURS[c] for c in charts.CHANNELS]
+    assert main["color"]["scale"]["domain"] == [
+        TEXTS[f"channel.{c}"][lang] for c in charts.CHANNELS
+    ]
+
+
+def test_dutch_axes_write_dutch_numbers_and_months():
+    main = _specs(charts.channel_mix(MIX, "nl", "contacts", "month"))[0]["encoding"]
+    assert "'mrt'" in main["x"]["axis"]["labelExpr"]
+    assert "regexp" in main["y"]["axis"]["labelExpr"]
+    english = _specs(charts.channel_mix(MIX, "en", "contacts", "month"))[0]["encoding"]
+    assert "'Mar'" in english["x"]["axis"]["labelExpr"]
+    assert "labelExpr" not in english["y"]["axis"]
+
+
+def test_charts_render_to_png_offline():
+    png = vl_convert.vegalite_to_png(
+        charts.channel_mix(MIX, "nl", "share", "month", 0.6).properties(width=600).to_json()
+    )
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = vl_convert.vegalite_to_svg(charts.channel_mix(MIX, "nl", "contacts", "month").to_json())
+    assert "mrt 2024" in svg or "feb 2024" in svg  # Dutch month names on the axis
+    assert "Afgehandelde contacten" in svg
+
+
+def test_product_history_marks_releases():
+    contacts = pl.DataFrame({"period": [date(2015, 3, 1), date(2015, 4, 1)], "contacts": [9, 12]})
+    corrections = contacts.rename({"contacts": "corrections"})
+    events = pl.DataFrame({"day": [date(2015, 4, 1)], "label": ["Nieuw formulier"]})
+    chart = charts.product_history(contacts, corrections, events, "nl")
+    layers = chart.to_dict()["layer"]
+    assert [layer["mark"]["type"] for layer in layers] == ["area", "line", "rule"]
+    assert chart.to_dict()["title"] == TEXTS["corrections.history"]["nl"]
