@@ -126,6 +126,16 @@ def _headlines(
         return headlines(con, metric_ids, year, _settings(*settings_key))
 
 
+def briefing_pdf(year: int) -> bytes:
+    """Return the council briefing for a year in the chosen language (the same as the CLI)."""
+    from metrics import briefing
+    from pipelines.load import local_now
+
+    db = Path(version()[0])
+    with store.read_only(db) as con:
+        return briefing.render(con, year, lang(), settings(), local_now(), db.name)
+
+
 def headline_figures(metric_ids: tuple[str, ...], year: int) -> dict[str, Headline]:
     """Return each metric for a year with the year before and its target (cached)."""
     return _headlines(tuple(metric_ids), year, version(), _settings_key())

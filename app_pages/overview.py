@@ -44,13 +44,7 @@ for i, metric_id in enumerate(CARDS):
     if metric_id == "products_digital" and figures["products_total"].value is not None:
         total = formatting.number(figures["products_total"].value, lang())
         shown = f"{shown} / {total}"
-    if figure.change is None:
-        delta = None
-    elif metric.unit == "share":
-        delta = formatting.points(figure.change, lang())
-    else:
-        delta = formatting.value(figure.change, metric.unit, lang())
-        delta = delta if delta.startswith("-") else "+" + delta
+    delta = formatting.change(figure.change, metric.unit, lang()) if figure.change else None
     target = (
         t("overview.target", value=formatting.value(figure.target, metric.unit, lang()))
         if figure.target is not None
@@ -71,3 +65,13 @@ for i, metric_id in enumerate(CARDS):
 st.subheader(t("overview.story"))
 for sentence in narrative.sentences(figures, lang(), settings.municipality):
     st.markdown(f"- {sentence}")
+
+st.download_button(
+    t("overview.pdf"),
+    data=lambda: common.briefing_pdf(year),  # made only when clicked
+    file_name=f"raadsinformatie_{year}_{lang()}.pdf",
+    mime="application/pdf",
+    on_click="ignore",
+    icon=":material/picture_as_pdf:",
+)
+common.footer()

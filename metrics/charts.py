@@ -111,11 +111,19 @@ def with_channel_labels(frame: pl.DataFrame, lang: str, column: str = "channel")
     )
 
 
-def _time_axis(lang: str, grain: str = "month") -> alt.X:
+def _time_axis(lang: str, grain: str = "month", periods: int = 12) -> alt.X:
+    """A time axis with at most about twelve labels, never finer than the grain."""
     title = text(f"label.{'week' if grain == 'week' else 'period'}", lang)
-    # ticks no finer than the grain, so a label never repeats
-    ticks = {"year": "year", "week": "week"}.get(grain, "month")
-    axis = alt.Axis(labelExpr=date_labels(grain, lang), labelOverlap=True, tickCount=ticks)
+    per_year = {"month": 12, "quarter": 4, "year": 1, "week": 52}[grain]
+    if grain == "week":
+        interval, count = "week", periods
+    elif periods / per_year > 3 or grain == "year":
+        interval, count = "year", periods // per_year
+    else:
+        interval, count = "month", periods * 12 // per_year
+    ticks = {"interval": interval, "step": max(1, -(-count // 12))}
+    labels = interval if interval != "month" else "month"
+    axis = alt.Axis(labelExpr=date_labels(labels, lang), labelOverlap=True, tickCount=ticks)
     return alt.X("period:T", title=title, axis=axis)
 
 
@@ -140,7 +148,7 @@ def channel_mix(
     base = alt.Chart(data)
     mark = base.mark_line(point=grain != "month", strokeWidth=2.5) if share else base.mark_bar()
     chart = mark.encode(
-        x=_time_axis(lang, grain),
+        x=_time_axis(lang, grain, data["period"].n_unique()),
         y=y,
         color=_channel_colour(lang),
         tooltip=[
@@ -203,7 +211,7 @@ def digitisation(progress: pl.DataFrame, targets: pl.DataFrame, lang: str) -> al
         alt.Chart(long)
         .mark_line(strokeWidth=2.5)
         .encode(
-            x=_time_axis(lang),
+            x=_time_axis(lang, "month", data.height),
             y=alt.Y("products:Q", title=text("label.products", lang), axis=_y_axis(",d", lang)),
             color=alt.Color(
                 "series:N",
@@ -244,7 +252,13 @@ def digitisation(progress: pl.DataFrame, targets: pl.DataFrame, lang: str) -> al
 
 
 def by_origin(
-    frame: pl.DataFrame, lang: str, value: str, title: str, axis_title: str, fmt: str = ",.0f"
+    frame: pl.DataFrame,
+    lang: str,
+    value: str,
+    title: str,
+    axis_title: str,
+    fmt: str = ",.0f",
+    grain: str = "month",
 ) -> alt.TopLevelMixin:
     """A stacked bar per period by origin channel (period, origin_channel, value)."""
     data = with_channel_labels(frame, lang, "origin_channel")
@@ -252,7 +266,7 @@ def by_origin(
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=_time_axis(lang),
+            x=_time_axis(lang, grain, data["period"].n_unique()),
             y=alt.Y(f"{value}:Q", title=axis_title, axis=_y_axis(fmt, lang)),
             color=_channel_colour(lang, text("label.origin", lang)),
             tooltip=[
@@ -289,7 +303,7 @@ def lines(
         alt.Chart(frame)
         .mark_line(point=True, strokeWidth=2)
         .encode(
-            x=_time_axis(lang, grain),
+            x=_time_axis(lang, grain, frame["period"].n_unique()),
             y=alt.Y(f"{value}:Q", title=axis_title, axis=_y_axis(fmt, lang)),
             color=colour,
             tooltip=[
@@ -314,7 +328,7 @@ def product_history(
         alt.Chart(contacts)
         .mark_area(opacity=0.35, color=web, line={"color": web})
         .encode(
-            x=_time_axis(lang),
+            x=_time_axis(lang, "month", contacts.height),
             y=alt.Y(
                 "contacts:Q",
                 title=text("channel.web", lang),

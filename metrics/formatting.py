@@ -150,6 +150,14 @@ def value(x: float | None, unit: str, lang: str) -> str:
     return f"{text} {one if locale.plural_form(int(abs(_round(x, 0)))) == 'one' else other}"
 
 
+def change(delta: float | None, unit: str, lang: str) -> str:
+    """Format a change between two values of a metric, with its sign (+6 procentpunt, +5)."""
+    if unit == "share":
+        return points(delta, lang)
+    shown = value(delta, unit, lang)
+    return shown if shown == MISSING or shown.startswith(("-", "0")) else "+" + shown
+
+
 def suppressed(count: float | None, threshold: int, lang: str) -> str | None:
     """Return "<5" for a count that is too small to publish (0 < count < threshold), else None.
 

@@ -62,7 +62,7 @@ class Headline:
 
 def data_until(con: duckdb.DuckDBPyConnection) -> date | None:
     """Return the last day of the last month with contacts, or None without contacts."""
-    return con.execute("select max(month_end) from mart_calendar").fetchone()[0]
+    return con.execute("select max(month_end) from mart_calendar").fetchall()[0][0]
 
 
 def years(con: duckdb.DuckDBPyConnection) -> list[int]:

@@ -101,6 +101,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview.target": {"nl": "doel {value}", "en": "target {value}"},
     "overview.no_target": {"nl": "geen doel", "en": "no target"},
     "overview.partial": {"nl": "{year} tot en met {month}", "en": "{year} up to {month}"},
+    "overview.pdf": {
+        "nl": "Download raadsinformatie (PDF)",
+        "en": "Download council briefing (PDF)",
+    },
     "overview.story": {"nl": "In gewone woorden", "en": "In plain words"},
     "channel_mix.title": {
         "nl": "Kanaalmix: klik, bel, balie",

@@ -238,14 +238,14 @@ def quality(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {
         "untagged": con.execute(
             "select count(*) from contacts where channel = 'phone' and product_id is null"
-        ).fetchone()[0],
+        ).fetchall()[0][0],
         "unknown": con.execute(
             "select count(*) from contacts c where product_id is not null and not exists "
             "(select 1 from products p where p.product_id = c.product_id)"
-        ).fetchone()[0],
+        ).fetchall()[0][0],
         "gaps": con.execute(
             "select count(*) from mart_channel_mix where offered_contacts = 0"
-        ).fetchone()[0],
+        ).fetchall()[0][0],
     }
 
 

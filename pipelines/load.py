@@ -149,7 +149,7 @@ def _load_file(
 ) -> Run:
     schema = module.SCHEMA
     run = Run(
-        run_id=con.execute("select coalesce(max(run_id), 0) + 1 from load_runs").fetchone()[0],
+        run_id=con.execute("select coalesce(max(run_id), 0) + 1 from load_runs").fetchall()[0][0],
         source=schema.name,
         file=str(path),
         file_sha256=_sha256(path),
@@ -161,7 +161,7 @@ def _load_file(
         "select max(run_id) from load_runs where source = ? and file_sha256 = ? "
         "and mapping_sha256 is not distinct from ? and status = 'ok'",
         [run.source, run.file_sha256, run.mapping_sha256],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if earlier is not None and not force:
         run.status, run.message = (
             "skipped",

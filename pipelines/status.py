@@ -27,7 +27,7 @@ def counts(db: Path) -> dict[str, int]:
     """Return the number of rows per stored table."""
     with store.read_only(db) as con:
         return {
-            t.name: con.execute(f"select count(*) from {t.name}").fetchone()[0]
+            t.name: con.execute(f"select count(*) from {t.name}").fetchall()[0][0]
             for t in store.TABLES
         }
 
@@ -35,7 +35,7 @@ def counts(db: Path) -> dict[str, int]:
 def quality(db: Path) -> dict[str, int]:
     """Return the data-quality findings that do not stop a load."""
     with store.read_only(db) as con:
-        return {label: con.execute(sql).fetchone()[0] for label, sql in QUALITY_SQL.items()}
+        return {label: con.execute(sql).fetchall()[0][0] for label, sql in QUALITY_SQL.items()}
 
 
 def report(db: Path, last: int = 10) -> str:

@@ -315,7 +315,7 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> tu
         f"select count(*) filter (where t.{spec.key[0]} is null), "
         f"count(*) filter (where t.{spec.key[0]} is not null and ({changed})) "
         f"from rows s left join {table} t on {join}"
-    ).fetchone()
+    ).fetchall()[0]
     sets = ", ".join(f"{c} = excluded.{c}" for c in [*content, "run_id"])
     differs = " or ".join(f"{table}.{c} is distinct from excluded.{c}" for c in content)
     cols = ", ".join(spec.names)

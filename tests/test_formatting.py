@@ -181,3 +181,17 @@ def test_suppressed(count, threshold, lang, expected):
 def test_unknown_language_or_unit_is_refused(call):
     with pytest.raises(ValueError):
         call()
+
+
+@pytest.mark.parametrize(
+    ("delta", "unit", "lang", "expected"),
+    [
+        (5, "count", "nl", "+5"),
+        (-3, "count", "nl", "-3"),
+        (76.2, "hours", "nl", "+76 uur"),
+        (0.06, "share", "en", "+6 percentage points"),
+        (None, "count", "nl", "–"),
+    ],
+)
+def test_change_has_a_sign(delta, unit, lang, expected):
+    assert fmt.change(delta, unit, lang) == expected

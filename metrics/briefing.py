@@ -1,0 +1,202 @@
+"""Council briefing: one A4 PDF for a year, from the same catalogue and charts as the dashboard.
+
+The PDF is laid out by Typst (its fonts are embedded, its text is real text); the charts are
+the dashboard's Altair charts rendered to PNG offline by vl-convert. Small counts are
+suppressed, as Dutch public bodies do in publications (Woo, AVG).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import typst
+import vl_convert
+
+from metrics import charts, formatting, narrative, query, views
+from metrics.catalog import METRIC
+from metrics.headlines import Headline, headlines
+from metrics.settings import Settings
+from metrics.texts import text
+from pipelines import store
+
+TEMPLATE = Path(__file__).parent / "templates" / "briefing.typ"
+FIGURES = (
+    "web_share",
+    "products_digital",
+    "phone_service_level",
+    "correction_hours",
+    "hours_freed_by_web",
+    "repeat_share",
+)
+CONTEXT = ("products_total",)
+
+
+def suppress(
+    con: duckdb.DuckDBPyConnection, figures: dict[str, Headline], year: int, threshold: int
+) -> dict[str, str]:
+    """Return '<N' for each figure resting on a count below the threshold (and hide its value)."""
+    hidden = {}
+    for metric_id, figure in figures.items():
+        metric = figure.metric
+        if metric.unit not in ("count", "share"):
+            continue
+        parts = query.series(con, metric_id, date(year, 1, 1), date(year, 12, 1), "year")
+        if parts.is_empty():
+            continue
+        counts = [parts["numerator"][0]]
+        if metric.unit == "share":
+            counts.append(parts["denominator"][0])
+        small = [c for c in counts if c is not None and 0 < c < threshold]
+        if small:
+            hidden[metric_id] = formatting.suppressed(min(small), threshold, "nl") or ""
+    return hidden
+
+
+def content(con: duckdb.DuckDBPyConnection, year: int, lang: str, settings: Settings) -> dict:
+    """Return everything the briefing shows, as plain values (also used by the tests)."""
+    figures = headlines(con, (*FIGURES, *CONTEXT), year, settings)
+    hidden = suppress(con, figures, year, settings.small_number_threshold)
+    # a suppressed figure is not told in words either
+    told = {k: replace(v, value=None) if k in hidden else v for k, v in figures.items()}
+    until = figures[FIGURES[0]].data_until
+    rows = []
+    for metric_id in FIGURES:
+        figure, metric = figures[metric_id], METRIC[metric_id]
+        shown = hidden.get(metric_id) or formatting.value(figure.value, metric.unit, lang)
+        if metric_id == "products_digital" and metric_id not in hidden:
+            total = figures["products_total"].value
+            shown = f"{shown} / {formatting.number(total, lang)}"
+        previous = formatting.value(figure.previous, metric.unit, lang)
+        change = "–"
+        if figure.change is not None and metric_id not in hidden:
+            change = formatting.change(figure.change, metric.unit, lang)
+        target = formatting.value(figure.target, metric.unit, lang)
+        met = {True: text("label.yes", lang), False: text("label.no", lang), None: "–"}
+        rows.append(
+            [
+                metric.label[lang],
+                shown,
+                previous,
+                change,
+                target,
+                met[figure.met if metric_id not in hidden else None],
+            ]
+        )
+    return {
+        "lang": lang,
+        "municipality": settings.municipality,
+        "year": year,
+        "until": until,
+        "rows": rows,
+        "hidden": hidden,
+        "sentences": narrative.sentences(told, lang, settings.municipality),
+        "definitions": [f"{METRIC[m].label[lang]}: {METRIC[m].definition[lang]}" for m in FIGURES],
+    }
+
+
+def chart_images(
+    con: duckdb.DuckDBPyConnection, year: int, lang: str, settings: Settings
+) -> dict[str, bytes]:
+    """Render the two charts: channel mix over the years, and digitisation against target."""
+    first = max(
+        year - 9, con.execute("select min(year(period_month)) from mart_calendar").fetchall()[0][0]
+    )
+    mix = views.channel_mix(con, date(first, 1, 1), date(year, 12, 1), "year", query.Filters())
+    progress = views.digitisation(con).filter(pl.col("period_month") <= date(year, 12, 1))
+    targets = pl.DataFrame(
+        [
+            (date(y, 12, 31), settings.target(y, "products_digital"))
+            for y in range(progress["period_month"].min().year, year + 1)
+        ],
+        schema={"period": pl.Date, "target": pl.Float64},
+        orient="row",
+    ).drop_nulls()
+    figures = {
+        "channel_mix": charts.channel_mix(
+            mix, lang, "share", "year", settings.target(year, "web_share")
+        ),
+        "digitisation": charts.digitisation(progress, targets, lang),
+    }
+    return {
+        name: vl_convert.vegalite_to_png(
+            figure.properties(width=330, height=190).to_json(), scale=3
+        )
+        for name, figure in figures.items()
+    }
+
+
+def render(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    lang: str,
+    settings: Settings,
+    made_at: datetime,
+    source: str,
+) -> bytes:
+    """Return the briefing as PDF bytes."""
+    facts = content(con, year, lang, settings)
+    runs = con.execute("select count(*), max(run_id) from load_runs").fetchall()[0]
+    until = formatting.day(facts["until"], lang)
+    nl = lang == "nl"
+    data = {
+        "lang": lang,
+        "municipality": facts["municipality"],
+        "kicker": "Raadsinformatie kanaalsturing" if nl else "Council briefing on channel shift",
+        "title": (f"Klik, bel, balie in {year}" if nl else f"Click, call, face in {year}"),
+        "subtitle": (
+            f"Kerncijfers {year} met het jaar ervoor en het doel · gegevens tot en met {until}"
+            if nl
+            else f"Key figures {year} with the year before and the target · data up to {until}"
+        ),
+        "header": [
+            text("label.metric", lang),
+            str(year),
+            str(year - 1),
+            "Verschil" if nl else "Change",
+            text("label.target", lang),
+            text("label.met", lang),
+        ],
+        "rows": facts["rows"],
+        "story_title": text("overview.story", lang),
+        "sentences": facts["sentences"],
+        "definitions_title": ("Definities." if nl else "Definitions."),
+        "definitions": facts["definitions"],
+        "suppression_note": (
+            f"Aantallen onder {settings.small_number_threshold} staan als "
+            f"“<{settings.small_number_threshold}”; daarop gebaseerde percentages worden niet "
+            "getoond."
+            if nl
+            else f"Counts below {settings.small_number_threshold} show as "
+            f"“<{settings.small_number_threshold}”; shares based on them are not shown."
+        ),
+        "footer": (
+            f"Gemaakt op {formatting.day(made_at.date(), lang)} {made_at:%H:%M} uit {source} "
+            f"({runs[0]} laadruns, laatste run {runs[1]})."
+            if nl
+            else f"Made on {formatting.day(made_at.date(), lang)} {made_at:%H:%M} from {source} "
+            f"({runs[0]} load runs, last run {runs[1]})."
+        ),
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "briefing.typ").write_text(TEMPLATE.read_text())
+        (root / "data.json").write_text(json.dumps(data, ensure_ascii=False))
+        for name, png in chart_images(con, year, lang, settings).items():
+            (root / f"{name}.png").write_bytes(png)
+        return typst.compile(str(root / "briefing.typ"), root=str(root), ignore_system_fonts=True)
+
+
+def write(db: Path, year: int, lang: str, settings: Settings, out: Path) -> None:
+    """Write the council briefing for a year to `out` (PDF)."""
+    from pipelines.load import local_now
+
+    with store.read_only(db) as con:
+        pdf = render(con, year, lang, settings, local_now(), db.name)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf)

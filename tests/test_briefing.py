@@ -1,0 +1,139 @@
+"""The council briefing (PDF): figures equal the marts, both languages, small numbers hidden."""
+
+import re
+from datetime import date, datetime
+from io import BytesIO
+
+import pypdf
+import pytest
+
+from metrics import briefing, formatting, query
+from metrics.__main__ import main
+from metrics.settings import Settings, Targets
+from pipelines import store
+from tests.conftest import FIXTURES
+
+MADE = datetime(2024, 6, 1, 12, 0)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """Return the text of every page, with runs of white space as one space."""
+    reader = pypdf.PdfReader(BytesIO(pdf))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+@pytest.fixture
+def small(db, load):
+    """The fixture store: a handful of contacts in 2024, so every count is small."""
+    load("products", "products.csv")
+    load("web", "web_canonical.csv")
+    load("desk", "desk_dutch.csv")
+    load("phone", "phone_acd.csv", mapping="phone_mapping.toml")
+    return db
+
+
+def test_small_numbers_are_suppressed(small):
+    settings = Settings(small_number_threshold=5)
+    with store.read_only(small) as con:
+        facts = briefing.content(con, 2024, "nl", settings)
+        pdf = briefing.render(con, 2024, "nl", settings, MADE, "store.duckdb")
+    # products: 2 digital of 3 (< 5); web share: 4 web contacts of 14; service level: 1 of 3
+    # calls. Repeat share 0 of 6 stays: a zero points to no one.
+    assert facts["hidden"] == {
+        "products_digital": "<5",
+        "web_share": "<5",
+        "phone_service_level": "<5",
+        "products_total": "<5",
+    }
+    text = pdf_text(pdf)
+    assert "<5" in text
+    assert "29%" not in text  # the web share 4/14 must not be shown
+    assert all("29%" not in s for s in facts["sentences"])
+
+
+def test_threshold_is_a_setting(small):
+    with store.read_only(small) as con:
+        facts = briefing.content(con, 2024, "nl", Settings(small_number_threshold=1))
+    assert facts["hidden"] == {}
+    assert facts["rows"][0][1] == "29%"  # web share 4/14, shown when nothing is small
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """A short demo municipality (2008-2012)."""
+    from pipelines.__main__ import main as pipelines_main
+
+    folder = tmp_path_factory.mktemp("demo")
+    db = folder / "demo.duckdb"
+    assert (
+        pipelines_main(
+            ["demo", "--db", str(db), "--until", "2012-12-31", "--exports", str(folder / "exports")]
+        )
+        == 0
+    )
+    return db
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_headline_figures_equal_the_marts(demo, tmp_path, lang):
+    out = tmp_path / f"briefing_{lang}.pdf"
+    assert (
+        main(["briefing", "--year", "2012", "--lang", lang, "--db", str(demo), "--out", str(out)])
+        == 0
+    )
+    pdf = out.read_bytes()
+    reader = pypdf.PdfReader(BytesIO(pdf))
+    assert len(reader.pages) <= 2
+    text = pdf_text(pdf)
+    year = (date(2012, 1, 1), date(2012, 12, 1))
+    with store.read_only(demo) as con:
+        web = query.value(con, "web_share", *year)
+        digital = query.value(con, "products_digital", *year)
+        total = query.value(con, "products_total", *year)
+        hours = query.value(con, "correction_hours", *year)
+    assert formatting.share(web, lang) in text
+    assert f"{formatting.number(digital, lang)} / {formatting.number(total, lang)}" in text
+    assert formatting.value(hours, "hours", lang) in text
+    title = "Klik, bel, balie in 2012" if lang == "nl" else "Click, call, face in 2012"
+    assert title in text
+    assert ("tot en met 31 december 2012" if lang == "nl" else "up to 31 December 2012") in text
+
+
+def test_fonts_are_embedded(demo, tmp_path):
+    with store.read_only(demo) as con:
+        pdf = briefing.render(con, 2012, "nl", Settings(), MADE, "demo.duckdb")
+    reader = pypdf.PdfReader(BytesIO(pdf))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    for ref in fonts.values():
+        font = ref.get_object()
+        descriptor = (
+            font.get("/FontDescriptor")
+            or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        )
+        descriptor = descriptor.get_object()
+        assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def test_targets_met_or_not(demo):
+    settings = Settings(targets={2012: Targets(web_share=0.01, phone_service_level=0.99)})
+    with store.read_only(demo) as con:
+        rows = {r[0]: r for r in briefing.content(con, 2012, "nl", settings)["rows"]}
+    assert rows["Aandeel website (klik)"][4:] == ["1%", "ja"]
+    assert rows["Telefonische bereikbaarheid"][4:] == ["99%", "nee"]
+
+
+def test_missing_database_is_a_clear_error(tmp_path, capsys):
+    code = main(
+        [
+            "briefing",
+            "--year",
+            "2024",
+            "--db",
+            str(tmp_path / "none.duckdb"),
+            "--out",
+            str(tmp_path / "x.pdf"),
+        ]
+    )
+    assert code == 2
+    assert "no database" in capsys.readouterr().err
+    assert FIXTURES.exists()
