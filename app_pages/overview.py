@@ -36,6 +36,7 @@ st.caption(
 )
 
 st.subheader(t("overview.cards", year=year))
+st.caption(t("overview.vs_previous", year=year - 1))
 columns = st.columns(4)
 for i, metric_id in enumerate(CARDS):
     figure = figures[metric_id]
@@ -44,7 +45,9 @@ for i, metric_id in enumerate(CARDS):
     if metric_id == "products_digital" and figures["products_total"].value is not None:
         total = formatting.number(figures["products_total"].value, lang())
         shown = f"{shown} / {total}"
-    delta = formatting.change(figure.change, metric.unit, lang()) if figure.change else None
+    delta = (
+        formatting.change(figure.change, metric.unit, lang()) if figure.change is not None else None
+    )
     target = (
         t("overview.target", value=formatting.value(figure.target, metric.unit, lang()))
         if figure.target is not None
@@ -55,7 +58,7 @@ for i, metric_id in enumerate(CARDS):
         st.metric(
             metric.label[lang()],
             shown,
-            delta=f"{delta} {t('overview.vs_previous', year=year - 1)}" if delta else None,
+            delta=delta,
             delta_color=colour,
             help=f"{metric.definition[lang()]} ({target})",
             border=True,

@@ -97,7 +97,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "label.average_12": {"nl": "Gemiddelde 12 weken", "en": "12-week average"},
     "overview.title": {"nl": "Overzicht voor de raad", "en": "Overview for the council"},
     "overview.cards": {"nl": "Kerncijfers {year}", "en": "Key figures {year}"},
-    "overview.vs_previous": {"nl": "t.o.v. {year}", "en": "vs {year}"},
+    "overview.vs_previous": {
+        "nl": "Pijltjes: verschil met {year}; groen is de goede kant op.",
+        "en": "Arrows: change against {year}; green is the right direction.",
+    },
     "overview.target": {"nl": "doel {value}", "en": "target {value}"},
     "overview.no_target": {"nl": "geen doel", "en": "no target"},
     "overview.partial": {"nl": "{year} tot en met {month}", "en": "{year} up to {month}"},
