@@ -7,6 +7,7 @@ import streamlit as st
 from app_pages import common
 from app_pages.common import lang, t
 from metrics import charts
+from metrics.catalog import METRIC
 from metrics.query import Filters
 
 common.require_data()
@@ -57,6 +58,7 @@ common.chart(
     mix,
     f"kanaalmix_{first}_{last}_{grain}",
 )
+st.caption(METRIC["web_share"].definition[lang()])
 
 st.subheader(t("channel_mix.products"))
 table = common.view("product_takeup", start, end, filters)

@@ -8,14 +8,22 @@ import streamlit as st
 from app_pages import common
 from app_pages.common import lang, t
 from metrics import charts, formatting
+from metrics.catalog import METRIC
 from metrics.query import Filters
 
 common.require_data()
 settings = common.settings()
 years = common.calendar_years()
 st.title(t("corrections.title"))
-left, right = st.columns([2, 1])
+left, right, third = st.columns([2, 1, 1])
 first, last = common.url_year_range(t("filter.years"), years, "jaren", container=left)
+measure = common.url_radio(
+    t("filter.measure"),
+    ["correction_hours", "corrections"],
+    "toon",
+    format_func=lambda m: t(f"label.{m}"),
+    container=third,
+)
 grain = common.url_radio(
     t("filter.grain"),
     ["month", "quarter", "year"],
@@ -34,11 +42,17 @@ one, two = st.columns(2)
 with one:
     common.chart(
         charts.by_origin(
-            by_origin, lang(), "correction_hours", t("corrections.chart"), t("label.hours")
+            by_origin,
+            lang(),
+            measure,
+            t("corrections.chart" if measure == "correction_hours" else "corrections.count_chart"),
+            t("label.hours" if measure == "correction_hours" else "label.corrections"),
+            grain=grain,
         ),
         by_origin,
         f"herstelwerk_{first}_{last}",
     )
+    st.caption(METRIC[measure].definition[lang()])
 with two:
     rates = charts.with_channel_labels(by_origin, lang(), "origin_channel").rename(
         {"channel_label": "series"}
@@ -58,6 +72,7 @@ with two:
         rates.drop("series"),
         f"herstel_per_1000_{first}_{last}",
     )
+    st.caption(METRIC["corrections_per_1000"].definition[lang()])
 
 st.subheader(t("corrections.net"))
 net = common.view("net_capacity", start, end, grain, Filters())

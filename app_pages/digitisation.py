@@ -8,6 +8,7 @@ import streamlit as st
 from app_pages import common
 from app_pages.common import lang, t
 from metrics import charts
+from metrics.catalog import METRIC
 
 common.require_data()
 settings = common.settings()
@@ -20,6 +21,7 @@ targets = pl.DataFrame(
     orient="row",
 ).drop_nulls()
 common.chart(charts.digitisation(progress, targets, lang()), progress, "digitalisering")
+st.caption(METRIC["products_digital"].definition[lang()])
 
 until = common.data_until()
 products = common.view("product_list", until)

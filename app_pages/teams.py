@@ -61,6 +61,7 @@ for column, (label, numerator, denominator, kind, higher_is_better) in zip(
         delta=delta,
         delta_color="normal" if higher_is_better else "inverse",
         border=True,
+        help=t(f"help.{label}"),
     )
     column.caption(f"{t('label.average_12')}: {_show(then, kind)}")
 

@@ -146,6 +146,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Uren herstelwerk, naar kanaal waarin de fout ontstond",
         "en": "Correction hours, by channel the mistake came in by",
     },
+    "corrections.count_chart": {
+        "nl": "Herstelacties, naar kanaal waarin de fout ontstond",
+        "en": "Corrections, by channel the mistake came in by",
+    },
     "corrections.rate_chart": {
         "nl": "Herstelacties per 1.000 afgehandelde contacten",
         "en": "Corrections per 1,000 handled contacts",
@@ -168,6 +172,32 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Hours freed by web against correction hours (net capacity)",
     },
     "metric.repeat": {"nl": "Herhaalcontact", "en": "Repeat contact"},
+    "help.label.service_level": {
+        "nl": "Aangeboden gesprekken van het team die binnen de norm werden beantwoord, gedeeld "
+        "door alle aangeboden gesprekken van het team in die weken.",
+        "en": "The team's offered calls answered within the norm, divided by all its offered "
+        "calls in those weeks.",
+    },
+    "help.label.abandonment": {
+        "nl": "Gesprekken waarin de beller ophing voor er werd opgenomen, gedeeld door alle "
+        "aangeboden gesprekken.",
+        "en": "Calls in which the caller hung up before being answered, divided by all "
+        "offered calls.",
+    },
+    "help.label.phone_wait": {
+        "nl": "Gemiddelde wachttijd in seconden van de aangeboden gesprekken (per week gemiddeld).",
+        "en": "Average wait in seconds of the offered calls (averaged per week).",
+    },
+    "help.label.desk_wait": {
+        "nl": "Gemiddelde wachttijd in minuten van de baliebezoekers (per week gemiddeld).",
+        "en": "Average wait in minutes of desk visitors (averaged per week).",
+    },
+    "help.label.corrections": {
+        "nl": "Herstelacties per week in de producten waarvan het team eigenaar is, geteld in "
+        "de week waarin de fout werd ontdekt.",
+        "en": "Corrections per week in the products the team owns, counted in the week the "
+        "mistake was found.",
+    },
     "teams.title": {"nl": "Teams: week voor week", "en": "Teams: week by week"},
     "teams.phone": {"nl": "Telefoon per week", "en": "Phone per week"},
     "teams.waits": {"nl": "Gemiddelde wachttijd per week", "en": "Average wait per week"},
