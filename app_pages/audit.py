@@ -47,6 +47,15 @@ st.caption(
     + t("overview.partial", year=years[-1], month=formatting.month(common.data_until(), lang()))
 )
 
+st.download_button(
+    t("audit.pack"),
+    data=lambda: common.audit_pack(period.name),  # made only when clicked
+    file_name=f"auditpakket_{period.name}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    on_click="ignore",
+    icon=":material/table_view:",
+)
+
 st.subheader(t("audit.definitions"))
 st.dataframe(
     pl.DataFrame(

@@ -136,6 +136,18 @@ def briefing_pdf(year: int) -> bytes:
         return briefing.render(con, year, lang(), settings(), local_now(), db.name)
 
 
+def audit_pack(period: str) -> bytes:
+    """Return the audit pack workbook for an audit period (the same as the CLI)."""
+    import tempfile
+
+    from metrics import audit_pack as pack
+
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "auditpakket.xlsx"
+        pack.write(Path(version()[0]), period, settings(), out)
+        return out.read_bytes()
+
+
 def headline_figures(metric_ids: tuple[str, ...], year: int) -> dict[str, Headline]:
     """Return each metric for a year with the year before and its target (cached)."""
     return _headlines(tuple(metric_ids), year, version(), _settings_key())

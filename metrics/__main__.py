@@ -45,7 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         from metrics import audit_pack
 
-        audit_pack.write(db, args.period, settings, args.out)
+        try:
+            audit_pack.write(db, args.period, settings, args.out)
+        except audit_pack.UnknownPeriod as exc:
+            print(exc, file=sys.stderr)
+            return 2
     print(f"wrote {args.out}")
     return 0
 

@@ -218,6 +218,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Doelen en resultaten per jaar",
         "en": "Targets and results per year",
     },
+    "audit.pack": {
+        "nl": "Download auditpakket (Excel)",
+        "en": "Download audit pack (Excel)",
+    },
     "audit.definitions": {"nl": "Definities van de kengetallen", "en": "Metric definitions"},
     "audit.lineage": {"nl": "Herkomst: laadruns", "en": "Lineage: load runs"},
     "audit.rejects": {"nl": "Geweigerde regels per reden", "en": "Rejected rows by reason"},

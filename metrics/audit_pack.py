@@ -1,0 +1,632 @@
+"""Audit pack: one audit period as an Excel workbook for the auditors, and CSV copies beside it.
+
+Sheets: Samenvatting (targets and results per year), one sheet per catalogue metric (by month
+and by year), Definities (metrics, marts, settings), Herkomst (load runs) and Datakwaliteit
+(rejects, untagged calls, unknown products, months without contacts). Each CSV file in
+`<out stem>_csv/` mirrors one sheet: its title block, then every table under its heading,
+blocks separated by an empty line. The same database gives the same content; only the
+"Gemaakt op" cell (one CSV line) says when the pack was made.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import polars as pl
+import xlsxwriter
+from xlsxwriter.utility import xl_pixel_width
+
+from metrics import headlines, marts, query, views
+from metrics.catalog import METRICS, Metric
+from metrics.headlines import Headline
+from metrics.settings import AuditPeriod, Settings
+from metrics.texts import text
+from pipelines import store
+from pipelines.schema import REJECT_REASONS
+
+SUMMARY, DEFINITIONS, LINEAGE, QUALITY = "Samenvatting", "Definities", "Herkomst", "Datakwaliteit"
+MADE_AT = "Gemaakt op"  # the one cell (and CSV line) that differs between two runs
+NL = "nl"
+
+COUNT, ID, GENERAL = "#,##0", "0", "General"
+DAY, MONTH, MOMENT = "yyyy-mm-dd", "yyyy-mm", "yyyy-mm-dd hh:mm:ss"
+UNIT_FORMAT = {
+    "share": "0.0%",
+    "count": COUNT,
+    "hours": "#,##0.0",
+    "euro": '"€" #,##0',  # quoted: a bare € is not a literal in every Excel locale
+    "per_1000": "#,##0.0",
+    "seconds": "#,##0.0",
+}
+_STRFTIME = {DAY: "%Y-%m-%d", MONTH: "%Y-%m", MOMENT: "%Y-%m-%d %H:%M:%S"}
+_PAD, _FILTER_BUTTON = 7, 16  # pixels, as xlsxwriter's autofit counts them
+TABLE_STYLE = "Table Style Light 9"
+TIME_ZONE = ZoneInfo("Europe/Amsterdam")
+
+
+class UnknownPeriod(ValueError):
+    """The audit period is not in the settings; the message lists the valid names."""
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A table under a heading; formats by column, wrapped columns with a width in pixels."""
+
+    heading: str
+    frame: pl.DataFrame
+    formats: dict[str, str] = field(default_factory=dict)
+    wrap: dict[str, int] = field(default_factory=dict)
+    row_formats: dict[str, list[str]] = field(default_factory=dict)  # mixed units per row
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    """A sheet: title, facts (label, value, format), notes, then its tables."""
+
+    name: str
+    title: str
+    facts: tuple[tuple[str, object, str | None], ...] = ()
+    notes: tuple[str, ...] = ()
+    tables: tuple[_Table, ...] = ()
+    side_by_side: bool = False
+
+
+def write(
+    db: Path, period: str, settings: Settings, out: Path, *, now: datetime | None = None
+) -> None:
+    """Write the audit pack of one audit period to `out` (Excel) and `<out stem>_csv/`."""
+    chosen = audit_period(settings, period)
+    made_at = now or datetime.now(TIME_ZONE).replace(tzinfo=None, microsecond=0)
+    with store.read_only(db) as con:
+        sheets = _sheets(con, Path(db).resolve(), chosen, settings, made_at)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _write_workbook(sheets, out, settings.municipality, chosen.name, made_at)
+    _write_csv(sheets, out.with_name(f"{out.stem}_csv"))
+
+
+def audit_period(settings: Settings, name: str) -> AuditPeriod:
+    """Return the settings' audit period with this name."""
+    for candidate in settings.audit_periods:
+        if candidate.name == name:
+            return candidate
+    names = ", ".join(p.name for p in settings.audit_periods) or "(none)"
+    raise UnknownPeriod(f"unknown audit period {name!r}; the settings define: {names}")
+
+
+def sheet_name(metric: Metric) -> str:
+    """Return the sheet name of a metric: its id, cut to Excel's 31 characters."""
+    return metric.id[:31]
+
+
+# --- content ---------------------------------------------------------------------------------
+
+
+def _sheets(
+    con: duckdb.DuckDBPyConnection,
+    db: Path,
+    period: AuditPeriod,
+    settings: Settings,
+    made_at: datetime,
+) -> list[_Sheet]:
+    start, end = period.start.replace(day=1), period.end
+    months = con.sql(
+        "select period_month from mart_calendar where period_month between ? and ? "
+        "order by period_month",
+        params=[start, end],
+    ).pl()
+    coverage = _coverage(months["period_month"].to_list(), period)
+    yearly = {m.id: _yearly(con, m, start, end, coverage) for m in METRICS}
+    metric_sheets = [
+        _metric_sheet(m, _monthly(con, m, start, end, months), yearly[m.id]) for m in METRICS
+    ]
+    return [
+        _summary(con, db, period, settings, made_at, yearly),
+        *metric_sheets,
+        _definitions(con, settings),
+        _lineage(con),
+        _quality(con, period),
+    ]
+
+
+def _coverage(months: list[date], period: AuditPeriod) -> dict[int, tuple[int, int]]:
+    """Per year of the period: months with data, months of that year inside the period."""
+    coverage = {}
+    for year in range(period.start.year, period.end.year + 1):
+        first = max(date(year, 1, 1), period.start.replace(day=1))
+        last = min(date(year, 12, 1), period.end.replace(day=1))
+        in_scope = (last.year - first.year) * 12 + last.month - first.month + 1
+        coverage[year] = (sum(m.year == year for m in months), in_scope)
+    return coverage
+
+
+def _partial(with_data: int, in_scope: int) -> str:
+    if with_data == 0:
+        return "geen gegevens"
+    return "ja" if with_data < in_scope else "nee"
+
+
+def _monthly(con, metric: Metric, start: date, end: date, months: pl.DataFrame) -> pl.DataFrame:
+    """Every month of the period with data, the metric's value or empty when none."""
+    series = query.series(con, metric.id, start, end, "month")
+    return (
+        months.join(series, left_on="period_month", right_on="period", how="left")
+        .select(
+            pl.col("period_month").alias("Maand"),
+            pl.col("numerator").alias("Teller"),
+            pl.col("denominator").alias("Noemer"),
+            pl.col("value").alias("Waarde"),
+        )
+        .sort("Maand")
+    )
+
+
+def _yearly(
+    con, metric: Metric, start: date, end: date, coverage: dict[int, tuple[int, int]]
+) -> pl.DataFrame:
+    """Every year of the period: the metric over its months inside the period."""
+    series = query.series(con, metric.id, start, end, "year").with_columns(
+        pl.col("period").dt.year().cast(pl.Int32).alias("Jaar")
+    )
+    years = pl.DataFrame(
+        {
+            "Jaar": list(coverage),
+            "Maanden met gegevens": [n for n, _ in coverage.values()],
+            "Deeljaar": [_partial(n, scope) for n, scope in coverage.values()],
+        },
+        schema_overrides={"Jaar": pl.Int32, "Maanden met gegevens": pl.Int32},
+    )
+    return years.join(series, on="Jaar", how="left").select(
+        "Jaar",
+        pl.col("numerator").alias("Teller"),
+        pl.col("denominator").alias("Noemer"),
+        pl.col("value").alias("Waarde"),
+        "Maanden met gegevens",
+        "Deeljaar",
+    )
+
+
+def _value_formats(metric: Metric) -> dict[str, str]:
+    unit = UNIT_FORMAT[metric.unit]
+    # A share's numerator is a count, a rate's 1,000 x a count; seconds stay seconds.
+    numerator = COUNT if metric.unit in ("share", "per_1000") else unit
+    return {"Teller": numerator, "Noemer": COUNT, "Waarde": unit}
+
+
+def _summary(con, db, period, settings, made_at, yearly) -> _Sheet:
+    runs, last_run, last_at = con.execute(
+        "select count(*), max(run_id), arg_max(coalesce(finished_at, started_at), run_id) "
+        "from load_runs"
+    ).fetchall()[0]
+    rows = []
+    for metric in (m for m in METRICS if m.target):
+        bound = "bovengrens" if metric.target.startswith("max_") else "ondergrens"
+        for year, value, months, partial in (
+            yearly[metric.id]
+            .select("Jaar", "Waarde", "Maanden met gegevens", "Deeljaar")
+            .iter_rows()
+        ):
+            target = settings.target(year, metric.target)
+            met = Headline(metric, year, value, None, target).met
+            rows.append(
+                {
+                    "Kengetal": metric.label[NL],
+                    "Kengetal-id": metric.id,
+                    "Jaar": year,
+                    "Resultaat": value,
+                    "Doel": target,
+                    "Soort doel": bound,
+                    "Gehaald": {True: "ja", False: "nee", None: "–"}[met],
+                    "Deeljaar": partial,
+                    "Maanden met gegevens": months,
+                    "_unit": UNIT_FORMAT[metric.unit],
+                }
+            )
+    frame = pl.DataFrame(
+        rows,
+        schema_overrides={"Jaar": pl.Int32, "Resultaat": pl.Float64, "Doel": pl.Float64},
+    )
+    units = frame["_unit"].to_list()
+    table = _Table(
+        text("audit.targets", NL),
+        frame.drop("_unit"),
+        formats={"Jaar": ID, "Maanden met gegevens": ID},
+        row_formats={"Resultaat": units, "Doel": units},
+    )
+    return _Sheet(
+        SUMMARY,
+        f"Auditdossier klik, bel, balie: {settings.municipality}, periode {period.name}",
+        facts=(
+            ("Gemeente", settings.municipality, None),
+            ("Auditperiode", period.name, None),
+            ("Periode van", period.start, DAY),
+            ("Periode tot en met", period.end, DAY),
+            ("Gegevens tot en met", headlines.data_until(con), DAY),
+            (MADE_AT, made_at, MOMENT),
+            ("Database", str(db), None),
+            ("Laadruns", runs, COUNT),
+            ("Laatste laadrun", last_run, ID),
+            ("Laatste laadrun afgerond", last_at, MOMENT),
+        ),
+        notes=(
+            "Resultaat: het kengetal over de maanden van het jaar binnen de periode; het "
+            "tabblad van elk kengetal geeft de maanden, tellers en noemers.",
+            "Gehaald: ja of nee tegen het doel van dat jaar (instellingen); een bovengrens "
+            "is gehaald als het resultaat er niet boven ligt; – = geen doel of geen resultaat.",
+            "Deeljaar: ja = niet elke maand van het jaar heeft gegevens; het resultaat telt "
+            "dan alleen de maanden met gegevens.",
+        ),
+        tables=(table,),
+    )
+
+
+def _metric_sheet(metric: Metric, monthly: pl.DataFrame, yearly: pl.DataFrame) -> _Sheet:
+    formats = _value_formats(metric)
+    how = f"teller: {metric.numerator}; noemer: {metric.denominator or '–'}"
+    notes = [
+        metric.definition[NL],
+        f"Eenheid: {metric.unit}; bron: {metric.mart}; {how}.",
+    ]
+    if metric.stock:
+        notes.append("Voorraadgetal: een jaar neemt de waarde van zijn laatste maand, geen som.")
+    return _Sheet(
+        sheet_name(metric),
+        f"{metric.id}: {metric.label[NL]}",
+        notes=tuple(notes),
+        tables=(
+            _Table("Per maand", monthly, {**formats, "Maand": MONTH}),
+            _Table("Per jaar", yearly, {**formats, "Jaar": ID, "Maanden met gegevens": ID}),
+        ),
+        side_by_side=True,
+    )
+
+
+def _definitions(con, settings: Settings) -> _Sheet:
+    better = {True: "hoger", False: "lager", None: "–"}
+    metrics = pl.DataFrame(
+        [
+            {
+                "Kengetal-id": m.id,
+                "Label (nl)": m.label["nl"],
+                "Label (en)": m.label["en"],
+                "Definitie (nl)": m.definition["nl"],
+                "Definitie (en)": m.definition["en"],
+                "Eenheid": m.unit,
+                "Mart": m.mart,
+                "Beter": better[m.higher_is_better],
+                "Doelsleutel": m.target,
+                "Teller (SQL)": m.numerator,
+                "Noemer (SQL)": m.denominator,
+                "Voorraadgetal": "ja" if m.stock else "nee",
+            }
+            for m in METRICS
+        ],
+        schema_overrides={"Doelsleutel": pl.String, "Noemer (SQL)": pl.String},
+    )
+    grains = pl.DataFrame(
+        {"Mart": list(marts.ORDER), "Korrel en definitie": [marts.grain(n) for n in marts.ORDER]}
+    )
+    used = con.sql("select * from settings").pl().row(0, named=True)
+    wanted = marts.settings_row(settings)
+    knobs = pl.DataFrame(
+        {
+            "Instelling": list(wanted),
+            "Gebruikt (database)": [_float(used.get(k)) for k in wanted],
+            "Instellingenbestand": [float(v) for v in wanted.values()],
+            "Gelijk": ["ja" if used.get(k) == v else "nee" for k, v in wanted.items()],
+        }
+    )
+    numbers = {"Gebruikt (database)": GENERAL, "Instellingenbestand": GENERAL}
+    return _Sheet(
+        DEFINITIONS,
+        text("audit.definitions", NL),
+        notes=(
+            "Elk kengetal is een teller gedeeld door een noemer, beide sommen over één mart; "
+            "een jaar is dus nooit een gemiddelde van maandpercentages. Een voorraadgetal "
+            "neemt de waarde van de laatste maand.",
+            "Instellingen: de drempels en kostprijzen waarmee de marts bij de laatste laadrun "
+            "zijn gebouwd, naast het instellingenbestand van dit dossier (Gelijk = nee: "
+            "opnieuw laden bouwt de marts met het bestand).",
+        ),
+        tables=(
+            _Table(
+                "Kengetallen",
+                metrics,
+                wrap={"Definitie (nl)": 380, "Definitie (en)": 380},
+            ),
+            _Table("Marts: korrel en definitie", grains, wrap={"Korrel en definitie": 420}),
+            _Table("Instellingen die de marts gebruikten", knobs, numbers),
+        ),
+    )
+
+
+def _float(x: object) -> float | None:
+    return None if x is None else float(x)
+
+
+def _lineage(con) -> _Sheet:
+    runs = con.sql("select * from load_runs order by run_id").pl()
+    rows = {c: COUNT for c in runs.columns if c.startswith("rows_")}
+    return _Sheet(
+        LINEAGE,
+        text("audit.lineage", NL),
+        notes=(
+            "Eén regel per laadpoging uit de tabel load_runs, oudste eerst; de kolommen zoals "
+            "in de README (Data contract). Met file_sha256 is elk bestand na te rekenen.",
+            "status: ok, skipped (hetzelfde bestand en mappingbestand waren al geladen) of "
+            "failed (niets van het bestand geladen, zie message).",
+        ),
+        tables=(_Table("Laadruns", runs, {"run_id": ID, **rows}),),
+    )
+
+
+def _quality(con, period: AuditPeriod) -> _Sheet:
+    start, after = period.start, period.end + timedelta(days=1)
+    rejects = views.rejects_by_reason(con).sort(
+        ["source", "rows", "reason"], descending=[False, True, False]
+    )
+    rejects = rejects.select(
+        pl.col("source").alias("Bron"),
+        pl.col("reason").alias("Reden"),
+        pl.col("reason")
+        .replace_strict({r: e[NL] for r, e in REJECT_REASONS.items()}, default=pl.col("reason"))
+        .alias("Uitleg"),
+        pl.col("rows").alias("Regels"),
+    )
+    unknown = con.sql(
+        "select product_id as Product, channel as Kanaal, "
+        'count(*) filter (where occurred_at >= ? and occurred_at < ?) as "In de auditperiode", '
+        'count(*) as "Hele database" from contacts c where product_id is not null and not '
+        "exists (select 1 from products p where p.product_id = c.product_id) "
+        "group by all order by Product, Kanaal",
+        params=[start, after],
+    ).pl()
+    untagged_in_period = con.execute(
+        "select count(*) from contacts where channel = 'phone' and product_id is null "
+        "and occurred_at >= ? and occurred_at < ?",
+        [start, after],
+    ).fetchall()[0][0]
+    gaps = views.month_gaps(con).filter(
+        pl.col("period_month").is_between(period.start.replace(day=1), period.end)
+    )
+    whole = views.quality(con)
+    findings = pl.DataFrame(
+        {
+            "Bevinding": [text(f"quality.{k}", NL) for k in ("untagged", "unknown", "gaps")],
+            "In de auditperiode": [
+                untagged_in_period,
+                unknown["In de auditperiode"].sum(),
+                gaps.height,
+            ],
+            "Hele database": [whole["untagged"], whole["unknown"], whole["gaps"]],
+        },
+        schema_overrides={"In de auditperiode": pl.Int64, "Hele database": pl.Int64},
+    )
+    return _Sheet(
+        QUALITY,
+        text("audit.quality", NL),
+        notes=(
+            "Geweigerde regels zijn niet geladen (tabel load_rejects, alle laadruns). Gesprekken "
+            "zonder product en contacten met een onbekend product zijn wel geladen.",
+            "Een maand zonder contacten in een kanaal wijst vaak op een ontbrekende export.",
+        ),
+        tables=(
+            _Table(text("audit.rejects", NL), rejects),
+            _Table("Bevindingen", findings),
+            _Table("Onbekende producten", unknown),
+            _Table(
+                "Maanden zonder contacten (auditperiode)",
+                gaps.select(
+                    pl.col("period_month").alias("Maand"), pl.col("channel").alias("Kanaal")
+                ),
+                {"Maand": MONTH},
+            ),
+        ),
+        side_by_side=True,
+    )
+
+
+# --- Excel -----------------------------------------------------------------------------------
+
+
+def _layout(sheet: _Sheet) -> tuple[int, list[tuple[int, int]]]:
+    """Return the first table row and each table's (heading row, first column)."""
+    top = 1 + len(sheet.facts) + len(sheet.notes) + 1  # title, facts, notes, an empty row
+    row, col, places = top, 0, []
+    for table in sheet.tables:
+        places.append((row, col))
+        if sheet.side_by_side:
+            col += table.frame.width + 1
+        else:
+            row += 2 + max(table.frame.height, 1) + 1  # heading, header, rows, an empty row
+    return top, places
+
+
+def _formats(table: _Table) -> dict[str, str]:
+    """Return the Excel number format of every non-text column."""
+    defaults = {pl.Date: DAY, pl.Datetime: MOMENT}
+    formats = {}
+    for name, dtype in table.frame.schema.items():
+        if name in table.formats:
+            formats[name] = table.formats[name]
+        elif dtype.base_type() in defaults:
+            formats[name] = defaults[dtype.base_type()]
+        elif dtype.is_integer():
+            formats[name] = COUNT
+        elif dtype.is_float():
+            formats[name] = "#,##0.0"
+    return formats
+
+
+def _shown(value: object, fmt: str | None) -> str:
+    """Return a value roughly as Excel shows it in this format, to size its column."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime(_STRFTIME.get(fmt or DAY, "%Y-%m-%d %H:%M:%S"))
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return str(value)
+    shown = {
+        "0.0%": lambda x: f"{100 * x:,.1f}%",
+        COUNT: lambda x: f"{x:,.0f}",
+        ID: lambda x: f"{x:.0f}",
+        "#,##0.0": lambda x: f"{x:,.1f}",
+        UNIT_FORMAT["euro"]: lambda x: f"€ {x:,.0f}",
+    }.get(fmt or GENERAL, lambda x: f"{x:.10g}")
+    return shown(value)
+
+
+def _widths(sheet: _Sheet, places: list[tuple[int, int]]) -> dict[int, int]:
+    """Return each column's width in pixels: the widest value as shown, or the wrap width.
+
+    Not `autofit`: xlsxwriter's autofit (what write_excel's autofit calls) gives a timestamp
+    the width of mm/dd/yyyy (Excel then shows ####), a float the width of its repr, a
+    wrapped text its full length, and reruns over the whole sheet for every table.
+    """
+    widths: dict[int, int] = {}
+
+    def fit(column: int, pixels: int) -> None:
+        widths[column] = max(widths.get(column, 0), pixels)
+
+    for label, value, fmt in sheet.facts:
+        fit(0, xl_pixel_width(label) + _PAD)
+        if not isinstance(value, str):  # a long text may run on into the empty cells
+            fit(1, xl_pixel_width(_shown(value, fmt)) + _PAD)
+    for table, (_, left) in zip(sheet.tables, places, strict=True):
+        formats = _formats(table)
+        for i, name in enumerate(table.frame.columns):
+            fit(left + i, xl_pixel_width(name) + _FILTER_BUTTON + _PAD)
+            if name in table.wrap:
+                fit(left + i, table.wrap[name])
+                continue
+            per_row = table.row_formats.get(name) or [formats.get(name)] * table.frame.height
+            for value, fmt in zip(table.frame[name].to_list(), per_row, strict=True):
+                fit(left + i, xl_pixel_width(_shown(value, fmt)) + _PAD)
+    return widths
+
+
+class _Styles:
+    """Cell formats of one workbook, made once each."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        self.wb = wb
+        self.title = wb.add_format({"bold": True, "font_size": 14})
+        self.heading = wb.add_format({"bold": True, "font_size": 12})
+        self.label = wb.add_format({"bold": True})
+        self._numbers: dict[str, object] = {}
+
+    def number(self, fmt: str):
+        if fmt not in self._numbers:
+            self._numbers[fmt] = self.wb.add_format({"num_format": fmt})
+        return self._numbers[fmt]
+
+
+def _write_workbook(
+    sheets: Sequence[_Sheet], out: Path, municipality: str, period: str, made_at: datetime
+) -> None:
+    partial = out.with_name(out.name + ".part")  # replaced atomically: never half a workbook
+    # Text from exports (product codes, file names) stays text, never a formula or a link.
+    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    with xlsxwriter.Workbook(str(partial), options) as wb:
+        wb.set_properties(
+            {
+                "title": f"Auditdossier {period}",
+                "subject": "Klik, bel, balie: doelen, resultaten, definities en herkomst",
+                "company": municipality,
+                "created": made_at,
+            }
+        )
+        styles = _Styles(wb)
+        for sheet in sheets:
+            _write_sheet(wb, sheet, styles)
+    os.replace(partial, out)
+
+
+def _write_sheet(wb: xlsxwriter.Workbook, sheet: _Sheet, styles: _Styles) -> None:
+    ws = wb.add_worksheet(sheet.name)
+    top, places = _layout(sheet)
+    widths = _widths(sheet, places)
+    for table, (row, col) in zip(sheet.tables, places, strict=True):
+        ws.write_string(row, col, table.heading, styles.heading)
+        cell = {"valign": "top"} if table.wrap else {}
+        formats: dict[str, str | dict] = {
+            name: {"num_format": fmt, **cell} if cell else fmt
+            for name, fmt in _formats(table).items()
+        }
+        formats |= {name: {"text_wrap": True, **cell} for name in table.wrap}
+        table.frame.write_excel(
+            wb,
+            ws,
+            position=(row + 1, col),
+            table_style=TABLE_STYLE,
+            column_formats=formats,
+            header_format={"bold": True},
+            column_widths={n: widths[col + i] for i, n in enumerate(table.frame.columns)},
+            freeze_panes=(top + 2, 0),
+        )
+        for name, per_row in table.row_formats.items():
+            j = col + table.frame.get_column_index(name)
+            for i, (value, fmt) in enumerate(zip(table.frame[name], per_row, strict=True)):
+                ws.write(row + 2 + i, j, value, styles.number(fmt))
+    ws.write_string(0, 0, sheet.title, styles.title)
+    for i, (label, value, fmt) in enumerate(sheet.facts, start=1):
+        ws.write_string(i, 0, label, styles.label)
+        if isinstance(value, str):
+            ws.write_string(i, 1, value)
+        elif value is not None:
+            ws.write(i, 1, value, styles.number(fmt or GENERAL))
+    for i, note in enumerate(sheet.notes, start=1 + len(sheet.facts)):
+        ws.write_string(i, 0, note)
+    in_tables = {
+        left + i
+        for t, (_, left) in zip(sheet.tables, places, strict=True)
+        for i in range(t.frame.width)
+    }
+    for column in sorted(widths.keys() - in_tables):  # the facts' columns, beside no table
+        ws.set_column_pixels(column, column, widths[column])
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def _write_csv(sheets: Sequence[_Sheet], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.csv"):  # a metric no longer in the catalogue
+        stale.unlink()
+    for number, sheet in enumerate(sheets, start=1):
+        path = folder / f"{number:02d}_{sheet.name}.csv"
+        path.write_text(_csv(sheet), encoding="utf-8-sig", newline="")
+
+
+def _csv(sheet: _Sheet) -> str:
+    """Return a sheet as CSV: its title block, then each table under its heading."""
+    head = _lines([sheet.title])
+    if sheet.facts:
+        head += pl.DataFrame(
+            {
+                "label": [label for label, _, _ in sheet.facts],
+                "value": [_text(value) for _, value, _ in sheet.facts],
+            }
+        ).write_csv(include_header=False)
+    head += _lines(list(sheet.notes))
+    blocks = [head] + [_lines([t.heading]) + t.frame.write_csv() for t in sheet.tables]
+    return "\n".join(blocks)
+
+
+def _lines(lines: list[str]) -> str:
+    if not lines:
+        return ""
+    return pl.DataFrame({"line": lines}).write_csv(include_header=False)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
