@@ -1,0 +1,447 @@
+"""End to end: the dashboard as a person uses it, in real headless Chromium.
+
+One short demo store (2008-2012) is built per module and served by `streamlit run` on a free
+port. Every page is opened in Dutch and English; the figures the tests look for are computed
+from the store with the project's own functions, never typed in. Screenshots of every page
+land in test-artifacts/screenshots/ (gitignored) for a person to look at.
+
+Needs Debian's `chromium` (/usr/bin/chromium); without it these tests fail, never skip.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from metrics import formatting, query, views
+from metrics.catalog import METRIC
+from metrics.texts import text
+from pipelines import status, store
+from pipelines.__main__ import main as pipelines_main
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[1]
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Browser locale per app language: what a Dutch or English reader's browser would say.
+BROWSER_LOCALE = {"nl": "nl-NL", "en": "en-GB"}
+VIEWPORT = {"width": 1400, "height": 900}
+
+APP = '[data-testid="stApp"]'
+DONE = f'{APP}[data-test-script-state="notRunning"]'
+EXCEPTION = '[data-testid="stException"]'
+ERROR_ALERT = '[data-testid="stAlertContentError"]'
+SKELETON = '[data-testid="stSkeleton"]'
+CHART = '[data-testid="stVegaLiteChart"]'
+
+# (URL path, screenshot name, title key in metrics.texts.TEXTS)
+PAGES = (
+    ("", "overzicht", "overview.title"),
+    ("kanaalmix", "kanaalmix", "channel_mix.title"),
+    ("digitalisering", "digitalisering", "digitisation.title"),
+    ("herstelwerk", "herstelwerk", "corrections.title"),
+    ("teams", "teams", "teams.title"),
+    ("audit", "audit", "audit.title"),
+)
+LANGS = ("nl", "en")
+YEAR, OTHER_YEAR = 2012, 2011  # the demo store runs from 2008 to the end of 2012
+
+START_TIMEOUT_S = 60
+PAGE_TIMEOUT_MS = 60_000  # a first, cold run of a page may read a lot from DuckDB
+SETTLE_MS = 1_000
+# Assertions retry for this long: a rerun on a busy 2-core CI box can take several seconds.
+expect.set_options(timeout=20_000)
+
+
+# --- Chromium, store and app -----------------------------------------------------------------
+
+
+def chromium_path() -> str:
+    """Return Debian's chromium; fail (never skip) when it is missing."""
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not (Path(path).is_file() and os.access(path, os.X_OK)):
+        pytest.fail(
+            f"Chromium not found (looked for `chromium` on PATH and {path}). The browser tests "
+            "need Debian's chromium: apt-get install -y chromium. Never `playwright install`.",
+            pytrace=False,
+        )
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A short demo store (2008 to 2012), built once for the module."""
+    folder = tmp_path_factory.mktemp("browser_store")
+    path = folder / "store.duckdb"
+    code = pipelines_main(
+        ["demo", "--db", str(path), "--until", f"{YEAR}-12-31", "--exports", str(folder / "x")]
+    )
+    assert code == 0, "the demo build failed"
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.read().decode().strip() == "ok"
+    except OSError:
+        return False
+
+
+@contextmanager
+def running_app(db: Path, log: Path) -> Iterator[str]:
+    """Serve the dashboard on the store `db` with `streamlit run`; yield its base URL."""
+    env = {**os.environ, "CHANNELSHIFT_DB": str(db)}
+    proc = None
+    for _attempt in range(3):  # another process may take the free port before streamlit does
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        command = [
+            *(sys.executable, "-m", "streamlit", "run", "dashboard.py"),
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+            # Others edit the app while the tests run: no file watcher, no surprise reruns.
+            "--server.fileWatcherType=none",
+        ]
+        with open(log, "a") as out:
+            proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=out)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while proc.poll() is None and not healthy(base):
+            if time.monotonic() > deadline:
+                stop(proc)
+                pytest.fail(
+                    f"streamlit did not answer 'ok' on /_stcore/health in {START_TIMEOUT_S} s:\n"
+                    + log.read_text()[-3000:],
+                    pytrace=False,
+                )
+            time.sleep(0.25)
+        if proc.poll() is None:
+            break
+    else:
+        pytest.fail(f"streamlit exited at start:\n{log.read_text()[-3000:]}", pytrace=False)
+    try:
+        yield base
+    finally:
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="module")
+def app(db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of the dashboard serving the module's store."""
+    with running_app(db, tmp_path_factory.mktemp("browser_app") / "streamlit.log") as url:
+        yield url
+
+
+@contextmanager
+def browser_page(browser: Browser, lang: str) -> Iterator[Page]:
+    """A fresh browser (own Streamlit session) with the reader's locale."""
+    context = browser.new_context(
+        viewport=VIEWPORT, locale=BROWSER_LOCALE[lang], timezone_id="Europe/Amsterdam"
+    )
+    context.set_default_timeout(30_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+# --- Expected figures, from the store ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expected:
+    web_share: dict[int, float | None]
+    untagged: int
+    unknown: int
+
+
+def expected(db: Path) -> Expected:
+    with store.read_only(db) as con:
+        shares = {
+            y: query.value(con, "web_share", date(y, 1, 1), date(y, 12, 1))
+            for y in (YEAR, OTHER_YEAR)
+        }
+        found = views.quality(con)
+    return Expected(shares, found["untagged"], found["unknown"])
+
+
+# --- What a person sees -----------------------------------------------------------------------
+
+
+def url(base: str, path: str, **params: object) -> str:
+    return f"{base}/{path}?{urlencode(params)}"
+
+
+def settle(page: Page) -> None:
+    """Wait until the script has run and the charts have had a moment to draw."""
+    page.locator(DONE).wait_for(timeout=PAGE_TIMEOUT_MS)
+    expect(page.locator(SKELETON)).to_have_count(0, timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_timeout(SETTLE_MS)
+    page.locator(DONE).wait_for(timeout=PAGE_TIMEOUT_MS)  # still (or again) done
+
+
+def open_page(page: Page, base: str, path: str, **params: object) -> None:
+    page.goto(url(base, path, **params))
+    settle(page)
+
+
+def assert_no_errors(page: Page) -> None:
+    exceptions = page.locator(EXCEPTION)
+    if exceptions.count():
+        pytest.fail(f"exception on {page.url}:\n{exceptions.first.inner_text()}", pytrace=False)
+    expect(page.locator(ERROR_ALERT), f"error alert on {page.url}").to_have_count(0)
+
+
+def assert_title(page: Page, key: str, lang: str) -> None:
+    expect(page.locator("h1")).to_have_text(text(key, lang))
+
+
+def metric_value(page: Page, label: str):
+    """The value of the st.metric card with this label."""
+    card = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
+    )
+    return card.locator('[data-testid="stMetricValue"]')
+
+
+def assert_chart(page: Page) -> None:
+    drawn = page.locator(f"{CHART} canvas, {CHART} svg").first
+    expect(drawn).to_be_visible()
+    box = drawn.bounding_box()
+    assert box and box["width"] > 100 and box["height"] > 50, f"chart not drawn on {page.url}"
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save the whole page; Streamlit scrolls inside its main area, so grow the viewport."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate(
+        "() => Math.max(...['stMain', 'stAppViewContainer', 'stSidebar']"
+        '.map(id => document.querySelector(`[data-testid="${id}"]`))'
+        ".filter(e => e).map(e => e.scrollHeight), document.body.scrollHeight)"
+    )
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], height)})
+    page.wait_for_timeout(500)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    page.set_viewport_size(VIEWPORT)
+
+
+# --- Tests ------------------------------------------------------------------------------------
+
+
+def test_chromium_is_installed():
+    """CI must not pass without a browser: a missing chromium is a failure, not a skip."""
+    chromium_path()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("path", "name", "title"), PAGES, ids=[p[1] for p in PAGES])
+def test_page_shows_its_title_and_figures(browser, app, db, path, name, title, lang):
+    want = expected(db)
+    with browser_page(browser, lang) as page:
+        if name == "overzicht":
+            open_page(page, app, path, lang=lang, year=YEAR)
+        else:
+            open_page(page, app, path, lang=lang)
+        assert_no_errors(page)
+        assert_title(page, title, lang)
+        if name == "overzicht":
+            shown = formatting.share(want.web_share[YEAR], lang)
+            expect(metric_value(page, METRIC["web_share"].label[lang])).to_have_text(shown)
+        elif name == "audit":
+            shown = formatting.number(want.untagged, lang)
+            expect(metric_value(page, text("quality.untagged", lang))).to_have_text(shown)
+        else:
+            assert_chart(page)
+        screenshot(page, f"{name}_{lang}")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_channel_mix_per_quarter_by_click(browser, app, lang):
+    with browser_page(browser, lang) as page:
+        open_page(page, app, "kanaalmix", lang=lang)
+        assert "per=" not in page.url  # the default, per year, stays out of the URL
+        group = page.get_by_role("radiogroup", name=text("filter.grain", lang))
+        group.get_by_text(text("grain.quarter", lang), exact=True).click()
+        expect(page).to_have_url(re.compile(r"[?&]per=quarter(&|$)"))
+        settle(page)
+        assert_no_errors(page)
+        expect(group.get_by_role("radio", name=text("grain.quarter", lang))).to_be_checked()
+        assert_chart(page)
+
+
+def test_overview_year_from_the_selectbox(browser, app, db):
+    want = expected(db)
+    before = formatting.share(want.web_share[YEAR], "nl")
+    after = formatting.share(want.web_share[OTHER_YEAR], "nl")
+    assert before != after, "the demo's web share should differ between the two years"
+    with browser_page(browser, "nl") as page:
+        open_page(page, app, "", lang="nl", year=YEAR)
+        card = metric_value(page, METRIC["web_share"].label["nl"])
+        expect(card).to_have_text(before)
+        page.get_by_role("combobox", name=text("filter.year", "nl")).click()
+        page.get_by_role("option", name=str(OTHER_YEAR), exact=True).click()
+        expect(page).to_have_url(re.compile(rf"[?&]year={OTHER_YEAR}(&|$)"))
+        settle(page)
+        assert_no_errors(page)
+        expect(card).to_have_text(after)
+        cards = text("overview.cards", "nl", year=OTHER_YEAR)
+        expect(page.get_by_role("heading", name=cards, exact=True)).to_be_visible()
+
+
+def test_language_switch_in_the_sidebar(browser, app):
+    with browser_page(browser, "nl") as page:
+        open_page(page, app, "", lang="nl")
+        assert_title(page, "overview.title", "nl")
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_role("radio", name="EN", exact=True).click()
+        expect(page).to_have_url(re.compile(r"[?&]lang=en(&|$)"))
+        settle(page)
+        assert_no_errors(page)
+        assert_title(page, "overview.title", "en")
+        # The choice stays when the reader moves on through the menu.
+        sidebar.get_by_role("link", name=text("page.channel_mix", "en")).click()
+        expect(page).to_have_url(re.compile(r"/kanaalmix\?(.*&)?lang=en(&|$)"))
+        settle(page)
+        assert_title(page, "channel_mix.title", "en")
+
+
+def write_web_export(path: Path, db: Path, rows: int = 50, unknown: int = 5) -> None:
+    """A small web export in December of the last year: new ids, some unknown products."""
+    with store.read_only(db) as con:
+        products = [
+            r[0]
+            for r in con.execute(
+                "select product_id from products where digital_since is not null "
+                "order by product_id limit 10"
+            ).fetchall()
+        ]
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["contact_id", "submitted_at", "product_id", "completed"])
+        for i in range(rows):
+            product = "e2e_onbekend_product" if i < unknown else products[i % len(products)]
+            out.writerow(
+                [
+                    f"E2E-{YEAR}-{i:05d}",
+                    f"{YEAR}-12-{1 + i % 28:02d}T{8 + i % 9:02d}:{i % 60:02d}:00",
+                    product,
+                    "true" if i % 4 else "false",
+                ]
+            )
+
+
+def test_pages_keep_working_while_a_load_publishes_new_data(browser, db, tmp_path):
+    """A load in another process while the app serves pages; new data without a restart."""
+    own = tmp_path / "store.duckdb"  # a copy: the other tests keep their store as built
+    for suffix in ("", ".key"):
+        shutil.copyfile(db.with_name(db.name + suffix), own.with_name(own.name + suffix))
+    export = tmp_path / "web_e2e.csv"
+    write_web_export(export, own)
+    runs_before = status.counts(own)["load_runs"]
+    unknown_before = expected(own).unknown
+    lineage = text("audit.lineage", "nl")
+
+    with (
+        running_app(own, tmp_path / "streamlit.log") as base,
+        browser_page(browser, "nl") as overview,
+    ):
+        audit = overview.context.new_page()
+        open_page(overview, base, "", lang="nl")
+        open_page(audit, base, "audit", lang="nl")
+
+        command = [sys.executable, "-m", "pipelines", "load", "--db", str(own)]
+        command += ["--source", "web", str(export)]
+        env = {**os.environ, "CHANNELSHIFT_DB": str(own)}
+        log = tmp_path / "load.log"
+        with open(log, "w") as out:
+            load = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=out)
+        during = after = 0  # page loads started while the load ran / after it ended
+        deadline = time.monotonic() + 90
+        try:
+            # Two sessions reload at once while the load runs, and once more after it.
+            while time.monotonic() < deadline:
+                loading = load.poll() is None
+                for page, path in ((overview, ""), (audit, "audit")):
+                    page.goto(url(base, path, lang="nl"), wait_until="commit")
+                for page in (overview, audit):
+                    settle(page)
+                    assert_no_errors(page)
+                    assert_title(page, "audit.title" if page is audit else "overview.title", "nl")
+                if loading:
+                    during += 2
+                else:
+                    after += 2
+                    break
+            code = load.wait(timeout=60)
+        finally:
+            if load.poll() is None:
+                stop(load)
+        assert code == 0, f"the load failed:\n{log.read_text()}"
+        assert during >= 2 and after >= 2, f"{during} page loads during the load, {after} after"
+
+        runs_after = status.counts(own)["load_runs"]
+        assert runs_after == runs_before + 1
+        unknown_after = expected(own).unknown
+        assert unknown_after > unknown_before
+
+        # A fresh page load, same app process: the new run and the new contacts are there.
+        open_page(audit, base, "audit", lang="nl")
+        assert_no_errors(audit)
+        runs_grid = audit.locator(
+            f'[data-testid="stElementContainer"]:has(h3:has-text("{lineage}"))'
+            ' ~ [data-testid="stElementContainer"]:has([data-testid="stDataFrame"])'
+        ).first.locator('table[role="grid"]')
+        expect(runs_grid).to_have_attribute("aria-rowcount", str(runs_after + 1))  # + header
+        expect(runs_grid).to_contain_text(export.name)
+        unknown = metric_value(audit, text("quality.unknown", "nl"))
+        expect(unknown).to_have_text(formatting.number(unknown_after, "nl"))
