@@ -7,6 +7,7 @@ from app_pages import common
 from app_pages.common import lang, t
 from metrics import formatting
 from metrics.catalog import METRICS
+from metrics.texts import TEXTS
 from pipelines.schema import REJECT_REASONS
 
 common.require_data()
@@ -17,7 +18,11 @@ periods = [
     p for p in settings.audit_periods if p.start.year <= years[-1] and p.end.year >= years[0]
 ]
 names = [p.name for p in periods]
-chosen = common.url_select(t("filter.period"), names, "periode", default=names[-1])
+until = common.data_until()
+# an audit looks back: the latest period that has ended, else the one running
+ended = [p.name for p in periods if p.end <= until]
+default = ended[-1] if ended else names[-1]
+chosen = common.url_select(t("filter.period"), names, "periode", default=default)
 period = periods[names.index(chosen)]
 period_years = [y for y in range(period.start.year, period.end.year + 1) if y in years]
 
@@ -35,17 +40,17 @@ for year in period_years:
                 t("label.value"): formatting.value(figure.value, unit, lang()),
                 t("label.target"): formatting.value(figure.target, unit, lang()),
                 t("label.met"): {
-                    True: "✓ " + t("label.yes"),
-                    False: "✗ " + t("label.no"),
+                    True: t("label.met_yes"),
+                    False: t("label.met_no"),
                     None: "–",
                 }[figure.met],
             }
         )
 st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
-st.caption(
-    "* "
-    + t("overview.partial", year=years[-1], month=formatting.month(common.data_until(), lang()))
-)
+if any(row[t("label.year")].endswith("*") for row in rows):
+    st.caption(
+        "\\* " + t("overview.partial", year=until.year, month=formatting.month(until, lang()))
+    )
 
 st.download_button(
     t("audit.pack"),
@@ -64,7 +69,7 @@ st.dataframe(
                 t("label.metric"): m.label[lang()],
                 "id": m.id,
                 t("label.definition"): m.definition[lang()],
-                t("label.unit"): m.unit,
+                t("label.unit"): t(f"unit.{m.unit}"),
                 t("label.mart"): m.mart,
             }
             for m in METRICS
@@ -76,7 +81,12 @@ st.dataframe(
 
 st.subheader(t("audit.lineage"))
 runs = common.view("load_runs")
-st.dataframe(runs, hide_index=True, width="stretch")
+st.dataframe(
+    runs,
+    hide_index=True,
+    width="stretch",
+    column_config={name: t(f"runs.{name}") for name in runs.columns if f"runs.{name}" in TEXTS},
+)
 common.download(runs, "laadruns")
 
 st.subheader(t("audit.rejects"))
@@ -89,6 +99,12 @@ st.dataframe(
     ),
     hide_index=True,
     width="stretch",
+    column_config={
+        "source": t("runs.source"),
+        "reason": t("rejects.reason"),
+        "rows": t("rejects.rows"),
+        "explanation": t("rejects.explanation"),
+    },
 )
 
 st.subheader(t("audit.quality"))
@@ -99,5 +115,14 @@ q2.metric(t("quality.unknown"), formatting.number(found["unknown"], lang()), bor
 q3.metric(t("quality.gaps"), formatting.number(found["gaps"], lang()), border=True)
 gaps = common.view("month_gaps")
 if not gaps.is_empty():
-    st.dataframe(gaps, hide_index=True)
+    st.dataframe(
+        gaps.with_columns(
+            pl.col("period_month").map_elements(
+                lambda d: formatting.month(d, lang()), return_dtype=pl.String
+            ),
+            pl.col("channel").map_elements(lambda c: t(f"channel.{c}"), return_dtype=pl.String),
+        ),
+        hide_index=True,
+        column_config={"period_month": t("label.month"), "channel": t("label.channel")},
+    )
 common.footer()

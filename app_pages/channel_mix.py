@@ -70,7 +70,7 @@ else:
         table.select(
             name,
             "category",
-            "digital_since",
+            common.dates_as_text("digital_since"),
             "web",
             "phone",
             "desk",
@@ -82,9 +82,7 @@ else:
         column_config={
             name: st.column_config.TextColumn(t("label.product")),
             "category": st.column_config.TextColumn(t("label.category")),
-            "digital_since": st.column_config.DateColumn(
-                t("label.digital_since"), format="DD-MM-YYYY"
-            ),
+            "digital_since": st.column_config.TextColumn(t("label.digital_since")),
             "web": st.column_config.NumberColumn(t("channel.web"), format="localized"),
             "phone": st.column_config.NumberColumn(t("channel.phone"), format="localized"),
             "desk": st.column_config.NumberColumn(t("channel.desk"), format="localized"),

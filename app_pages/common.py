@@ -293,6 +293,13 @@ def footer() -> None:
     st.caption(t("app.data_until", day=formatting.day(data_until(), lang())))
 
 
+def dates_as_text(column: str) -> pl.Expr:
+    """Show a date column as '1 maart 2013' (and '–' when empty) in the chosen language."""
+    return pl.col(column).map_elements(
+        lambda d: formatting.day(d, lang()), return_dtype=pl.String, skip_nulls=False
+    )
+
+
 def no_rows() -> None:
     """Say kindly that a selection has no data."""
     st.info(t("app.no_rows"))

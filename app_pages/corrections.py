@@ -74,7 +74,6 @@ with two:
     )
     st.caption(METRIC["corrections_per_1000"].definition[lang()])
 
-st.subheader(t("corrections.net"))
 net = common.view("net_capacity", start, end, grain, Filters())
 long = pl.concat(
     [
@@ -134,7 +133,6 @@ st.dataframe(
     },
 )
 
-st.subheader(t("corrections.history"))
 digital = common.view("product_list", common.data_until()).filter(pl.col("is_digital"))
 choices = top["product_id"].to_list() + [
     p for p in digital["product_id"].to_list() if p not in top["product_id"].to_list()
@@ -144,7 +142,9 @@ if choices:
         t("filter.product"),
         choices,
         "product",
-        default="verhuismelding" if "verhuismelding" in choices else choices[0],
+        default="verhuismelding"
+        if "verhuismelding" in digital["product_id"].to_list()
+        else choices[0],
         format_func=common.product_label,
     )
     web, corrections, events = common.view("product_history", product)

@@ -30,7 +30,7 @@ columns = {
     name: st.column_config.TextColumn(t("label.product")),
     "category": st.column_config.TextColumn(t("label.category")),
     "status": st.column_config.TextColumn(t("label.status")),
-    "digital_since": st.column_config.DateColumn(t("label.digital_since"), format="DD-MM-YYYY"),
+    "digital_since": st.column_config.TextColumn(t("label.digital_since")),
     "web_share": st.column_config.ProgressColumn(
         t("label.takeup"), format="%.0f%%", min_value=0, max_value=100
     ),
@@ -58,7 +58,13 @@ st.dataframe(
 st.subheader(t("digitisation.list"))
 st.dataframe(
     shown.select(
-        name, "category", "status", "digital_since", "web_share", "contacts", "assisted_hours"
+        name,
+        "category",
+        "status",
+        common.dates_as_text("digital_since"),
+        "web_share",
+        "contacts",
+        "assisted_hours",
     ),
     hide_index=True,
     width="stretch",

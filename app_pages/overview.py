@@ -63,7 +63,8 @@ for i, metric_id in enumerate(CARDS):
             help=f"{metric.definition[lang()]} ({target})",
             border=True,
         )
-        st.caption(target + (" ✓" if figure.met else " ✗" if figure.met is False else ""))
+        verdict = {True: t("label.met_yes"), False: t("label.met_no"), None: ""}[figure.met]
+        st.caption(target + (f" · {verdict}" if verdict else ""))
 
 st.subheader(t("overview.story"))
 for sentence in narrative.sentences(figures, lang(), settings.municipality):
@@ -77,4 +78,3 @@ st.download_button(
     on_click="ignore",
     icon=":material/picture_as_pdf:",
 )
-common.footer()

@@ -83,7 +83,14 @@ left, right = st.columns(2)
 with left:
     common.chart(
         charts.lines(
-            phone, lang(), "series", "value", t("teams.phone"), t("label.share"), ".0%", "week"
+            phone,
+            lang(),
+            "series",
+            "value",
+            t("teams.phone"),
+            t("label.share_calls"),
+            ".0%",
+            "week",
         ),
         weeks,
         f"team_{team}_telefoon",
@@ -157,6 +164,14 @@ if week_starts:
         ),
         hide_index=True,
         width="stretch",
+        column_config={
+            "contact_id": t("label.call"),
+            "occurred_at": st.column_config.DatetimeColumn(
+                t("label.started_at"), format="DD-MM-YYYY HH:mm"
+            ),
+            "product_id": t("label.product"),
+            "wait_seconds": st.column_config.NumberColumn(t("label.phone_wait"), format="%.0f"),
+        },
     )
     common.download(calls, f"opgehangen_{team}_{week}")
 common.footer()

@@ -191,7 +191,7 @@ def channel_mix(
 def digitisation(progress: pl.DataFrame, targets: pl.DataFrame, lang: str) -> alt.TopLevelMixin:
     """Products digital per month, with the catalogue size and the yearly targets."""
     data = progress.rename({"period_month": "period"})
-    digital_label = text("label.digital", lang)
+    digital_label = text("label.products_digital", lang)
     total_label = text("label.products_total", lang)
     long = pl.concat(
         [
@@ -207,20 +207,24 @@ def digitisation(progress: pl.DataFrame, targets: pl.DataFrame, lang: str) -> al
             ),
         ]
     )
-    lines = (
+    target_label = text("label.target", lang)
+    # one legend for the lines and the target marks: the same field and scale in both layers
+    colour = alt.Color(
+        "series:N",
+        title=None,
+        legend=alt.Legend(orient="top"),
+        scale=alt.Scale(
+            domain=[digital_label, total_label, target_label],
+            range=[CHANNEL_COLOURS["web"], "#999999", TARGET_COLOUR],
+        ),
+    )
+    chart = (
         alt.Chart(long)
         .mark_line(strokeWidth=2.5)
         .encode(
             x=_time_axis(lang, "month", data.height),
             y=alt.Y("products:Q", title=text("label.products", lang), axis=_y_axis(",d", lang)),
-            color=alt.Color(
-                "series:N",
-                title=None,
-                legend=alt.Legend(orient="top"),
-                scale=alt.Scale(
-                    domain=[digital_label, total_label], range=[CHANNEL_COLOURS["web"], "#999999"]
-                ),
-            ),
+            color=colour,
             tooltip=[
                 alt.Tooltip("period:T", format="%b %Y", title=text("label.month", lang)),
                 alt.Tooltip("series:N", title=" "),
@@ -228,26 +232,23 @@ def digitisation(progress: pl.DataFrame, targets: pl.DataFrame, lang: str) -> al
             ],
         )
     )
-    chart = lines
     if targets.height:
-        steps = (
-            alt.Chart(targets)
-            .mark_point(shape="diamond", size=90, filled=True, color=TARGET_COLOUR)
-            .encode(
-                x="period:T",
-                y="target:Q",
-                tooltip=[
-                    alt.Tooltip("period:T", format="%Y", title=text("label.year", lang)),
-                    alt.Tooltip("target:Q", title=text("label.target", lang)),
-                ],
-            )
+        # a target for the end of a year sits on that year's December
+        marks = targets.with_columns(
+            pl.col("period").dt.truncate("1mo"), pl.lit(target_label).alias("series")
+        ).filter(pl.col("period") <= data["period"].max())
+        chart = chart + alt.Chart(marks).mark_point(
+            shape="diamond", size=110, filled=True, opacity=1
+        ).encode(
+            x="period:T",
+            y="target:Q",
+            color=colour,
+            tooltip=[
+                alt.Tooltip("period:T", format="%Y", title=text("label.year", lang)),
+                alt.Tooltip("target:Q", title=target_label),
+            ],
         )
-        chart = chart + steps
-    title = alt.TitleParams(
-        text("digitisation.chart", lang),
-        subtitle=text("digitisation.target_marks", lang),
-        anchor="start",
-    )
+    title = alt.TitleParams(text("digitisation.chart", lang), anchor="start")
     return localise(chart.properties(title=title, height=340), lang)
 
 

@@ -198,10 +198,12 @@ def net_capacity(
 
 
 def team_weeks(con: duckdb.DuckDBPyConnection, team: str, weeks: int = 26) -> pl.DataFrame:
-    """The last `weeks` weeks of a team, oldest first."""
+    """The last `weeks` whole weeks of a team, oldest first (a week still running is left out)."""
     return con.sql(
-        "select * from mart_team_week where team = ? and week_start > "
-        "(select max(week_start) from mart_team_week) - to_weeks(?) order by week_start",
+        "with complete as (select * from mart_team_week where week_start + 6 <= "
+        "(select max(month_end) from mart_calendar)) "
+        "select * from complete where team = ? and week_start > "
+        "(select max(week_start) from complete) - to_weeks(?) order by week_start",
         params=[team, weeks],
     ).pl()
 
