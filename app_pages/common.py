@@ -181,32 +181,28 @@ def url_select(
     label: str, options: list, key: str, default=None, format_func=str, container=st
 ) -> object:
     """A select box whose value is the query parameter `key`."""
-    wanted = st.query_params.get(key)
-    by_text = {str(o): o for o in options}
-    current = by_text.get(wanted, default if default in options else options[0])
-    chosen = container.selectbox(
-        label, options, index=options.index(current), format_func=format_func, key=f"w_{key}"
-    )
-    _set_param(key, str(chosen), str(default if default is not None else options[0]))
-    return chosen
+    return _url_choice(container.selectbox, label, options, key, default, format_func)
 
 
 def url_radio(
     label: str, options: list, key: str, default=None, format_func=str, container=st
 ) -> object:
     """A horizontal radio whose value is the query parameter `key`."""
-    wanted = st.query_params.get(key)
-    by_text = {str(o): o for o in options}
-    current = by_text.get(wanted, default if default in options else options[0])
-    chosen = container.radio(
+    return _url_choice(container.radio, label, options, key, default, format_func, horizontal=True)
+
+
+def _url_choice(widget, label: str, options: list, key: str, default, format_func, **kw):
+    fallback = default if default in options else options[0]
+    current = {str(o): o for o in options}.get(st.query_params.get(key), fallback)
+    chosen = widget(
         label,
         options,
         index=options.index(current),
         format_func=format_func,
-        horizontal=True,
         key=f"w_{key}",
+        **kw,
     )
-    _set_param(key, str(chosen), str(default if default is not None else options[0]))
+    _set_param(key, str(chosen), str(fallback))
     return chosen
 
 

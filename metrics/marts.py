@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from metrics.settings import Settings
+from pipelines import store
 
 MART_DIR = Path(__file__).parent / "marts"
 # Dependency order: a mart reads only the store and the marts before it.
@@ -72,9 +73,4 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     )
     for name in ORDER:
         con.execute(f"create or replace table {name} as {sql(name)}")
-        con.execute(f"comment on table {name} is {_literal(grain(name))}")
-
-
-def _literal(text: str) -> str:
-    # COMMENT ON takes a literal, not a parameter; the texts are our own files.
-    return "'" + text.replace("'", "''") + "'"
+        con.execute(f"comment on table {name} is {store.literal(grain(name))}")

@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 
 from metrics.query import Filters, product_clauses
+from pipelines import status
 
 PERIOD = "cast(date_trunc(?, period_month) as date)"
 
@@ -236,19 +237,10 @@ def rejects_by_reason(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def quality(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Data-quality findings that do not stop a load."""
-    return {
-        "untagged": con.execute(
-            "select count(*) from contacts where channel = 'phone' and product_id is null"
-        ).fetchall()[0][0],
-        "unknown": con.execute(
-            "select count(*) from contacts c where product_id is not null and not exists "
-            "(select 1 from products p where p.product_id = c.product_id)"
-        ).fetchall()[0][0],
-        "gaps": con.execute(
-            "select count(*) from mart_channel_mix where offered_contacts = 0"
-        ).fetchall()[0][0],
-    }
+    """Data-quality findings that do not stop a load, and months without data in a channel."""
+    found = status.quality(con)
+    gaps = con.execute("select count(*) from mart_channel_mix where offered_contacts = 0")
+    return found | {"gaps": gaps.fetchall()[0][0]}
 
 
 def month_gaps(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from pipelines import store
 
-QUALITY_SQL = {
-    "untagged calls (phone contacts without product)": (
-        "select count(*) from contacts where channel = 'phone' and product_id is null"
+# Findings that do not stop a load: (label in the status report, query).
+QUALITY = {
+    "untagged": (
+        "untagged calls (phone contacts without product)",
+        "select count(*) from contacts where channel = 'phone' and product_id is null",
     ),
-    "contacts with a product not in the catalogue": (
+    "unknown": (
+        "contacts with a product not in the catalogue",
         "select count(*) from contacts c where c.product_id is not null "
-        "and not exists (select 1 from products p where p.product_id = c.product_id)"
+        "and not exists (select 1 from products p where p.product_id = c.product_id)",
     ),
-    "corrections with a product not in the catalogue": (
+    "unknown_corrections": (
+        "corrections with a product not in the catalogue",
         "select count(*) from corrections c where c.product_id is not null "
-        "and not exists (select 1 from products p where p.product_id = c.product_id)"
+        "and not exists (select 1 from products p where p.product_id = c.product_id)",
     ),
 }
 
@@ -32,10 +37,9 @@ def counts(db: Path) -> dict[str, int]:
         }
 
 
-def quality(db: Path) -> dict[str, int]:
-    """Return the data-quality findings that do not stop a load."""
-    with store.read_only(db) as con:
-        return {label: con.execute(sql).fetchall()[0][0] for label, sql in QUALITY_SQL.items()}
+def quality(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Return the data-quality findings that do not stop a load, by key of QUALITY."""
+    return {key: con.execute(sql).fetchall()[0][0] for key, (_, sql) in QUALITY.items()}
 
 
 def report(db: Path, last: int = 10) -> str:
@@ -51,6 +55,7 @@ def report(db: Path, last: int = 10) -> str:
             "select source, reason, count(distinct (run_id, line_number)) as rows "
             "from load_rejects group by all order by source, rows desc"
         ).pl()
+        found = quality(con)
     with pl.Config(
         tbl_rows=50, tbl_hide_dataframe_shape=True, fmt_str_lengths=60, tbl_width_chars=160
     ):
@@ -59,6 +64,6 @@ def report(db: Path, last: int = 10) -> str:
             "Rows per table:\n" + "\n".join(f"  {k:14} {v:>12,}" for k, v in counts(db).items()),
             f"Last {last} loads:\n{runs}",
             f"Rejected rows by reason:\n{reasons}",
-            "Data quality:\n" + "\n".join(f"  {k}: {v:,}" for k, v in quality(db).items()),
+            "Data quality:\n" + "\n".join(f"  {QUALITY[k][0]}: {v:,}" for k, v in found.items()),
         ]
     return "\n\n".join(parts)

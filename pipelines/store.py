@@ -250,13 +250,13 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables and (re)write their comments."""
     for table in TABLES:
         con.execute(table.ddl())
-        con.execute(f"comment on table {table.name} is {_quote(table.description)}")
+        con.execute(f"comment on table {table.name} is {literal(table.description)}")
         for col in table.columns:
-            con.execute(f"comment on column {table.name}.{col.name} is {_quote(col.description)}")
+            con.execute(f"comment on column {table.name}.{col.name} is {literal(col.description)}")
 
 
-def _quote(text: str) -> str:
-    # COMMENT ON takes a literal, not a parameter; the texts are our own constants.
+def literal(text: str) -> str:
+    """Quote our own text as an SQL string literal (COMMENT ON and ATTACH take no parameters)."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -300,7 +300,7 @@ def read_only(db: Path) -> duckdb.DuckDBPyConnection:
     which would keep serving the file a load has since replaced; ATTACH opens the file anew.
     """
     con = duckdb.connect()
-    con.execute(f"attach {_quote(str(db))} as store (read_only)")
+    con.execute(f"attach {literal(str(db))} as store (read_only)")
     con.execute("use store")
     return con
 
