@@ -55,7 +55,25 @@ def main(argv: list[str] | None = None) -> int:
             type=Path,
             help="database file (default: $CHANNELSHIFT_DB or data/channelshift.duckdb)",
         )
+    generate = sub.add_parser(
+        "generate", help="write synthetic exports of any size (for the benchmarks)"
+    )
+    generate.add_argument("--rows", type=int, required=True, help="contacts (web, phone, desk)")
+    generate.add_argument("--out", type=Path, required=True, help="folder for the exports")
+    generate.add_argument("--seed", type=int, default=1)
+    generate.add_argument(
+        "--phone-only", action="store_true", help="all rows in the phone export (ingest benchmark)"
+    )
     args = parser.parse_args(argv)
+    if args.command == "generate":
+        from pipelines.generate import write_exports
+
+        for delivery in write_exports(
+            args.out, args.rows, seed=args.seed, phone_only=args.phone_only
+        ):
+            for path in (*delivery.files, *filter(None, [delivery.mapping])):
+                print(f"{delivery.source} {path}: {path.stat().st_size:,} bytes")
+        return 0
     db = store.db_path(args.db)
 
     if args.command == "status":

@@ -1,0 +1,823 @@
+"""Benchmarks (issue 6): ingest, an incremental day, dashboard pages and memory, as ratios.
+
+    python -m bench.run [--rows 1000000,10000000] [--repeat 3] [--quick] [--out BENCHMARKS.md]
+
+Every measurement runs in a fresh subprocess (`--worker NAME ARGS`) that reports its own
+wall time for the measured call and its peak resident memory (getrusage), so runs do not
+share caches or heap. Each figure is measured beside a baseline in the same run, repeated,
+and reported as medians and their ratio. The results replace the part of BENCHMARKS.md
+between the markers below; the rest of the file (the analysis) is left alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+START_MARK = "<!-- bench:start (written by python -m bench.run; do not edit by hand) -->"
+END_MARK = "<!-- bench:end -->"
+RESULT = "BENCH-RESULT "
+DAY_ROWS = 1_000
+SEED = 1
+MB = 1024 * 1024
+# Targets of issue 6.
+INGEST_VS_DUCKDB = 1.5
+INGEST_VS_PANDAS = 0.1  # at least 10x faster
+INCREMENTAL_SECONDS = 1.0
+PAGE_MEDIAN_SECONDS = 0.1
+PAGE_GROWTH = 2.0
+LOAD_PEAK_MB = 2048
+
+
+# --- Workers: each runs in its own process and prints one RESULT line ------------------------
+
+
+def _peak_mb() -> float:
+    """Return this process's peak resident memory in MiB.
+
+    VmHWM, not getrusage's ru_maxrss: Linux keeps ru_maxrss across exec, so a worker would
+    report its parent's peak whenever that is the larger.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def worker_ingest_ours(file: str, mapping: str, db: str) -> dict:
+    """Load a phone export into a fresh store: read, validate, hash, upsert, marts."""
+    from pipelines.load import load_files
+
+    started = time.perf_counter()
+    [run] = load_files(Path(db), "phone", [Path(file)], Path(mapping))
+    seconds = time.perf_counter() - started
+    if run.status != "ok" or run.rows_rejected:
+        raise RuntimeError(run.summary())
+    return {"seconds": seconds, "rows": run.rows_loaded}
+
+
+def worker_ingest_duckdb(file: str, db: str) -> dict:
+    """DuckDB's own CSV reader into a table, no validation: the practical floor."""
+    import duckdb
+
+    started = time.perf_counter()
+    con = duckdb.connect(db)
+    con.execute(
+        "create table t as select * from read_csv(" + _literal(file) + ", delim=';', header=true)"
+    )
+    rows = con.execute("select count(*) from t").fetchall()[0][0]
+    con.close()
+    return {"seconds": time.perf_counter() - started, "rows": rows}
+
+
+def worker_ingest_pandas(file: str, db: str) -> dict:
+    """The obvious analyst's script: pandas read_csv, then to_sql into SQLite."""
+    import sqlite3
+
+    import pandas as pd
+
+    started = time.perf_counter()
+    frame = pd.read_csv(file, sep=";", encoding="cp1252", decimal=",")
+    con = sqlite3.connect(db)
+    frame.to_sql("contacts", con, index=False, if_exists="replace")
+    con.commit()
+    con.close()
+    return {"seconds": time.perf_counter() - started, "rows": len(frame)}
+
+
+def worker_load(db: str, deliveries: list) -> dict:
+    """Load deliveries (one load, marts once), e.g. a whole store or one more day."""
+    from pipelines.load import Delivery, load_deliveries
+
+    todo = [Delivery(s, tuple(Path(f) for f in files), m and Path(m)) for s, files, m in deliveries]
+    started = time.perf_counter()
+    runs = load_deliveries(Path(db), todo)
+    seconds = time.perf_counter() - started
+    bad = [r.summary() for r in runs if r.status != "ok" or r.rows_rejected]
+    if bad:
+        raise RuntimeError("; ".join(bad))
+    return {"seconds": seconds, "rows": sum(r.rows_loaded for r in runs)}
+
+
+def worker_dashboard(db: str, runs: int) -> dict:
+    """Compute every page's figures `runs` times on one read-only connection (after a warm-up)."""
+    from metrics.settings import load as load_settings
+    from pipelines import store
+
+    settings = load_settings()
+    con = store.read_only(Path(db))
+    for page in PAGES.values():  # warm-up: first reads from disk
+        page(con, settings)
+    times: dict[str, list[float]] = {name: [] for name in PAGES}
+    for _ in range(runs):
+        for name, page in PAGES.items():
+            started = time.perf_counter()
+            page(con, settings)
+            times[name].append(time.perf_counter() - started)
+    con.close()
+    return {"times": times}
+
+
+def worker_dashboard_idle(db: str) -> dict:
+    """The dashboard process's floor: the same imports and an open read-only connection."""
+    import polars as pl  # noqa: F401
+
+    from metrics import headlines, narrative, query, views  # noqa: F401
+    from metrics.settings import load as load_settings
+    from pipelines import store
+
+    load_settings()
+    con = store.read_only(Path(db))
+    con.execute("select 1").fetchall()
+    con.close()
+    return {}
+
+
+def worker_profile(db: str, deliveries: list, out: str) -> dict:
+    """Profile a load with cProfile; return seconds per stage and per mart."""
+    import cProfile
+    import pstats
+
+    from pipelines.load import Delivery, load_deliveries
+
+    todo = [Delivery(s, tuple(Path(f) for f in files), m and Path(m)) for s, files, m in deliveries]
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.runcall(load_deliveries, Path(db), todo)
+    wall = time.perf_counter() - started
+    profiler.dump_stats(out)
+    stages = _stages(pstats.Stats(out).stats, wall)
+    return {"seconds": wall, "stages": stages, "marts": _time_marts(db)}
+
+
+def _stages(stats: dict, wall: float) -> dict[str, float]:
+    """Return cumulative seconds of the load's stages from cProfile statistics."""
+
+    def cumulative(file_end: str, function: str) -> float:
+        return sum(
+            v[3] for (f, _, name), v in stats.items() if f.endswith(file_end) and name == function
+        )
+
+    def called_from(callee: str, file_end: str, caller: str) -> float:
+        total = 0.0
+        for (_, _, name), v in stats.items():
+            if callee in name:
+                for (f, _, who), timing in v[4].items():
+                    if f.endswith(file_end) and who == caller:
+                        total += timing[3]
+        return total
+
+    read = cumulative("pipelines/dialect.py", "read")
+    decode = cumulative("pipelines/dialect.py", "_decode") + called_from(
+        "method 'encode' of 'str'", "pipelines/dialect.py", "_read_csv"
+    )
+    field_count = cumulative("pipelines/dialect.py", "_bad_field_count")
+    copy = called_from("copyfile", "pipelines/store.py", "writable")
+    schema = cumulative("pipelines/store.py", "create_schema")
+    # DuckDB's connect, execute and close are invisible to cProfile: their time is the
+    # caller's own time, so writable's own time is connecting, checkpointing and closing.
+    checkpoint = sum(
+        v[2]
+        for (f, _, name), v in stats.items()
+        if f.endswith("pipelines/store.py") and name == "writable"
+    )
+    stages = {
+        "read: decode cp1252 and re-encode as UTF-8 (Python)": decode,
+        "read: second pass counting fields per line": field_count,
+        "read: Polars CSV parse to strings": read - decode - field_count,
+        "validate (parse dates, numbers, booleans; reasons)": cumulative(
+            "pipelines/validate.py", "validate"
+        ),
+        "hash citizen_ref (normalise, HMAC in DuckDB, join back)": cumulative(
+            "pipelines/load.py", "_pseudonymised"
+        ),
+        "stage (canonical contacts columns)": sum(
+            cumulative(f"pipelines/{m}.py", "stage") for m in ("web", "phone", "desk")
+        ),
+        "upsert (count new/changed, insert on conflict)": cumulative(
+            "pipelines/store.py", "upsert"
+        ),
+        "rejects table": cumulative("pipelines/load.py", "_rejects"),
+        "file SHA-256 (lineage)": cumulative("pipelines/load.py", "_sha256"),
+        "copy of the live file (atomic swap)": copy,
+        "create schema and comments": schema,
+        "connect, checkpoint and close of the copy": checkpoint,
+        "mart rebuild (13 marts)": cumulative("metrics/marts.py", "refresh"),
+    }
+    # _load_file's own time is its DuckDB calls: begin, the rejects insert and the commit.
+    stages["commit of the file's transaction (and the rejects insert)"] = sum(
+        v[2]
+        for (f, _, name), v in stats.items()
+        if f.endswith("pipelines/load.py") and name == "_load_file"
+    )
+    stages["other (run bookkeeping, rename, imports)"] = wall - sum(stages.values())
+    return stages
+
+
+def _time_marts(db: str) -> dict[str, float]:
+    """Rebuild each mart once more on a copy of the store and time it on its own."""
+    import duckdb
+
+    from metrics import marts
+
+    copy = db + ".marts"
+    shutil.copyfile(db, copy)
+    try:
+        con = duckdb.connect(copy)
+        seconds = {}
+        for name in marts.ORDER:
+            started = time.perf_counter()
+            con.execute(f"create or replace table {name} as {marts.sql(name)}")
+            seconds[name] = time.perf_counter() - started
+        con.close()
+    finally:
+        Path(copy).unlink(missing_ok=True)
+        Path(copy + ".wal").unlink(missing_ok=True)
+    return seconds
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+WORKERS: dict[str, Callable[..., dict]] = {
+    "ingest_ours": worker_ingest_ours,
+    "ingest_duckdb": worker_ingest_duckdb,
+    "ingest_pandas": worker_ingest_pandas,
+    "load": worker_load,
+    "dashboard": worker_dashboard,
+    "dashboard_idle": worker_dashboard_idle,
+    "profile": worker_profile,
+}
+
+
+# --- The dashboard pages' figures, without Streamlit -----------------------------------------
+# Each function makes the calls its page in app_pages/ makes through app_pages/common.py, with
+# the page's default filters; keep them in step with the pages.
+
+OVERVIEW_METRICS = (  # app_pages/overview.py: CARDS + EXTRA
+    "web_share",
+    "phone_share",
+    "desk_share",
+    "products_digital",
+    "correction_hours",
+    "hours_freed_by_web",
+    "phone_service_level",
+    "products_total",
+    "corrections_per_1000",
+)
+
+
+def _page_frame(con) -> tuple[list[int], date]:
+    """What every page runs: require_data, calendar_years and data_until (footer)."""
+    con.sql("select count(*) as n from contacts").pl()
+    years = con.sql("select distinct year(period_month) as y from mart_calendar order by y").pl()[
+        "y"
+    ]
+    until = con.sql("select max(month_end) as day from mart_calendar").pl()["day"][0]
+    return years.to_list(), until
+
+
+def page_overview(con, settings) -> None:
+    from metrics import headlines, narrative
+
+    years, _ = _page_frame(con)
+    figures = headlines.headlines(con, OVERVIEW_METRICS, years[-1], settings)
+    narrative.sentences(figures, "nl", settings.municipality)
+
+
+def page_channel_mix(con, settings) -> None:
+    from metrics import views
+    from metrics.query import Filters
+
+    years, _ = _page_frame(con)
+    views.options(con)
+    views.product_names(con)
+    start, end = date(years[0], 1, 1), date(years[-1], 12, 1)
+    views.channel_mix(con, start, end, "year", Filters())
+    views.product_takeup(con, start, end, Filters())
+
+
+def page_digitisation(con, settings) -> None:
+    from metrics import views
+
+    _, until = _page_frame(con)
+    views.digitisation(con)
+    views.product_list(con, until)
+
+
+def page_corrections(con, settings) -> None:
+    from metrics import views
+    from metrics.query import Filters
+
+    years, until = _page_frame(con)
+    start, end = date(years[0], 1, 1), date(years[-1], 12, 1)
+    views.corrections_by_origin(con, start, end, "quarter", Filters())
+    views.net_capacity(con, start, end, "quarter", Filters())
+    top = views.top_correction_products(con, start, end)
+    views.product_list(con, until)
+    choices = top["product_id"].to_list()
+    product = "verhuismelding" if "verhuismelding" in choices or not choices else choices[0]
+    views.product_history(con, product)
+    views.release_effects(con)
+    views.product_names(con)
+
+
+def page_teams(con, settings) -> None:
+    import polars as pl
+
+    from metrics import views
+
+    _page_frame(con)
+    teams = views.options(con)["teams"]
+    weeks = views.team_weeks(con, teams[0], 26)
+    abandoned = weeks.filter(pl.col("calls_abandoned") > 0)["week_start"].to_list()
+    if abandoned:
+        views.abandoned_calls(con, teams[0], abandoned[-1])
+
+
+def page_audit(con, settings) -> None:
+    from metrics import headlines, views
+    from metrics.catalog import METRICS
+
+    years, _ = _page_frame(con)
+    periods = [
+        p for p in settings.audit_periods if p.start.year <= years[-1] and p.end.year >= years[0]
+    ]
+    period = periods[-1]
+    targeted = tuple(m.id for m in METRICS if m.target)
+    for year in range(period.start.year, period.end.year + 1):
+        if year in years:
+            headlines.headlines(con, targeted, year, settings)
+    views.load_runs(con)
+    views.rejects_by_reason(con)
+    views.quality(con)
+    views.month_gaps(con)
+
+
+PAGES: dict[str, Callable] = {
+    "Overzicht (overview)": page_overview,
+    "Kanaalmix (channel_mix)": page_channel_mix,
+    "Digitalisering (digitisation)": page_digitisation,
+    "Herstelwerk (corrections)": page_corrections,
+    "Teams (teams)": page_teams,
+    "Audit (audit)": page_audit,
+}
+
+
+# --- Driver -----------------------------------------------------------------------------------
+
+
+def _work(name: str, *args) -> dict:
+    """Run a worker in a fresh process; return its result with peak_mb."""
+    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--worker", name, json.dumps(args)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith(RESULT):
+            return json.loads(line.removeprefix(RESULT))
+    raise RuntimeError(f"worker {name} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+
+
+def _fresh(*paths: Path) -> None:
+    for path in paths:
+        for p in (path, Path(f"{path}.wal"), Path(f"{path}.key"), Path(f"{path}.lock")):
+            p.unlink(missing_ok=True)
+
+
+def _log(message: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def _generated(workdir: Path, rows: int, phone_only: bool) -> list:
+    """Return the deliveries of a generated set, writing it unless an earlier run did."""
+    from pipelines import generate
+
+    folder = workdir / f"{'phone' if phone_only else 'mixed'}-{rows}-seed{SEED}"
+    marker = folder / "deliveries.json"
+    if not marker.exists():
+        _log(f"generate {rows:,} rows {'(phone only)' if phone_only else '(web, phone, desk)'}")
+        shutil.rmtree(folder, ignore_errors=True)
+        written = generate.write_exports(folder, rows, seed=SEED, phone_only=phone_only)
+        listed = [
+            [d.source, [str(f) for f in d.files], d.mapping and str(d.mapping)] for d in written
+        ]
+        marker.write_text(json.dumps(listed))
+    return json.loads(marker.read_text())
+
+
+def _utf8_copy(file: Path) -> Path:
+    """Write a UTF-8 copy of a cp1252 file for DuckDB (it cannot read cp1252), in blocks."""
+    copy = file.with_name(file.stem + "-utf8.csv")
+    if not copy.exists():
+        partial = copy.with_suffix(".part")
+        with open(file, "rb") as source, open(partial, "wb") as target:
+            while block := source.read(16 * MB):  # cp1252 is one byte per character
+                target.write(block.decode("cp1252").encode("utf-8"))
+        partial.replace(copy)
+    return copy
+
+
+def _days(workdir: Path, count: int) -> list[list]:
+    """Return `count` one-day deliveries (about DAY_ROWS contacts each) after the data end."""
+    from pipelines import generate
+
+    days = []
+    for day in generate.days_after(count):
+        folder = workdir / f"day-{day:%Y%m%d}-seed{SEED}"
+        marker = folder / "deliveries.json"
+        if not marker.exists():
+            written = generate.write_day(folder, day, DAY_ROWS, seed=SEED)
+            listed = [
+                [d.source, [str(f) for f in d.files], d.mapping and str(d.mapping)] for d in written
+            ]
+            marker.write_text(json.dumps(listed))
+        days.append(json.loads(marker.read_text()))
+    return days
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def p95(values: list[float]) -> float:
+    """Return the 95th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[max(0, -(-95 * len(ordered) // 100) - 1)]
+
+
+def measure(
+    rows_list: list[int],
+    repeat: int,
+    page_runs: int,
+    workdir: Path,
+    pandas_max_rows: int,
+    profile: bool = True,
+) -> dict:
+    """Run every benchmark; return the results as plain data."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    stores = workdir / "stores"
+    stores.mkdir(exist_ok=True)
+    results: dict = {"rows": rows_list, "repeat": repeat, "page_runs": page_runs, "sizes": {}}
+    results["load_before"] = os.getloadavg()
+    for rows in rows_list:
+        size: dict = {}
+        results["sizes"][str(rows)] = size
+        phone = next(d for d in _generated(workdir, rows, True) if d[0] == "phone")
+        file, mapping = phone[1][0], phone[2]
+        utf8 = str(_utf8_copy(Path(file)))
+        size["file_mb"] = Path(file).stat().st_size / MB
+
+        ours_db, duck_db, pandas_db = (
+            stores / f"ingest-{rows}.{ext}" for ext in ("duckdb", "ddb", "sqlite")
+        )
+        ingest: dict[str, list] = {"ours": [], "duckdb": [], "pandas": []}
+        with_pandas = rows <= pandas_max_rows
+        for attempt in range(repeat):
+            _log(f"{rows:,} rows: ingest run {attempt + 1}/{repeat}")
+            _fresh(ours_db, duck_db, pandas_db)
+            ingest["ours"].append(_work("ingest_ours", file, mapping, str(ours_db)))
+            ingest["duckdb"].append(_work("ingest_duckdb", utf8, str(duck_db)))
+            if with_pandas:
+                ingest["pandas"].append(_work("ingest_pandas", file, str(pandas_db)))
+            _fresh(ours_db, duck_db, pandas_db)
+        for name, runs in ingest.items():
+            for run in runs:
+                if run["rows"] != rows:
+                    raise RuntimeError(f"{name} read {run['rows']} rows of {rows}")
+        size["ingest"] = ingest
+
+        mixed_db = stores / f"mixed-{rows}.duckdb"
+        _fresh(mixed_db)
+        _log(f"{rows:,} rows: build the store (web, phone, desk, corrections)")
+        size["build"] = _work("load", str(mixed_db), _generated(workdir, rows, False))
+        size["store_mb"] = mixed_db.stat().st_size / MB
+
+        _log(f"{rows:,} rows: dashboard pages")
+        size["dashboard"] = _work("dashboard", str(mixed_db), page_runs)
+        size["dashboard_idle"] = _work("dashboard_idle", str(mixed_db))
+
+        _log(f"{rows:,} rows: incremental days")
+        days = _days(workdir, repeat + 1)
+        size["incremental"], size["incremental_empty"] = [], []
+        for day in days[:repeat]:
+            size["incremental"].append(_work("load", str(mixed_db), day))
+            empty_db = stores / f"empty-{rows}.duckdb"
+            _fresh(empty_db)
+            size["incremental_empty"].append(_work("load", str(empty_db), day))
+            _fresh(empty_db)
+
+        if profile and rows == max(rows_list):
+            _log(f"{rows:,} rows: profile the ingest and an incremental day")
+            profile_db = stores / f"profile-{rows}.duckdb"
+            _fresh(profile_db)
+            delivery = [["phone", [file], mapping]]
+            size["profile_ingest"] = _work(
+                "profile", str(profile_db), delivery, str(workdir / f"ingest-{rows}.prof")
+            )
+            _fresh(profile_db)
+            size["profile_incremental"] = _work(
+                "profile", str(mixed_db), days[repeat], str(workdir / f"day-{rows}.prof")
+            )
+        _fresh(mixed_db)
+        (workdir / "results.json").write_text(json.dumps(results))  # survives a later failure
+    return results
+
+
+# --- Report -----------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    """Return what the numbers were measured on."""
+    import duckdb
+    import numpy
+    import pandas
+    import polars
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+        memory = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration):
+        memory = "unknown"
+    return {
+        "CPU": f"{cpu}, {os.cpu_count()} cores",
+        "memory": memory,
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "libraries": f"polars {polars.__version__}, duckdb {duckdb.__version__}, "
+        f"numpy {numpy.__version__}, pandas {pandas.__version__}",
+        "date": datetime.now().strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def _s(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    if seconds < 1:
+        return f"{seconds * 1000:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def _rows(rows: int) -> str:
+    return f"{rows / 1e6:g}M" if rows >= 1_000_000 else f"{rows / 1000:g}k"
+
+
+def _load(averages: list[float] | None) -> str:
+    return ", ".join(f"{a:.1f}" for a in averages) if averages else "unknown"
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def report(results: dict, info: dict[str, str]) -> str:
+    """Return the Markdown written between the markers."""
+    sizes = results["sizes"]
+    rows_list = results["rows"]
+    lines = [
+        f"Measured on {info['date']}: {info['CPU']}, {info['memory']} memory, "
+        f"{info['OS']}, Python {info['Python']}, {info['libraries']}.",
+        f"Command: `python -m bench.run --rows {','.join(map(str, rows_list))} "
+        f"--repeat {results['repeat']}`; medians of {results['repeat']} runs "
+        f"(dashboard: {results['page_runs']} runs after a warm-up). Load average (1, 5, 15 min)"
+        f" before: {_load(results.get('load_before'))}, after: {_load(results.get('load_after'))}"
+        " (other processes share the machine).",
+        "",
+        "### 1. Ingest: a phone export (Dutch dialect, cp1252, mapping file) into a fresh store",
+        "",
+        "Ours is `pipelines.load.load_files` (read, validate, hash, upsert, marts). DuckDB reads"
+        " a UTF-8 copy of the same file (it cannot read cp1252); the copy's transcoding is not"
+        " timed. Ratio = ours / baseline.",
+        "",
+        "| rows | file | ours | DuckDB `read_csv` CTAS | ratio | target ≤ 1.5x | pandas "
+        "`read_csv` + `to_sql` (SQLite) | ratio | target ≤ 0.10x (10x faster) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for rows in rows_list:
+        size = sizes[str(rows)]
+        ours = median([r["seconds"] for r in size["ingest"]["ours"]])
+        duck = median([r["seconds"] for r in size["ingest"]["duckdb"]])
+        pandas_runs = size["ingest"]["pandas"]
+        row = (
+            f"| {_rows(rows)} | {size['file_mb']:.0f} MB | {_s(ours)} | {_s(duck)} | "
+            f"{ours / duck:.1f}x | {_met(ours / duck <= INGEST_VS_DUCKDB)} | "
+        )
+        if pandas_runs:
+            pd_s = median([r["seconds"] for r in pandas_runs])
+            row += f"{_s(pd_s)} | {ours / pd_s:.2f}x | {_met(ours / pd_s <= INGEST_VS_PANDAS)} |"
+        else:
+            row += "not run (see --pandas-max-rows) | – | – |"
+        lines.append(row)
+    lines += [
+        "",
+        "### 2. Incremental: one more day (about 1,000 contacts: web, phone, desk), marts included",
+        "",
+        "Into the store built from the generated exports (web, phone and desk contacts,"
+        " corrections, products). Baseline: the same day's files into an empty store, so the"
+        " ratio is what the rows already stored cost.",
+        "",
+        "| rows in store | store file | full build of that store | one day | same day, empty store "
+        "| ratio | target < 1 s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for rows in rows_list:
+        size = sizes[str(rows)]
+        day = median([r["seconds"] for r in size["incremental"]])
+        empty = median([r["seconds"] for r in size["incremental_empty"]])
+        lines.append(
+            f"| {_rows(rows)} | {size.get('store_mb', 0):,.0f} MB | {_s(size['build']['seconds'])} "
+            f"| {_s(day)} | {_s(empty)} | "
+            f"{day / empty:.1f}x | {_met(day < INCREMENTAL_SECONDS)} |"
+        )
+    lines += [
+        "",
+        "### 3. Dashboard: each page's figures (the queries behind a page), without Streamlit",
+        "",
+        "The calls each page in `app_pages/` makes (`metrics.views`, `metrics.query`,"
+        " `metrics.headlines`) with its default filters, on one `pipelines.store.read_only`"
+        " connection; charts are not rendered. Growth = median at the largest size / median at"
+        " the smallest.",
+        "",
+    ]
+    header = "| page | " + " | ".join(f"{_rows(r)} median | {_rows(r)} p95" for r in rows_list)
+    header += " | growth | target < 100 ms median, growth < 2x |"
+    lines += [header, "|---|" + "---|---|" * len(rows_list) + "---|---|"]
+    for page in PAGES:
+        cells, medians = [], []
+        for rows in rows_list:
+            times = sizes[str(rows)]["dashboard"]["times"][page]
+            medians.append(median(times))
+            cells.append(f"{_s(median(times))} | {_s(p95(times))}")
+        growth = medians[-1] / medians[0] if len(medians) > 1 else None
+        ok = medians[-1] < PAGE_MEDIAN_SECONDS and (growth is None or growth < PAGE_GROWTH)
+        grown = f"{growth:.1f}x" if growth is not None else "–"
+        lines.append(f"| {page} | " + " | ".join(cells) + f" | {grown} | {_met(ok)} |")
+    lines += [
+        "",
+        "### 4. Memory: peak resident set size (VmHWM of each worker process)",
+        "",
+        "| process | rows | peak RSS | baseline | baseline peak RSS | ratio | target |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for rows in rows_list:
+        size = sizes[str(rows)]
+        ours = max(r["peak_mb"] for r in size["ingest"]["ours"])
+        duck = max(r["peak_mb"] for r in size["ingest"]["duckdb"])
+        lines.append(
+            f"| ingest (`load_files`, phone export) | {_rows(rows)} | {ours:,.0f} MB | DuckDB "
+            f"`read_csv` CTAS | {duck:,.0f} MB | {ours / duck:.1f}x | < 2 GB: "
+            f"{_met(ours < LOAD_PEAK_MB)} |"
+        )
+    for rows in rows_list:
+        size = sizes[str(rows)]
+        if size["ingest"]["pandas"]:
+            pd_mb = max(r["peak_mb"] for r in size["ingest"]["pandas"])
+            lines.append(
+                f"| pandas `read_csv` + `to_sql` | {_rows(rows)} | {pd_mb:,.0f} MB "
+                "| – | – | – | – |"
+            )
+    for rows in rows_list:
+        size = sizes[str(rows)]
+        dash, idle = size["dashboard"]["peak_mb"], size["dashboard_idle"]["peak_mb"]
+        lines.append(
+            f"| dashboard queries (all pages, {results['page_runs'] + 1} rounds) | {_rows(rows)} "
+            f"| {dash:,.0f} MB | same imports, idle read-only connection | {idle:,.0f} MB | "
+            f"{dash / idle:.1f}x | – |"
+        )
+    for rows in rows_list:
+        size = sizes[str(rows)]
+        lines.append(
+            f"| full build of the store (all sources) | {_rows(rows)} | "
+            f"{size['build']['peak_mb']:,.0f} MB | – | – | – | – |"
+        )
+    for key, title in (
+        ("profile_ingest", "ingest of the phone export"),
+        ("profile_incremental", "one more day into the full store"),
+    ):
+        for rows in rows_list:
+            prof = sizes[str(rows)].get(key)
+            if not prof:
+                continue
+            lines += [
+                "",
+                f"### Profile: {title}, {_rows(rows)} rows (cProfile, {_s(prof['seconds'])})",
+                "",
+                "| stage | seconds | share |",
+                "|---|---|---|",
+            ]
+            for stage, seconds in sorted(prof["stages"].items(), key=lambda kv: -kv[1]):
+                share = 100 * seconds / prof["seconds"]
+                lines.append(f"| {stage} | {seconds:.2f} | {share:.1f}% |")
+            marts_s = prof["marts"]
+            slowest = sorted(marts_s.items(), key=lambda kv: -kv[1])
+            lines += [
+                "",
+                f"Marts rebuilt one by one on that store ({_s(sum(marts_s.values()))} in all): "
+                + ", ".join(f"`{name}` {_s(s)}" for name, s in slowest)
+                + ".",
+            ]
+    return "\n".join(lines)
+
+
+def write(path: Path, body: str) -> None:
+    """Put body between the markers of path (creating the file or the markers if needed)."""
+    block = f"{START_MARK}\n{body}\n{END_MARK}"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    if START_MARK in text and END_MARK in text:
+        head, rest = text.split(START_MARK, 1)
+        text = head + block + rest.split(END_MARK, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n## Results\n\n" + block + "\n"
+    path.write_text(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and write BENCHMARKS.md; or run one worker (internal)."""
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--rows", default="1000000,10000000", help="comma-separated sizes")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument(
+        "--quick", action="store_true", help="one run per figure, 3 dashboard rounds (smoke test)"
+    )
+    parser.add_argument("--page-runs", type=int, default=30, help="dashboard rounds per size")
+    parser.add_argument(
+        "--pandas-max-rows",
+        type=int,
+        default=10_000_000,
+        help="run the pandas baseline only up to this size",
+    )
+    parser.add_argument("--no-profile", action="store_true", help="skip the cProfile runs")
+    parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(os.environ.get("TMPDIR", "/tmp")) / "channelshift-bench",
+        help="generated exports (kept for the next run) and stores",
+    )
+    parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument(
+        "--from-json", type=Path, help="write the report from saved raw results; measure nothing"
+    )
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("args", nargs="?", help=argparse.SUPPRESS)
+    options = parser.parse_args(argv)
+
+    if options.worker:
+        result = WORKERS[options.worker](*json.loads(options.args))
+        result["peak_mb"] = _peak_mb()
+        print(RESULT + json.dumps(result), flush=True)
+        return 0
+
+    if options.from_json:
+        saved = json.loads(options.from_json.read_text())
+        write(options.out, report(saved, saved.get("machine") or machine()))
+        return 0
+    rows_list = sorted(int(r.replace("_", "")) for r in options.rows.split(","))
+    repeat = 1 if options.quick else options.repeat
+    page_runs = 3 if options.quick else options.page_runs
+    results = measure(
+        rows_list,
+        repeat,
+        page_runs,
+        options.workdir,
+        options.pandas_max_rows,
+        profile=not options.no_profile,
+    )
+    results["machine"] = machine()
+    results["load_after"] = os.getloadavg()
+    if options.json:
+        options.json.write_text(json.dumps(results, indent=1))
+    write(options.out, report(results, results["machine"]))
+    _log(f"wrote {options.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

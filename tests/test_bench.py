@@ -1,0 +1,103 @@
+"""Smoke test for bench/run.py: a small run writes every table row (no timing assertions)."""
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from bench import run
+
+REAL = run.REPO / "BENCHMARKS.md"
+SIZES = ("5k", "20k")
+
+
+def _digest(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """BENCHMARKS.md as a quick run at 5,000 and 20,000 rows writes it, into a tmp copy."""
+    tmp = tmp_path_factory.mktemp("bench")
+    copy = tmp / "BENCHMARKS.md"
+    copy.write_text(REAL.read_text() if REAL.exists() else "# Benchmarks\n\nAnalysis stays.\n")
+    before = _digest(REAL)
+    assert (
+        run.main(
+            ["--rows", "20000,5000", "--quick", "--out", str(copy), "--workdir", str(tmp / "w")]
+        )
+        == 0
+    )
+    assert _digest(REAL) == before, "the real BENCHMARKS.md must not be touched"
+    return copy.read_text()
+
+
+def _section(text: str, heading: str) -> list[str]:
+    """Return the table rows under a ### heading."""
+    part = text.split(heading, 1)[1].split("\n### ", 1)[0]
+    return [line for line in part.splitlines() if line.startswith("| ") and "---" not in line]
+
+
+def test_results_sit_between_the_markers_and_the_rest_stays(written):
+    assert written.count(run.START_MARK) == written.count(run.END_MARK) == 1
+    assert written.startswith("# Benchmarks")
+    assert written.index(run.START_MARK) < written.index(run.END_MARK)
+
+
+def test_machine_line(written):
+    assert re.search(r"Measured on \d{4}-\d\d-\d\d \d\d:\d\d: .+, \d+ cores, ", written)
+    assert "Python 3." in written and "polars " in written and "duckdb " in written
+
+
+@pytest.mark.parametrize(
+    ("heading", "expected"),
+    [
+        ("### 1. Ingest", [f"| {s} |" for s in SIZES]),
+        ("### 2. Incremental", [f"| {s} |" for s in SIZES]),
+        ("### 3. Dashboard", [f"| {page} |" for page in run.PAGES]),
+        (
+            "### 4. Memory",
+            [f"| ingest (`load_files`, phone export) | {s} |" for s in SIZES]
+            + [f"| pandas `read_csv` + `to_sql` | {s} |" for s in SIZES]
+            + [f"| dashboard queries (all pages, 4 rounds) | {s} |" for s in SIZES]
+            + [f"| full build of the store (all sources) | {s} |" for s in SIZES],
+        ),
+        ("### Profile: ingest of the phone export, 20k rows", ["| mart rebuild (13 marts) |"]),
+        ("### Profile: one more day into the full store, 20k rows", ["| upsert ("]),
+    ],
+)
+def test_every_row_is_present(written, heading, expected):
+    rows = _section(written, heading)
+    for start in expected:
+        matching = [r for r in rows if r.startswith(start)]
+        assert len(matching) == 1, f"{start!r} in {heading}: {rows}"
+        assert "nan" not in matching[0] and "None" not in matching[0]
+    if heading.startswith("### 1.") or heading.startswith("### 2."):
+        assert len(rows) == 1 + len(SIZES)  # the header and one row per size
+    if heading.startswith("### 3."):
+        assert all(re.search(r"\| \d+\.\dx \|", r) for r in rows[1:])  # growth 5k -> 20k
+
+
+def test_profile_shares_add_up(written):
+    rows = _section(written, "### Profile: ingest of the phone export")[1:]
+    shares = [float(r.split("|")[3].strip().rstrip("%")) for r in rows]
+    assert sum(shares) == pytest.approx(100, abs=0.5)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [([3.0], 3.0), ([1.0, 2.0], 2.0), ([float(i) for i in range(1, 21)], 19.0)],
+)
+def test_p95_is_the_nearest_rank(values, expected):
+    assert run.p95(values) == expected
+
+
+def test_write_replaces_only_the_block(tmp_path):
+    path = tmp_path / "B.md"
+    run.write(path, "first")
+    path.write_text("intro\n" + path.read_text() + "analysis\n")
+    run.write(path, "second")
+    text = path.read_text()
+    assert text.startswith("intro\n") and text.endswith("analysis\n")
+    assert "second" in text and "first" not in text

@@ -1,0 +1,128 @@
+"""Tests for pipelines/generate.py: synthetic exports of any size for the benchmarks."""
+
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines import generate
+from pipelines.__main__ import main
+from pipelines.load import load_files
+
+NOW = datetime(2026, 6, 1, 12, 0)  # after the generated period (it ends on generate.UNTIL)
+ROWS = 20_000
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """20,000 contacts split like the demo, written in chunks of 3,000 rows, by source."""
+    out = tmp_path_factory.mktemp("generated")
+    written = generate.write_exports(out, ROWS, seed=7, chunk_rows=3_000)
+    return {d.source: d for d in written}
+
+
+def _data_rows(path: Path) -> int:
+    return path.read_bytes().count(b"\n") - 1  # minus the header
+
+
+def test_every_row_loads_without_rejects_and_contacts_match_the_request(exports, tmp_path):
+    db = tmp_path / "store.duckdb"
+    runs = []
+    for source in ("products", "releases", "web", "phone", "desk", "corrections"):
+        delivery = exports[source]
+        runs += load_files(db, source, delivery.files, delivery.mapping, now=NOW)
+    assert [(r.source, r.status, r.rows_rejected, r.rows_duplicate) for r in runs] == [
+        (source, "ok", 0, 0)
+        for source in ("products", "releases", "web", "phone", "desk", "corrections")
+    ]
+    assert all(r.rows_loaded == r.rows_read == r.rows_inserted for r in runs)
+    contacts = sum(r.rows_loaded for r in runs if r.source in ("web", "phone", "desk"))
+    assert contacts == ROWS
+    corrections = next(r for r in runs if r.source == "corrections")
+    assert 0.005 * ROWS < corrections.rows_loaded < 0.03 * ROWS
+
+
+def test_split_follows_the_demo_and_adds_up(exports):
+    rows = {s: _data_rows(exports[s].files[0]) for s in ("web", "phone", "desk")}
+    assert sum(rows.values()) == ROWS
+    shares = {s: n / ROWS for s, n in rows.items()}
+    assert 0.3 < shares["web"] < 0.55
+    assert 0.3 < shares["phone"] < 0.5
+    assert 0.1 < shares["desk"] < 0.3
+
+
+def test_phone_export_is_the_dutch_acd_layout_with_the_demo_mapping(exports):
+    phone = exports["phone"]
+    assert phone.mapping.read_text() == (
+        'source = "phone"\n[dialect]\ndelimiter = ";"\nencoding = "cp1252"\n'
+        'date_format = "%d-%m-%Y %H:%M"\ndecimal = ","\ntrue_values = ["ja"]\n'
+        'false_values = ["nee"]\n[columns]\n'
+        + "".join(f'{k} = "{v}"\n' for k, v in generate.demo.PHONE_COLUMNS.items())
+    )
+    data = phone.files[0].read_bytes()
+    data.decode("cp1252")
+    assert b"\x96" in data  # the en dash of the queue names, as cp1252
+    header = data.split(b"\r\n" if b"\r\n" in data else b"\n", 1)[0].decode("cp1252")
+    assert header.split(";") == [
+        "Gesprek-ID",
+        "Starttijd",
+        "Wachtrij",
+        "Productcode",
+        "Team",
+        "Wachttijd (s)",
+        "Gespreksduur (s)",
+        "Opgehangen",
+        "Opgelost 1e contact",
+        "Beller",
+    ]
+    assert exports["web"].files[0].read_bytes().startswith(b"\xef\xbb\xbfcontact_id,")
+    assert exports["corrections"].files[0].read_bytes()[:4] == b"PAR1"
+
+
+def test_chunks_follow_the_months_so_a_file_is_in_time_order(exports):
+    frame = pl.read_csv(exports["desk"].files[0], separator=";", encoding="cp1252")
+    arrived = frame["arrived_at"].str.strptime(pl.Datetime, "%d-%m-%Y %H:%M:%S")
+    assert arrived.is_sorted()
+    assert frame["contact_id"].is_sorted()
+    assert arrived.max() <= datetime(2025, 12, 31, 23, 59, 59)
+
+
+def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
+    first = generate.write_exports(tmp_path / "a", 2_000, seed=3, chunk_rows=700)
+    again = generate.write_exports(tmp_path / "b", 2_000, seed=3, chunk_rows=700)
+    other = generate.write_exports(tmp_path / "c", 2_000, seed=4, chunk_rows=700)
+    files = [[f.read_bytes() for d in run for f in d.files] for run in (first, again, other)]
+    assert files[0] == files[1]
+    assert files[0] != files[2]
+
+
+def test_phone_only_puts_every_row_in_the_phone_export(tmp_path):
+    written = {d.source: d for d in generate.write_exports(tmp_path, 5_000, phone_only=True)}
+    assert set(written) == {"products", "releases", "phone", "corrections"}
+    assert _data_rows(written["phone"].files[0]) == 5_000
+
+
+def test_a_day_after_the_period_loads_beside_the_exports(tmp_path):
+    db = tmp_path / "store.duckdb"
+    for d in generate.write_exports(tmp_path / "all", 3_000):
+        load_files(db, d.source, d.files, d.mapping, now=NOW)
+    [day] = generate.days_after(1)
+    assert day > generate.UNTIL and day.weekday() < 5
+    runs = []
+    for d in generate.write_day(tmp_path / "day", day, 1_000):
+        runs += load_files(db, d.source, d.files, d.mapping, now=NOW)
+    assert sum(r.rows_inserted for r in runs) == 1_000
+    assert sum(r.rows_rejected + r.rows_updated for r in runs) == 0
+
+
+def test_cli_writes_the_exports(tmp_path, capsys):
+    assert main(["generate", "--rows", "1000", "--out", str(tmp_path), "--seed", "2"]) == 0
+    out = capsys.readouterr().out
+    assert f"phone {tmp_path / 'mapping.toml'}" in out
+    assert (
+        _data_rows(tmp_path / "phone.csv")
+        + _data_rows(tmp_path / "web.csv")
+        + _data_rows(tmp_path / "desk.csv")
+        == 1_000
+    )
