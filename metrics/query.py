@@ -29,11 +29,19 @@ class UnsupportedFilter(ValueError):
     """The metric's mart has no column to filter on."""
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    rows = con.execute(
-        "select column_name from duckdb_columns() where table_name = ?", [table]
-    ).fetchall()
-    return {r[0] for r in rows}
+_COLUMNS: dict[str, frozenset[str]] = {}
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> frozenset[str]:
+    # a mart's columns are fixed by its SQL file: look them up once per process
+    if table not in _COLUMNS:
+        rows = con.execute(
+            "select column_name from duckdb_columns() where table_name = ?", [table]
+        ).fetchall()
+        if not rows:
+            return frozenset()
+        _COLUMNS[table] = frozenset(r[0] for r in rows)
+    return _COLUMNS[table]
 
 
 def supported(con: duckdb.DuckDBPyConnection, metric: Metric) -> set[str]:
