@@ -48,9 +48,9 @@ class Table(BaseModel):
         return [c.name for c in self.columns]
 
     def ddl(self) -> str:
+        # the key is documented in the comment and kept by upsert(), not by an index
         cols = ",\n  ".join(f"{c.name} {c.type}" for c in self.columns)
-        key = f",\n  primary key ({', '.join(self.key)})" if self.key else ""
-        return f"create table if not exists {self.name} (\n  {cols}{key}\n)"
+        return f"create table if not exists {self.name} (\n  {cols}\n)"
 
 
 def _c(name: str, type_: str, description: str) -> StoreColumn:
@@ -250,7 +250,8 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables and (re)write their comments."""
     for table in TABLES:
         con.execute(table.ddl())
-        con.execute(f"comment on table {table.name} is {literal(table.description)}")
+        key = f" Key: ({', '.join(table.key)}), unique." if table.key else ""
+        con.execute(f"comment on table {table.name} is {literal(table.description + key)}")
         for col in table.columns:
             con.execute(f"comment on column {table.name}.{col.name} is {literal(col.description)}")
 
@@ -306,7 +307,12 @@ def read_only(db: Path) -> duckdb.DuckDBPyConnection:
 
 
 def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> tuple[int, int]:
-    """Insert new keys and replace changed rows; return (inserted, updated)."""
+    """Insert new keys and replace changed rows, leaving identical ones; return (inserted, updated).
+
+    `rows` holds each key once (validation drops superseded lines). The key is kept here, not by
+    a primary-key index: at ten million contacts the index costs more time and memory than
+    these three hash joins (BENCHMARKS.md).
+    """
     spec = TABLE[table]
     content = [c for c in spec.names if c not in spec.key and c != "run_id"]
     join = " and ".join(f"s.{k} = t.{k}" for k in spec.key)
@@ -316,11 +322,8 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> tu
         f"count(*) filter (where t.{spec.key[0]} is not null and ({changed})) "
         f"from rows s left join {table} t on {join}"
     ).fetchall()[0]
-    sets = ", ".join(f"{c} = excluded.{c}" for c in [*content, "run_id"])
-    differs = " or ".join(f"{table}.{c} is distinct from excluded.{c}" for c in content)
-    cols = ", ".join(spec.names)
-    con.execute(
-        f"insert into {table} ({cols}) select {cols} from rows "
-        f"on conflict ({', '.join(spec.key)}) do update set {sets} where {differs}"
-    )
+    if updated:
+        con.execute(f"delete from {table} t using rows s where {join} and ({changed})")
+    cols = ", ".join(f"s.{c}" for c in spec.names)
+    con.execute(f"insert into {table} select {cols} from rows s anti join {table} t on {join}")
     return inserted, updated

@@ -259,3 +259,21 @@ def test_load_in_another_process_while_this_one_reads(load, db):
     with store.read_only(db) as con:
         seen.add(con.execute("select count(*) from contacts").fetchone()[0])
     assert seen <= {8, 13} and 13 in seen
+
+
+def test_every_key_stays_unique_through_redeliveries(load, query, tmp_path):
+    """The store keeps each key once without an index: upsert() is what enforces it."""
+    load("phone", "phone_bad.csv")
+    changed = tmp_path / "phone_again.csv"
+    changed.write_text(
+        (FIXTURES / "phone_bad.csv").read_text().replace("KCC,20,0,true", "KCC,25,0,true")
+    )
+    load("phone", changed)
+    load("phone", changed, force=True)
+    for table in store.TABLES:
+        if table.key:
+            keys = ", ".join(table.key)
+            assert query(f"select count(*) - count(distinct ({keys})) from {table.name}") == [
+                (0,)
+            ], table.name
+    assert query("select wait_seconds from contacts where contact_id = 'T-untagged'") == [(25.0,)]
