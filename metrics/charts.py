@@ -1,8 +1,8 @@
 """Altair charts shared by the dashboard and the council briefing: one colour per channel.
 
 Charts take small, already aggregated frames (SQL does the work; Streamlit sends every row
-to the browser). Texts come in the chosen language; Dutch charts use Dutch number and month
-formats through vega-embed's locale options.
+to the browser). Texts come in the chosen language; Dutch charts write numbers and months
+the Dutch way through Vega label expressions, which work in the browser and in vl-convert.
 """
 
 from __future__ import annotations
@@ -17,45 +17,6 @@ CHANNEL_COLOURS = {"web": "#0072B2", "phone": "#E69F00", "desk": "#009E73"}
 TARGET_COLOUR = "#CC79A7"
 ACCENT = "#D55E00"
 CHANNELS = ("web", "phone", "desk")
-
-DUTCH_NUMBERS = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€\u00a0", ""]}
-DUTCH_TIME = {
-    "dateTime": "%A %e %B %Y %X",
-    "date": "%d-%m-%Y",
-    "time": "%H:%M:%S",
-    "periods": ["", ""],
-    "days": ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"],
-    "shortDays": ["zo", "ma", "di", "wo", "do", "vr", "za"],
-    "months": [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ],
-    "shortMonths": [
-        "jan",
-        "feb",
-        "mrt",
-        "apr",
-        "mei",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "okt",
-        "nov",
-        "dec",
-    ],
-}
-
 
 MONTHS = {
     "nl": ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
@@ -81,15 +42,6 @@ def date_labels(grain: str, lang: str) -> str:
     months = "[" + ", ".join(f"'{m}'" for m in MONTHS[lang]) + "]"
     day = "date(datum.value) + ' ' + " if grain == "week" else ""
     return f"{day}{months}[month(datum.value)] + ' ' + year(datum.value)"
-
-
-def localise(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
-    """Set the number and date locale of a chart for the browser."""
-    if lang != "nl":
-        return chart
-    return chart.properties(
-        usermeta={"embedOptions": {"formatLocale": DUTCH_NUMBERS, "timeFormatLocale": DUTCH_TIME}}
-    )
 
 
 def _channel_colour(lang: str, title: str | None = None) -> alt.Color:
@@ -185,7 +137,7 @@ def channel_mix(
         )
         chart = chart + rule + label
     title = text("channel_mix.share_chart" if share else "channel_mix.chart", lang)
-    return localise(chart.properties(title=title, height=340), lang)
+    return chart.properties(title=title, height=340)
 
 
 def digitisation(progress: pl.DataFrame, targets: pl.DataFrame, lang: str) -> alt.TopLevelMixin:
@@ -249,7 +201,7 @@ def digitisation(progress: pl.DataFrame, targets: pl.DataFrame, lang: str) -> al
             ],
         )
     title = alt.TitleParams(text("digitisation.chart", lang), anchor="start")
-    return localise(chart.properties(title=title, height=340), lang)
+    return chart.properties(title=title, height=340)
 
 
 def by_origin(
@@ -277,7 +229,7 @@ def by_origin(
             ],
         )
     )
-    return localise(chart.properties(title=title, height=300), lang)
+    return chart.properties(title=title, height=300)
 
 
 def lines(
@@ -314,7 +266,7 @@ def lines(
             ],
         )
     )
-    return localise(chart.properties(title=title, height=260), lang)
+    return chart.properties(title=title, height=260)
 
 
 def product_history(
@@ -371,4 +323,4 @@ def product_history(
             )
         )
         chart = alt.layer(left, right, rules).resolve_scale(y="independent")
-    return localise(chart.properties(title=text("corrections.history", lang), height=320), lang)
+    return chart.properties(title=text("corrections.history", lang), height=320)
