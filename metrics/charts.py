@@ -10,6 +10,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from metrics import formatting
 from metrics.texts import text
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
@@ -42,6 +43,17 @@ def date_labels(grain: str, lang: str) -> str:
     months = "[" + ", ".join(f"'{m}'" for m in MONTHS[lang]) + "]"
     day = "date(datum.value) + ' ' + " if grain == "week" else ""
     return f"{day}{months}[month(datum.value)] + ' ' + year(datum.value)"
+
+
+def _shown(frame: pl.DataFrame, column: str, fmt: str, lang: str) -> pl.DataFrame:
+    """Add `<column>_shown`: the value as text in the language's format, for tooltips."""
+    decimals = int(fmt.split(".")[1][0]) if "." in fmt else 0
+    write = formatting.share if fmt.endswith("%") else formatting.number
+    return frame.with_columns(
+        pl.col(column)
+        .map_elements(lambda x: write(x, lang, decimals), return_dtype=pl.String, skip_nulls=False)
+        .alias(f"{column}_shown")
+    )
 
 
 def _channel_colour(lang: str, title: str | None = None) -> alt.Color:
@@ -89,6 +101,7 @@ def channel_mix(
 ) -> alt.TopLevelMixin:
     """Handled contacts per channel over time (period, channel, contacts, share)."""
     data = with_channel_labels(frame, lang)
+    data = _shown(_shown(data, "contacts", ",d", lang), "share", ".1%", lang)
     share = measure == "share"
     y_title = text("label.share" if share else "label.contacts", lang)
     y = alt.Y(
@@ -110,8 +123,8 @@ def channel_mix(
                 format="%Y" if grain == "year" else "%b %Y",
             ),
             alt.Tooltip("channel_label:N", title=text("label.channel", lang)),
-            alt.Tooltip("contacts:Q", title=text("label.contacts", lang), format=",d"),
-            alt.Tooltip("share:Q", title=text("label.share", lang), format=".1%"),
+            alt.Tooltip("contacts_shown:N", title=text("label.contacts", lang)),
+            alt.Tooltip("share_shown:N", title=text("label.share", lang)),
         ],
     )
     if share and target is not None:
@@ -214,7 +227,7 @@ def by_origin(
     grain: str = "month",
 ) -> alt.TopLevelMixin:
     """A stacked bar per period by origin channel (period, origin_channel, value)."""
-    data = with_channel_labels(frame, lang, "origin_channel")
+    data = _shown(with_channel_labels(frame, lang, "origin_channel"), value, fmt, lang)
     chart = (
         alt.Chart(data)
         .mark_bar()
@@ -225,7 +238,7 @@ def by_origin(
             tooltip=[
                 alt.Tooltip("period:T", format="%b %Y", title=text("label.period", lang)),
                 alt.Tooltip("channel_label:N", title=text("label.origin", lang)),
-                alt.Tooltip(f"{value}:Q", title=axis_title, format=fmt),
+                alt.Tooltip(f"{value}_shown:N", title=axis_title),
             ],
         )
     )
@@ -252,6 +265,7 @@ def lines(
             legend=alt.Legend(orient="top"),
             scale=alt.Scale(domain=list(colours), range=list(colours.values())),
         )
+    frame = _shown(frame, value, fmt, lang)
     chart = (
         alt.Chart(frame)
         .mark_line(point=True, strokeWidth=2)
@@ -262,7 +276,7 @@ def lines(
             tooltip=[
                 alt.Tooltip("period:T", format="%e %b %Y", title=text("label.period", lang)),
                 alt.Tooltip(f"{series}:N", title=" "),
-                alt.Tooltip(f"{value}:Q", title=axis_title, format=fmt),
+                alt.Tooltip(f"{value}_shown:N", title=axis_title),
             ],
         )
     )

@@ -66,3 +66,11 @@ def test_product_history_marks_releases():
     layers = chart.to_dict()["layer"]
     assert [layer["mark"]["type"] for layer in layers] == ["area", "line", "rule"]
     assert chart.to_dict()["title"] == TEXTS["corrections.history"]["nl"]
+
+
+def test_tooltips_write_numbers_in_the_language():
+    data = charts.channel_mix(
+        MIX.with_columns(pl.col("contacts") * 1000), "nl", "share", "month"
+    ).to_dict()
+    rows = next(iter(data["datasets"].values()))
+    assert (rows[0]["contacts_shown"], rows[0]["share_shown"]) == ("50.000", "50,0%")
