@@ -43,7 +43,9 @@ for year in period_years:
                     True: t("label.met_yes"),
                     False: t("label.met_no"),
                     None: "–",
-                }[figure.met],
+                }[figure.met]
+                if not figure.partial
+                else t("label.running"),
             }
         )
 st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")

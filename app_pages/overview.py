@@ -21,10 +21,14 @@ EXTRA = ("products_total", "corrections_per_1000")
 common.require_data()
 settings = common.settings()
 years = common.calendar_years()
-st.title(t("overview.title"))
-year = common.url_select(t("filter.year"), years[::-1], "year", default=years[-1])
-figures = common.headline_figures((*CARDS, *EXTRA), year)
 until = common.data_until()
+st.title(t("overview.title"))
+# the council looks at whole years: the last complete one unless another is chosen
+complete = [y for y in years if y < until.year or until.month == 12]
+year = common.url_select(
+    t("filter.year"), years[::-1], "year", default=complete[-1] if complete else years[-1]
+)
+figures = common.headline_figures((*CARDS, *EXTRA), year)
 st.caption(
     f"{settings.municipality} · "
     + t("app.data_until", day=formatting.day(until, lang()))
@@ -63,7 +67,10 @@ for i, metric_id in enumerate(CARDS):
             help=f"{metric.definition[lang()]} ({target})",
             border=True,
         )
+        # a year still running is not judged against its target yet
         verdict = {True: t("label.met_yes"), False: t("label.met_no"), None: ""}[figure.met]
+        if figure.partial and figure.target is not None:
+            verdict = t("label.running")
         st.caption(target + (f" · {verdict}" if verdict else ""))
 
 st.subheader(t("overview.story"))

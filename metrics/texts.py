@@ -81,6 +81,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "label.no": {"nl": "nee", "en": "no"},
     "label.met_yes": {"nl": "gehaald", "en": "met"},
     "label.met_no": {"nl": "niet gehaald", "en": "not met"},
+    "label.running": {"nl": "jaar loopt nog", "en": "year still running"},
     "unit.share": {"nl": "aandeel (%)", "en": "share (%)"},
     "unit.count": {"nl": "aantal", "en": "count"},
     "unit.hours": {"nl": "uren", "en": "hours"},
