@@ -85,7 +85,9 @@ def content(con: duckdb.DuckDBPyConnection, year: int, lang: str, settings: Sett
                 previous,
                 change,
                 target,
-                met[figure.met if metric_id not in hidden else None],
+                text("label.running", lang)
+                if figure.partial and figure.target is not None
+                else met[figure.met if metric_id not in hidden else None],
             ]
         )
     return {
