@@ -75,31 +75,20 @@ with two:
     st.caption(METRIC["corrections_per_1000"].definition[lang()])
 
 net = common.view("net_capacity", start, end, grain, Filters())
-long = pl.concat(
-    [
-        net.select(
-            "period",
-            pl.col("gross_hours_freed").alias("hours"),
-            pl.lit(t("label.hours_freed")).alias("series"),
-        ),
-        net.select(
-            "period",
-            pl.col("correction_hours").alias("hours"),
-            pl.lit(t("label.correction_hours")).alias("series"),
-        ),
-        net.select(
-            "period",
-            pl.col("hours_freed_by_web").alias("hours"),
-            pl.lit(t("label.net_hours")).alias("series"),
-        ),
-    ]
+long = charts.long_form(
+    net,
+    {
+        t("label.hours_freed"): "gross_hours_freed",
+        t("label.correction_hours"): "correction_hours",
+        t("label.net_hours"): "hours_freed_by_web",
+    },
 )
 common.chart(
     charts.lines(
         long,
         lang(),
         "series",
-        "hours",
+        "value",
         t("corrections.net"),
         t("label.hours"),
         ",.0f",

@@ -65,19 +65,9 @@ for column, (label, numerator, denominator, kind, higher_is_better) in zip(
     )
     column.caption(f"{t('label.average_12')}: {_show(then, kind)}")
 
-phone = pl.concat(
-    [
-        weeks.select(
-            "period",
-            pl.col("service_level").alias("value"),
-            pl.lit(t("label.service_level")).alias("series"),
-        ),
-        weeks.select(
-            "period",
-            pl.col("abandonment_rate").alias("value"),
-            pl.lit(t("label.abandonment")).alias("series"),
-        ),
-    ]
+phone = charts.long_form(
+    weeks,
+    {t("label.service_level"): "service_level", t("label.abandonment"): "abandonment_rate"},
 )
 left, right = st.columns(2)
 with left:
@@ -96,19 +86,12 @@ with left:
         f"team_{team}_telefoon",
     )
 with right:
-    waits = pl.concat(
-        [
-            weeks.select(
-                "period",
-                (pl.col("phone_avg_wait_seconds") / 60).alias("value"),
-                pl.lit(t("channel.phone")).alias("series"),
-            ),
-            weeks.select(
-                "period",
-                (pl.col("desk_avg_wait_seconds") / 60).alias("value"),
-                pl.lit(t("channel.desk")).alias("series"),
-            ),
-        ]
+    waits = charts.long_form(
+        weeks,
+        {
+            t("channel.phone"): pl.col("phone_avg_wait_seconds") / 60,
+            t("channel.desk"): pl.col("desk_avg_wait_seconds") / 60,
+        },
     ).drop_nulls()
     common.chart(
         charts.lines(
@@ -128,9 +111,7 @@ with right:
         waits,
         f"team_{team}_wachttijden",
     )
-backlog = weeks.select(
-    "period", pl.col("corrections").alias("value"), pl.lit(t("label.corrections")).alias("series")
-)
+backlog = charts.long_form(weeks, {t("label.corrections"): "corrections"})
 common.chart(
     charts.lines(
         backlog,

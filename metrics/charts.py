@@ -245,6 +245,20 @@ def by_origin(
     return chart.properties(title=title, height=300)
 
 
+def long_form(frame: pl.DataFrame, series: dict[str, str | pl.Expr]) -> pl.DataFrame:
+    """Stack columns of a frame into (period, value, series) rows: one line each in lines()."""
+    return pl.concat(
+        [
+            frame.select(
+                "period",
+                (pl.col(column) if isinstance(column, str) else column).alias("value"),
+                pl.lit(label).alias("series"),
+            )
+            for label, column in series.items()
+        ]
+    )
+
+
 def lines(
     frame: pl.DataFrame,
     lang: str,
