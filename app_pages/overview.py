@@ -6,17 +6,9 @@ from app_pages import common
 from app_pages.common import lang, t
 from metrics import formatting, narrative
 from metrics.catalog import METRIC
+from metrics.headlines import OVERVIEW_CARDS, OVERVIEW_CONTEXT
 
-CARDS = (
-    "web_share",
-    "phone_share",
-    "desk_share",
-    "products_digital",
-    "correction_hours",
-    "hours_freed_by_web",
-    "phone_service_level",
-)
-EXTRA = ("products_total", "corrections_per_1000")
+CARDS, EXTRA = OVERVIEW_CARDS, OVERVIEW_CONTEXT
 
 common.require_data()
 settings = common.settings()

@@ -24,6 +24,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
+from metrics.headlines import OVERVIEW_CARDS, OVERVIEW_CONTEXT
+
 REPO = Path(__file__).resolve().parents[1]
 START_MARK = "<!-- bench:start (written by python -m bench.run; do not edit by hand) -->"
 END_MARK = "<!-- bench:end -->"
@@ -268,17 +270,7 @@ WORKERS: dict[str, Callable[..., dict]] = {
 # Each function makes the calls its page in app_pages/ makes through app_pages/common.py, with
 # the page's default filters; keep them in step with the pages.
 
-OVERVIEW_METRICS = (  # app_pages/overview.py: CARDS + EXTRA
-    "web_share",
-    "phone_share",
-    "desk_share",
-    "products_digital",
-    "correction_hours",
-    "hours_freed_by_web",
-    "phone_service_level",
-    "products_total",
-    "corrections_per_1000",
-)
+OVERVIEW_METRICS = (*OVERVIEW_CARDS, *OVERVIEW_CONTEXT)  # app_pages/overview.py
 
 
 def _page_frame(con) -> tuple[list[int], date]:

@@ -40,3 +40,13 @@ def query(db: Path):
             return con.execute(sql, params or []).fetchall()
 
     return _query
+
+
+@pytest.fixture
+def fixture_store(db: Path, load) -> Path:
+    """The store with the catalogue, web, desk and phone fixture files loaded (2024)."""
+    load("products", "products.csv")
+    load("web", "web_canonical.csv")
+    load("desk", "desk_dutch.csv")
+    load("phone", "phone_acd.csv", mapping="phone_mapping.toml")
+    return db

@@ -23,13 +23,9 @@ def pdf_text(pdf: bytes) -> str:
 
 
 @pytest.fixture
-def small(db, load):
+def small(fixture_store):
     """The fixture store: a handful of contacts in 2024, so every count is small."""
-    load("products", "products.csv")
-    load("web", "web_canonical.csv")
-    load("desk", "desk_dutch.csv")
-    load("phone", "phone_acd.csv", mapping="phone_mapping.toml")
-    return db
+    return fixture_store
 
 
 def test_small_numbers_are_suppressed(small):

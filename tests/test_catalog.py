@@ -21,13 +21,9 @@ YEAR = (date(2024, 1, 1), date(2024, 12, 1))
 
 
 @pytest.fixture
-def con(db, load):
-    """A read-only connection to a store with all fixture exports loaded."""
-    load("products", "products.csv")
-    load("web", "web_canonical.csv")
-    load("desk", "desk_dutch.csv")
-    load("phone", "phone_acd.csv", mapping="phone_mapping.toml")
-    with store.read_only(db) as connection:
+def con(fixture_store):
+    """A read-only connection to the store with all fixture exports loaded."""
+    with store.read_only(fixture_store) as connection:
         yield connection
 
 
