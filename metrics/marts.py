@@ -72,15 +72,20 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         "the marts used (from the settings file at the last load).'"
     )
     for name in ORDER:
-        # an intermediate (int_) is a view: computing it inside the marts that read it is
-        # cheaper than writing one row per contact (BENCHMARKS.md)
-        kind = "view" if name.startswith("int_") else "table"
-        if (
-            kind == "view"
-            and con.execute(
-                "select count(*) from duckdb_tables() where table_name = ?", [name]
-            ).fetchall()[0][0]
-        ):
-            con.execute(f"drop table {name}")  # a store made before it became a view
-        con.execute(f"create or replace {kind} {name} as {sql(name)}")
-        con.execute(f"comment on {kind} {name} is {store.literal(grain(name))}")
+        build(con, name)
+
+
+def build(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Create or replace one mart from its SQL file, with its grain as comment."""
+    # an intermediate (int_) is a view: computing it inside the marts that read it is
+    # cheaper than writing one row per contact (BENCHMARKS.md)
+    kind = "view" if name.startswith("int_") else "table"
+    if (
+        kind == "view"
+        and con.execute(
+            "select count(*) from duckdb_tables() where table_name = ?", [name]
+        ).fetchall()[0][0]
+    ):
+        con.execute(f"drop table {name}")  # a store made before it became a view
+    con.execute(f"create or replace {kind} {name} as {sql(name)}")
+    con.execute(f"comment on {kind} {name} is {store.literal(grain(name))}")
