@@ -18,14 +18,7 @@ st.title(t("channel_mix.title"))
 
 left, middle, right = st.columns([2, 1, 1])
 first, last = common.url_year_range(t("filter.years"), years, "jaren", container=left)
-grain = common.url_radio(
-    t("filter.grain"),
-    ["month", "quarter", "year"],
-    "per",
-    default="year",
-    format_func=lambda g: t(f"grain.{g}"),
-    container=middle,
-)
+grain = common.url_grain("year", container=middle)
 measure = common.url_radio(
     t("filter.measure"),
     ["share", "contacts"],

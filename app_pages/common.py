@@ -206,6 +206,18 @@ def _url_choice(widget, label: str, options: list, key: str, default, format_fun
     return chosen
 
 
+def url_grain(default: str, container=st) -> str:
+    """Month, quarter or year, kept in the query parameter `per`."""
+    return url_radio(
+        t("filter.grain"),
+        ["month", "quarter", "year"],
+        "per",
+        default=default,
+        format_func=lambda g: t(f"grain.{g}"),
+        container=container,
+    )
+
+
 def url_multiselect(
     label: str, options: list[str], key: str, format_func=str, container=st
 ) -> list[str]:

@@ -24,14 +24,7 @@ measure = common.url_radio(
     format_func=lambda m: t(f"label.{m}"),
     container=third,
 )
-grain = common.url_radio(
-    t("filter.grain"),
-    ["month", "quarter", "year"],
-    "per",
-    default="quarter",
-    format_func=lambda g: t(f"grain.{g}"),
-    container=right,
-)
+grain = common.url_grain("quarter", container=right)
 start, end = date(first, 1, 1), date(last, 12, 1)
 
 by_origin = common.view("corrections_by_origin", start, end, grain, Filters())

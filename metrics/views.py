@@ -17,19 +17,24 @@ from pipelines import status
 PERIOD = "cast(date_trunc(?, period_month) as date)"
 
 
+def _months_where(start: date, end: date, filters: Filters) -> tuple[str, list]:
+    """The condition on period_month and the product filters, with its parameters."""
+    clauses, params = product_clauses(filters)
+    return " and ".join(["period_month between ? and ?", *clauses]), [start, end, *params]
+
+
 def channel_mix(
     con: duckdb.DuckDBPyConnection, start: date, end: date, grain: str, filters: Filters
 ) -> pl.DataFrame:
     """Handled contacts per period and channel, and each channel's share of the period."""
-    clauses, params = product_clauses(filters)
-    where = " and ".join(["period_month between ? and ?", *clauses])
+    where, params = _months_where(start, end, filters)
     return con.sql(
         f"with counted as (select {PERIOD} as period, channel, sum(contacts) as contacts "
         f"from mart_product_channel where {where} group by all) "
         "select period, channel, cast(contacts as bigint) as contacts, "
         "contacts / nullif(sum(contacts) over (partition by period), 0) as share "
         "from counted order by period, channel",
-        params=[grain, start, end, *params],
+        params=[grain, *params],
     ).pl()
 
 
@@ -121,14 +126,13 @@ def corrections_by_origin(
     con: duckdb.DuckDBPyConnection, start: date, end: date, grain: str, filters: Filters
 ) -> pl.DataFrame:
     """Corrections, hours and the rate per 1,000 handled contacts per period and origin."""
-    clauses, params = product_clauses(filters)
-    where = " and ".join(["period_month between ? and ?", *clauses])
+    where, params = _months_where(start, end, filters)
     return con.sql(
         f"select {PERIOD} as period, origin_channel, cast(sum(corrections) as bigint) "
         "as corrections, sum(correction_hours) as correction_hours, "
         "1000 * sum(corrections) / nullif(sum(handled_contacts), 0) as corrections_per_1000 "
         f"from mart_corrections where {where} group by all order by period, origin_channel",
-        params=[grain, start, end, *params],
+        params=[grain, *params],
     ).pl()
 
 
@@ -187,14 +191,13 @@ def net_capacity(
     con: duckdb.DuckDBPyConnection, start: date, end: date, grain: str, filters: Filters
 ) -> pl.DataFrame:
     """Hours freed by web and correction hours per period (net capacity)."""
-    clauses, params = product_clauses(filters)
-    where = " and ".join(["period_month between ? and ?", *clauses])
+    where, params = _months_where(start, end, filters)
     return con.sql(
         f"select {PERIOD} as period, sum(hours_freed_by_web + web_correction_hours) "
         "as gross_hours_freed, sum(correction_hours) as correction_hours, "
         "sum(hours_freed_by_web) as hours_freed_by_web "
         f"from mart_capacity where {where} group by all order by period",
-        params=[grain, start, end, *params],
+        params=[grain, *params],
     ).pl()
 
 
