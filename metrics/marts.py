@@ -1,11 +1,25 @@
-"""Build the marts: SQL files in marts/, materialised as tables after every load.
+"""Build the marts: SQL files in marts/, materialised as tables and kept up to date by loads.
 
 Each file's first line states its grain; it becomes the table's COMMENT, so an analyst who
 opens the database in any DuckDB client, Excel or Power BI reads what a row is.
+
+A load brings the marts up to date incrementally (`refresh`). Every mart's rows belong to a
+period: a month, a week or a release. A row of a period reads only the contacts and
+corrections of a known stretch of time around it (its `Scope`): a month's service level reads
+that month; its repeat share also reads the repeat window after it; its capacity the trailing
+months before it. The load records the days it changed (`changed_days`, filled by
+`pipelines.store.upsert`). For each mart, `refresh` finds the periods whose stretch holds a
+changed day, shadows `contacts` and `corrections` with temporary views of just the days those
+periods read, runs the mart's own SQL file unchanged, and replaces those periods' rows. A
+day into ten million contacts therefore costs what a few weeks of contacts cost, not what the
+store holds. Whatever the scopes cannot express (another catalogue, releases or settings, a
+new channel, a shrinking calendar, changed SQL) rebuilds every mart from the store.
 """
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -18,8 +32,8 @@ MART_DIR = Path(__file__).parent / "marts"
 ORDER = (
     "mart_calendar",
     "int_contact_repeats",
-    "mart_channel_mix",
     "mart_product_channel",
+    "mart_channel_mix",
     "mart_digital_takeup",
     "mart_digitisation_progress",
     "mart_corrections",
@@ -31,6 +45,74 @@ ORDER = (
     "mart_team_week",
 )
 MARTS = tuple(name for name in ORDER if name.startswith("mart_"))
+# Loads into these tables change the marts in every period: rebuild them all.
+WHOLE = frozenset({"products", "releases"})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which rows of a mart a changed day can reach, and what those rows read.
+
+    `periods` is SQL over `changed_days(day)` and the settings: the periods (values of the
+    mart's `column`) whose rows a changed day may alter, each with the stretch of time
+    [starts, ends) its rows read from contacts and corrections.
+    """
+
+    column: str
+    periods: str
+
+
+def _months(back: str = "interval 0 day", ahead: str = "interval 0 day") -> Scope:
+    """Months whose rows read `back` before their first day and `ahead` after their last."""
+    return Scope(
+        "period_month",
+        f"""
+        with reach as (select {back} as back, {ahead} as ahead from settings),
+        touched as (
+            select distinct cast(date_trunc('month', unnest(generate_series(
+                day - reach.ahead, day + reach.back, interval 1 day
+            ))) as date) as period
+            from changed_days, reach
+        )
+        select period, period - reach.back as starts, period + interval 1 month + reach.ahead
+            as ends
+        from touched, reach
+        """,
+    )
+
+
+REPEAT_WINDOW = "to_days(repeat_window_days)"
+SCOPES: dict[str, Scope] = {
+    "mart_product_channel": _months(),
+    "mart_channel_mix": _months(),
+    "mart_digital_takeup": _months(),
+    "mart_digitisation_progress": _months(),
+    "mart_corrections": _months(),
+    "mart_phone_service": _months(),
+    "mart_desk_service": _months(),
+    "mart_repeat_contacts": _months(ahead=REPEAT_WINDOW),
+    "mart_capacity": _months(back="to_months(capacity_trailing_months - 1)"),
+    "mart_release_effect": Scope(
+        "released_on",
+        f"""
+        select
+            released_on as period,
+            released_on - to_months(release_window_months) as starts,
+            released_on + to_months(release_window_months) + {REPEAT_WINDOW} as ends
+        from releases, settings
+        """,
+    ),
+    "mart_team_week": Scope(
+        "week_start",
+        """
+        select distinct
+            cast(date_trunc('week', day) as date) as period,
+            period as starts,
+            period + interval 7 day as ends
+        from changed_days
+        """,
+    ),
+}
 
 
 def sql(name: str) -> str:
@@ -59,20 +141,125 @@ def settings_row(settings: Settings) -> dict[str, float | int]:
     return row
 
 
-def refresh(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    """Rewrite the settings table and rebuild every mart from the store."""
-    row = settings_row(settings)
-    types = {k: "integer" if isinstance(v, int) else "double" for k, v in row.items()}
+def fingerprint() -> str:
+    """Return the SHA-256 of every mart's SQL: marts built by other SQL are rebuilt."""
+    digest = hashlib.sha256()
+    for name in ORDER:
+        digest.update(f"{name}\n{sql(name)}\n".encode())
+    return digest.hexdigest()
+
+
+def refresh(
+    con: duckdb.DuckDBPyConnection, settings: Settings, changed: set[str] | None = None
+) -> None:
+    """Bring every mart up to date after a load that changed the tables in `changed`.
+
+    Only the periods holding a day in `changed_days` are recomputed, unless the change
+    reaches every period; `changed=None` rebuilds every mart from the store.
+    """
+    row = settings_row(settings) | {"marts_sha256": fingerprint()}
+    incremental = changed is not None and not changed & WHOLE and _built_with(con) == row
+    if incremental and _update(con):
+        return
+    _write_settings(con, row)
+    for name in ORDER:
+        build(con, name)
+
+
+def _built_with(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """Return the settings row the marts were last built with (None before the first build)."""
+    built = set(ORDER) <= {
+        name
+        for (name,) in con.execute(
+            "select table_name from duckdb_tables() where table_name like 'mart%' union all "
+            "select view_name from duckdb_views() where view_name like 'int%'"
+        ).fetchall()
+    }
+    columns = con.execute(
+        "select column_name from duckdb_columns() where table_name = 'settings'"
+    ).fetchall()
+    if not built or ("marts_sha256",) not in columns:
+        return None
+    return con.sql("select * from settings").pl().row(0, named=True)
+
+
+def _write_settings(con: duckdb.DuckDBPyConnection, row: dict) -> None:
+    types = {k: {int: "integer", float: "double", str: "varchar"}[type(v)] for k, v in row.items()}
     con.execute(
         "create or replace table settings (" + ", ".join(f"{k} {t}" for k, t in types.items()) + ")"
     )
     con.execute(f"insert into settings values ({', '.join('?' * len(row))})", list(row.values()))
     con.execute(
         "comment on table settings is 'One row: the thresholds, staff minutes and unit costs "
-        "the marts used (from the settings file at the last load).'"
+        "the marts used (from the settings file at the last load), and the SHA-256 of the "
+        "marts'' SQL.'"
     )
-    for name in ORDER:
-        build(con, name)
+
+
+def _update(con: duckdb.DuckDBPyConnection) -> bool:
+    """Recompute the periods the changed days reach; False when only a rebuild will do."""
+    con.execute(store.CHANGED_DAYS)
+    if not con.execute("select count(*) from changed_days").fetchall()[0][0]:
+        return True
+    con.execute("create or replace temp table old_calendar as select * from mart_calendar")
+    channels = "select distinct channel from mart_product_channel order by all"
+    old_channels = con.execute(channels).fetchall()
+    build(con, "mart_calendar")
+    shrunk = con.execute(
+        "select count(*) from old_calendar anti join mart_calendar using (period_month)"
+    ).fetchall()[0][0]
+    if shrunk:
+        return False
+    # months new to the calendar get rows in the month marts, though no contact is in them
+    con.execute(
+        "insert into changed_days select cast(unnest(generate_series(period_month, month_end, "
+        "interval 1 day)) as date) from mart_calendar anti join old_calendar using (period_month)"
+    )
+    shadowed = None
+    try:
+        for name in ORDER:
+            scope = SCOPES.get(name)
+            if scope is not None and scope != shadowed:
+                _shadow(con, scope)  # marts in a row with the same scope share its views
+                shadowed = scope
+            if scope is not None:
+                _replace(con, name, scope.column)
+            if name == "mart_product_channel" and con.execute(channels).fetchall() != old_channels:
+                return False  # a channel's first load: every month gets rows for it
+    finally:
+        con.execute("drop view if exists temp.main.contacts")
+        con.execute("drop view if exists temp.main.corrections")
+    return True
+
+
+def _shadow(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
+    """Find the periods the changed days reach; shadow the store with just the days they read."""
+    con.execute(
+        f"create or replace temp table scope_periods as select * from ({scope.periods}) "
+        "where exists (select 1 from changed_days where day < ends and day + 1 > starts)"
+    )
+    con.execute(
+        "create or replace temp table scope_days as select distinct cast(unnest("
+        "generate_series(starts, ends - interval 1 day, interval 1 day)) as date) as day "
+        "from scope_periods"
+    )
+    first, last = con.execute("select min(day), max(day) + 1 from scope_days").fetchall()[0]
+    database = con.execute("select current_database()").fetchall()[0][0].replace('"', '""')
+    for table in ("contacts", "corrections"):
+        time = store.TABLE[table].time
+        # the literal bounds let DuckDB skip row groups by their min/max statistics
+        bounds = f"{time} >= date '{first}' and {time} < date '{last}'" if first else "false"
+        con.execute(
+            f'create or replace temp view {table} as select * from "{database}".main.{table} '
+            f"where {bounds} and cast({time} as date) in (select day from scope_days)"
+        )
+
+
+def _replace(con: duckdb.DuckDBPyConnection, name: str, column: str) -> None:
+    """Recompute the mart's rows of the scope's periods from the shadowed store."""
+    periods = "(select period from scope_periods)"
+    con.execute(f"delete from {name} where {column} in {periods}")
+    con.execute(f"insert into {name} select * from ({sql(name)}) where {column} in {periods}")
 
 
 def build(con: duckdb.DuckDBPyConnection, name: str) -> None:

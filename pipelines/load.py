@@ -133,7 +133,8 @@ def load_deliveries(
             bar.update(done + len(STEPS) - bar.n)  # skipped and failed files skip steps
             tqdm.write(run.summary(), file=sys.stdout)
             runs.append(run)
-        marts.refresh(con, settings or load_settings())
+        changed = {SOURCES[r.source].SCHEMA.table for r in runs if r.rows_inserted + r.rows_updated}
+        marts.refresh(con, settings or load_settings(), changed)
     return runs
 
 
@@ -175,7 +176,7 @@ def _load_file(
         bar.update()
         checked = validate(raw, schema, now or local_now())
         bar.update()
-        rows = _pseudonymised(checked.rows, key)
+        rows = _pseudonymised(checked.rows, key, con)
         bar.update()
         staged = module.stage(rows).with_columns(pl.lit(run.run_id).alias("run_id"))
         run.rows_inserted, run.rows_updated = store.upsert(con, schema.table, staged)
@@ -192,7 +193,7 @@ def _load_file(
     return run
 
 
-def _pseudonymised(rows: pl.DataFrame, key: bytes) -> pl.DataFrame:
+def _pseudonymised(rows: pl.DataFrame, key: bytes, con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     if "citizen_ref" not in rows.columns:
         return rows
     # The same resident writes "06-1234 5678" one day and "0612345678" the next.
@@ -204,7 +205,7 @@ def _pseudonymised(rows: pl.DataFrame, key: bytes) -> pl.DataFrame:
     ).to_series()
     # Residents contact us many times: hash each distinct reference once.
     distinct = ref.unique().drop_nulls().alias("ref")
-    keys = pl.DataFrame([distinct, privacy.pseudonymise(distinct, key)])
+    keys = pl.DataFrame([distinct, privacy.pseudonymise(distinct, key, con)])
     return (
         rows.with_columns(ref=ref)
         .join(keys, on="ref", how="left", maintain_order="left")

@@ -31,11 +31,14 @@ def key_for(db: Path) -> bytes:
     return path.read_text().strip().encode()
 
 
-def pseudonymise(refs: pl.Series, key: bytes) -> pl.Series:
+def pseudonymise(
+    refs: pl.Series, key: bytes, con: duckdb.DuckDBPyConnection | None = None
+) -> pl.Series:
     """Return HMAC-SHA256(key, ref), truncated to 128 bits (RFC 2104 section 5), as hex.
 
     Null stays null. 128 bits keep collisions out of reach for any municipality's residents
-    and halve the largest column of the store.
+    and halve the largest column of the store. `con` is a connection to compute on (a load
+    passes its own: opening one costs more than hashing a day's references).
     """
     if len(key) > BLOCK:
         raise ValueError("pseudonymisation key longer than 64 bytes")
@@ -44,10 +47,11 @@ def pseudonymise(refs: pl.Series, key: bytes) -> pl.Series:
     outer = bytes(b ^ 0x5C for b in padded)
     frame = pl.DataFrame({"ref": refs.cast(pl.String)})  # noqa: F841 (scanned by name)
     # DuckDB's sha256 runs in C++ over the whole column; the frame never becomes a table.
-    with duckdb.connect() as con:
-        hashed = con.sql(
-            "select left(sha256(?::blob || unhex(sha256(?::blob || encode(ref)))), 32) "
-            "as citizen_key from frame",
-            params=[outer, inner],
-        ).pl()
-    return hashed["citizen_key"]
+    query = (
+        "select left(sha256(?::blob || unhex(sha256(?::blob || encode(ref)))), 32) "
+        "as citizen_key from frame"
+    )
+    if con is not None:
+        return con.sql(query, params=[outer, inner]).pl()["citizen_key"]
+    with duckdb.connect() as own:
+        return own.sql(query, params=[outer, inner]).pl()["citizen_key"]

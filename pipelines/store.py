@@ -42,6 +42,7 @@ class Table(BaseModel):
     description: str
     key: tuple[str, ...]
     columns: tuple[StoreColumn, ...]
+    time: str | None = None  # the column that places a row in time, for the marts' scope
 
     @property
     def names(self) -> list[str]:
@@ -93,6 +94,7 @@ TABLES: tuple[Table, ...] = (
         description="One row per contact in any channel (sources: web, phone, desk), "
         "keyed by (channel, contact_id). Times are local Europe/Amsterdam.",
         key=("channel", "contact_id"),
+        time="occurred_at",
         columns=(
             _c("channel", "varchar", "web (click), phone (call) or desk (face)."),
             _c("contact_id", "varchar", "Identifier of the contact within its channel."),
@@ -132,6 +134,7 @@ TABLES: tuple[Table, ...] = (
         name="corrections",
         description="One row per mistake corrected by hand (source: corrections).",
         key=("correction_id",),
+        time="detected_at",
         columns=(
             _c("correction_id", "varchar", "Identifier of the correction."),
             _c(
@@ -306,12 +309,17 @@ def read_only(db: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+CHANGED_DAYS = "create temp table if not exists changed_days (day date)"
+
+
 def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> tuple[int, int]:
     """Insert new keys and replace changed rows, leaving identical ones; return (inserted, updated).
 
     `rows` holds each key once (validation drops superseded lines). The key is kept here, not by
     a primary-key index: at ten million contacts the index costs more time and memory than
-    these three hash joins (BENCHMARKS.md).
+    these three hash joins (BENCHMARKS.md). For a table placed in time, the days of the rows
+    delivered and of the versions they replace go to the temporary table `changed_days`, from
+    which the marts are brought up to date (metrics.marts.refresh).
     """
     spec = TABLE[table]
     content = [c for c in spec.names if c not in spec.key and c != "run_id"]
@@ -322,8 +330,25 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> tu
         f"count(*) filter (where t.{spec.key[0]} is not null and ({changed})) "
         f"from rows s left join {table} t on {join}"
     ).fetchall()[0]
+    if spec.time and (inserted or updated):
+        touched = "rows s"  # all new; else only the new and changed rows
+        if inserted < rows.height:
+            touched += f" left join {table} t on {join} where t.{spec.key[0]} is null or {changed}"
+        con.execute(CHANGED_DAYS)
+        con.execute(
+            f"insert into changed_days select distinct cast(s.{spec.time} as date) from {touched}"
+        )
+    if spec.time and updated:  # the days the replaced versions leave
+        con.execute(
+            f"insert into changed_days select distinct cast(t.{spec.time} as date) "
+            f"from {table} t semi join rows s on {join} and ({changed})"
+        )
     if updated:
         con.execute(f"delete from {table} t using rows s where {join} and ({changed})")
     cols = ", ".join(f"s.{c}" for c in spec.names)
-    con.execute(f"insert into {table} select {cols} from rows s anti join {table} t on {join}")
+    keys = ", ".join(f"t.{k}" for k in spec.key)
+    # the stored keys among the delivered ones, found by a semi join: DuckDB prunes its scan of
+    # the table by the delivered keys' range, which it does not for an anti join
+    stored = f"(select {keys} from {table} t semi join rows s on {join})"
+    con.execute(f"insert into {table} select {cols} from rows s anti join {stored} t on {join}")
     return inserted, updated

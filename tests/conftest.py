@@ -6,10 +6,24 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from metrics.settings import Settings
 from pipelines.load import load_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2024, 6, 1, 12, 0)  # the tests' "today", naive local time
+SOURCES = ("products", "releases", "web", "phone", "desk", "corrections")
+
+
+def write_csv(path: Path, text: str) -> Path:
+    """Write an inline CSV (header first, indented lines) to path and return it."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def approx_rows(rows: list[tuple]) -> list:
+    """Return rows whose floats compare with pytest.approx (dates, text and None exactly)."""
+    return [pytest.approx(row) for row in rows]
 
 
 @pytest.fixture
@@ -50,3 +64,21 @@ def fixture_store(db: Path, load) -> Path:
     load("desk", "desk_dutch.csv")
     load("phone", "phone_acd.csv", mapping="phone_mapping.toml")
     return db
+
+
+@pytest.fixture
+def store(load, tmp_path):
+    """Load inline CSV texts, one keyword per source, with default settings unless given."""
+
+    def _store(settings: Settings | None = None, **texts: str) -> None:
+        assert set(texts) <= set(SOURCES), set(texts) - set(SOURCES)
+        for source in SOURCES:
+            if source in texts:
+                # a fresh name per call: the same file loaded twice would be skipped
+                path = tmp_path / f"{len(list(tmp_path.glob('*.csv')))}-{source}.csv"
+                (run,) = load(
+                    source, write_csv(path, texts[source]), settings=settings or Settings()
+                )
+                assert (run.status, run.rows_rejected) == ("ok", 0), run.summary()
+
+    return _store

@@ -4,43 +4,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import approx_rows
 
 from metrics.settings import ServiceNorms, Settings
 
 MART_FILES = sorted((Path(__file__).parents[1] / "metrics" / "marts").glob("*.sql"))
-SOURCES = ("products", "releases", "web", "phone", "desk", "corrections")
-
-
-def write_csv(path: Path, text: str) -> Path:
-    """Write an inline CSV (header first, indented lines) to path and return it."""
-    lines = [line.strip() for line in text.strip().splitlines()]
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
-def approx_rows(rows: list[tuple]) -> list:
-    """Return rows whose floats compare with pytest.approx (dates, text and None exactly)."""
-    return [pytest.approx(row) for row in rows]
-
-
-@pytest.fixture
-def store(load, tmp_path):
-    """Load inline CSV texts, one keyword per source, with default settings unless given."""
-
-    def _store(settings: Settings | None = None, **texts: str) -> None:
-        assert set(texts) <= set(SOURCES), set(texts) - set(SOURCES)
-        for source in SOURCES:
-            if source in texts:
-                # a fresh name per call: the same file loaded twice would be skipped
-                path = tmp_path / f"{len(list(tmp_path.glob('*.csv')))}-{source}.csv"
-                (run,) = load(
-                    source, write_csv(path, texts[source]), settings=settings or Settings()
-                )
-                assert (run.status, run.rows_rejected) == ("ok", 0), run.summary()
-
-    return _store
-
-
 # One month of contacts in all three channels, shared by several tests.
 MARCH = {
     "web": """

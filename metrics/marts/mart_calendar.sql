@@ -1,8 +1,9 @@
 -- One row per calendar month, from the first to the last month with any contact (local time).
 with bounds as (
     select
-        min(date_trunc('month', occurred_at)) as first_month,
-        max(date_trunc('month', occurred_at)) as last_month
+        -- min and max of the column itself come from DuckDB's statistics, without a scan
+        date_trunc('month', min(occurred_at)) as first_month,
+        date_trunc('month', max(occurred_at)) as last_month
     from contacts
 ),
 

@@ -24,12 +24,12 @@ handled as (
 
 corrected as (
     select
-        period_month,
+        cast(date_trunc('month', detected_at) as date) as period_month,
         product_id,
-        sum(correction_hours) as correction_hours,
-        coalesce(sum(correction_hours) filter (where origin_channel = 'web'), 0)
+        sum(minutes_spent) / 60 as correction_hours,
+        coalesce(sum(minutes_spent) filter (where origin_channel = 'web'), 0) / 60
             as web_correction_hours
-    from mart_corrections
+    from corrections
     group by all
 ),
 

@@ -1,7 +1,7 @@
 -- One row per month per channel: handled contacts and their share of all handled contacts of that month (share is null in a month without handled contacts).
 with channels as (
     -- channels present in the store: a channel never loaded is unknown, not zero
-    select distinct channel from contacts
+    select distinct channel from mart_product_channel
 ),
 
 counted as (
