@@ -182,10 +182,10 @@ def _stages(stats: dict, wall: float) -> dict[str, float]:
                         total += timing[3]
         return total
 
-    read = cumulative("pipelines/dialect.py", "read")
-    decode = cumulative("pipelines/dialect.py", "_decode") + called_from(
-        "method 'encode' of 'str'", "pipelines/dialect.py", "_read_csv"
-    )
+    encoding = cumulative("pipelines/dialect.py", "_encoding")
+    decode = cumulative("pipelines/dialect.py", "_utf8")
+    split = cumulative("pipelines/dialect.py", "_records")
+    parse = cumulative("pipelines/dialect.py", "_parse")
     field_count = cumulative("pipelines/dialect.py", "_bad_field_count")
     copy = called_from("copyfile", "pipelines/store.py", "writable")
     schema = cumulative("pipelines/store.py", "create_schema")
@@ -197,19 +197,24 @@ def _stages(stats: dict, wall: float) -> dict[str, float]:
         if f.endswith("pipelines/store.py") and name == "writable"
     )
     stages = {
+        "read: first pass settling the encoding": encoding,
+        "read: blocks of whole lines from disk": split,
         "read: decode cp1252 and re-encode as UTF-8 (Python)": decode,
-        "read: second pass counting fields per line": field_count,
-        "read: Polars CSV parse to strings": read - decode - field_count,
+        "read: Polars CSV parse to strings": parse,
+        "read: second parse counting fields per line": field_count,
         "validate (parse dates, numbers, booleans; reasons)": cumulative(
             "pipelines/validate.py", "validate"
         ),
-        "hash citizen_ref (normalise, HMAC in DuckDB, join back)": cumulative(
-            "pipelines/load.py", "_pseudonymised"
+        "hash citizen_ref (new references: normalise, HMAC in DuckDB; join back)": cumulative(
+            "pipelines/load.py", "apply"
+        ),
+        "keys across batches (only when a key hash is in two batches)": cumulative(
+            "pipelines/load.py", "_supersede"
         ),
         "stage (canonical contacts columns)": sum(
             cumulative(f"pipelines/{m}.py", "stage") for m in ("web", "phone", "desk")
         ),
-        "upsert (count new/changed, insert on conflict)": cumulative(
+        "upsert (count new and changed rows, delete changed, insert)": cumulative(
             "pipelines/store.py", "upsert"
         ),
         "rejects table": cumulative("pipelines/load.py", "_rejects"),
@@ -219,11 +224,12 @@ def _stages(stats: dict, wall: float) -> dict[str, float]:
         "connect, checkpoint and close of the copy": checkpoint,
         "mart rebuild (13 marts)": cumulative("metrics/marts.py", "refresh"),
     }
-    # _load_file's own time is its DuckDB calls: begin, the rejects insert and the commit.
-    stages["commit of the file's transaction (and the rejects insert)"] = sum(
+    # the own time of _load_file and _load_batches is their DuckDB calls: begin, the batches
+    # into the temporary table, the rejects insert and the commit
+    stages["batches into DuckDB's temporary table, rejects insert, commit"] = sum(
         v[2]
         for (f, _, name), v in stats.items()
-        if f.endswith("pipelines/load.py") and name == "_load_file"
+        if f.endswith("pipelines/load.py") and name in ("_load_file", "_load_batches")
     )
     stages["other (run bookkeeping, rename, imports)"] = wall - sum(stages.values())
     return stages

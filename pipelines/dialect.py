@@ -6,8 +6,10 @@ bad cell becomes a reject of that row instead of aborting the whole read.
 
 from __future__ import annotations
 
+import codecs
 import io
 import tomllib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -155,7 +157,7 @@ def _pydantic_message(exc: Exception) -> str:
 
 @dataclass(frozen=True)
 class RawFile:
-    """A file read as strings: original columns, line numbers and the canonical renames."""
+    """A file, or a batch of its records, read as strings with line numbers and renames."""
 
     path: Path
     format: Literal["csv", "parquet"]
@@ -165,22 +167,48 @@ class RawFile:
     bad_field_count: pl.Series  # line numbers whose number of fields differs from the header
 
 
+BATCH_BYTES = 32 * 2**20  # about 320000 contacts: memory stays flat whatever the file's size
+UNDEFINED_IN_CP1252 = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+
+
 def read(path: Path, schema: SourceSchema, mapping: MappingFile | None = None) -> RawFile:
-    """Read a CSV or Parquet export into strings, checking that required columns exist."""
+    """Read a whole CSV or Parquet export into strings (one batch, however large)."""
+    (raw,) = read_batches(path, schema, mapping, batch_bytes=None)
+    return raw
+
+
+def read_batches(
+    path: Path,
+    schema: SourceSchema,
+    mapping: MappingFile | None = None,
+    batch_bytes: int | None = BATCH_BYTES,
+) -> Iterable[RawFile]:
+    """Read an export into strings in batches of whole records, checking its header first.
+
+    A CSV file is read twice from disk: once to settle its encoding, once to parse batches of
+    about `batch_bytes` (None: one batch). Problems with the file as a whole raise FileError
+    before the first batch; a batch that cannot be parsed raises it when reached.
+    """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            head = handle.read(4)
     except OSError as exc:
         raise FileError(path, f"cannot be read ({exc.strerror})") from exc
-    if data[:4] == b"PAR1":
-        frame, dialect, bad = _read_parquet(path), CANONICAL, pl.Series([], dtype=pl.Int64)
-        fmt: Literal["csv", "parquet"] = "parquet"
-    else:
-        frame, dialect, bad = _read_csv(path, data, mapping)
-        fmt = "csv"
+    if head == b"PAR1":
+        frame = _read_parquet(path)
+        rename = _renames(path, frame.columns, schema, mapping)
+        return [RawFile(path, "parquet", CANONICAL, frame, rename, pl.Series([], dtype=pl.Int64))]
+    return _csv_batches(path, schema, mapping, batch_bytes)
+
+
+def _renames(
+    path: Path, headers: list[str], schema: SourceSchema, mapping: MappingFile | None
+) -> dict[str, str]:
+    """Return header -> canonical column, raising FileError when a required column is missing."""
     columns = mapping.columns if mapping else {}
     rename = {columns.get(name, name): name for name in schema.names}
-    rename = {header: name for header, name in rename.items() if header in frame.columns}
+    rename = {header: name for header, name in rename.items() if header in headers}
     missing = [
         f"{name} (header {columns[name]!r})" if name in columns else name
         for name in schema.required
@@ -190,9 +218,9 @@ def read(path: Path, schema: SourceSchema, mapping: MappingFile | None = None) -
         raise FileError(
             path,
             f"required column(s) missing: {', '.join(missing)}; "
-            f"the file has: {', '.join(c for c in frame.columns if c != '_line')}",
+            f"the file has: {', '.join(c for c in headers if c != '_line')}",
         )
-    return RawFile(path, fmt, dialect, frame, rename, bad)
+    return rename
 
 
 def _read_parquet(path: Path) -> pl.DataFrame:
@@ -220,64 +248,149 @@ def _as_text(name: str, dtype: pl.DataType) -> pl.Expr:
     return col.cast(pl.String)
 
 
-def _read_csv(
-    path: Path, data: bytes, mapping: MappingFile | None
-) -> tuple[pl.DataFrame, Dialect, pl.Series]:
-    if b"\x00" in data[:4096]:
-        raise FileError(path, "not a CSV or Parquet file (binary content)")
-    header = data.split(b"\n", 1)[0]
+def _csv_batches(
+    path: Path, schema: SourceSchema, mapping: MappingFile | None, batch_bytes: int | None
+) -> Iterator[RawFile]:
+    """Check the header and encoding at once; the batches follow as they are asked for."""
+    with open(path, "rb") as handle:
+        if b"\x00" in handle.read(4096):
+            raise FileError(path, "not a CSV or Parquet file (binary content)")
+        handle.seek(0)
+        header = handle.readline()
     detected = DUTCH if header.count(b";") > header.count(b",") else CANONICAL
-    text = _decode(path, data, mapping)
+    encoding = _encoding(path, mapping)
     dialect = mapping.dialect.apply(detected) if mapping else detected
     if mapping is None or mapping.dialect.encoding is None:
-        dialect = dialect.model_copy(update={"encoding": text[1]})
-    utf8 = text[0].encode("utf-8") if text[1] != "utf-8" else data
+        dialect = dialect.model_copy(update={"encoding": encoding})
+    header_text = _utf8(header, encoding).removeprefix("\ufeff".encode())
+    headers = [c for c in _parse(path, header_text, dialect, None, 1).columns if c != "_line"]
+    if len(headers) <= 1:
+        raise FileError(
+            path, f"only one column found; is the delimiter {dialect.delimiter!r} right?"
+        )
+    rename = _renames(path, headers, schema, mapping)
+    return _batches(path, len(header), headers, dialect, rename, batch_bytes)
+
+
+def _batches(
+    path: Path,
+    start: int,
+    headers: list[str],
+    dialect: Dialect,
+    rename: dict[str, str],
+    batch_bytes: int | None,
+) -> Iterator[RawFile]:
+    line = 2  # the header is line 1
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        for block in _records(handle, batch_bytes):
+            utf8 = _utf8(block, dialect.encoding)
+            frame = _parse(path, utf8, dialect, headers, line)
+            bad = _bad_field_count(utf8, dialect.delimiter, len(headers), line)
+            yield RawFile(path, "csv", dialect, frame, rename, bad)
+            line += frame.height
+
+
+def _records(handle, size: int | None) -> Iterator[bytes]:
+    """Yield blocks of about `size` bytes (None: all) that end at a line end outside quotes.
+
+    At least one block comes, so that a file with only a header still gives a batch.
+    """
+    rest, given = b"", False
+    while chunk := handle.read(-1 if size is None else size):
+        data = rest + chunk
+        cut = len(data) if size is None else data.rfind(b"\n") + 1
+        while size and cut and data.count(b'"', 0, cut) % 2:  # the end is inside quotes
+            cut = data.rfind(b"\n", 0, cut - 1) + 1
+        rest = data[cut:]
+        if cut:
+            given = True
+            yield data[:cut]
+    if rest or not given:
+        yield rest
+
+
+def _utf8(block: bytes, encoding: str) -> bytes:
+    if encoding in ("utf-8", "utf8") or block.isascii():
+        return block
+    return block.decode(encoding).encode("utf-8")
+
+
+def _parse(
+    path: Path, utf8: bytes, dialect: Dialect, headers: list[str] | None, line: int
+) -> pl.DataFrame:
+    """Parse a block into strings; with headers None, the block is the header line itself."""
     try:
         frame = pl.read_csv(
             utf8,
             separator=dialect.delimiter,
+            has_header=headers is None,
+            schema=dict.fromkeys(headers, pl.String) if headers else None,
             infer_schema=False,
+            n_rows=0 if headers is None else None,
             row_index_name="_line",
-            row_index_offset=2,
+            row_index_offset=line,
             truncate_ragged_lines=True,
+            missing_columns="insert",  # a batch may start with a short line
         )
+    except pl.exceptions.NoDataError:
+        if headers is None:
+            raise FileError(path, "not a readable CSV file (empty: no header line)") from None
+        frame = pl.DataFrame(schema={"_line": pl.Int64} | dict.fromkeys(headers, pl.String))
     except pl.exceptions.PolarsError as exc:
         raise FileError(path, f"not a readable CSV file ({str(exc).splitlines()[0]})") from exc
-    if frame.width <= 2:  # the row index and one column
-        raise FileError(
-            path, f"only one column found; is the delimiter {dialect.delimiter!r} right?"
-        )
-    frame = frame.with_columns(pl.col("_line").cast(pl.Int64)).rename(
-        {c: c.strip() for c in frame.columns}
-    )
-    return frame, dialect, _bad_field_count(utf8, dialect.delimiter, frame.width - 1)
+    frame = frame.with_columns(pl.col("_line").cast(pl.Int64))
+    return frame.rename({c: c.strip() for c in frame.columns}) if headers is None else frame
 
 
-def _decode(path: Path, data: bytes, mapping: MappingFile | None) -> tuple[str, str]:
-    """Return (text, encoding): UTF-8 when it decodes, else cp1252 (Excel's Dutch export)."""
+def _encoding(path: Path, mapping: MappingFile | None) -> str:
+    """Return the file's encoding: the mapping's, else UTF-8 when it decodes, else cp1252."""
     if mapping and mapping.dialect.encoding:
+        position = _undecodable(path, mapping.dialect.encoding)
+        if position is not None:
+            raise FileError(path, f"not encoded as {mapping.dialect.encoding} (byte {position})")
+        return mapping.dialect.encoding
+    if _undecodable(path, "utf-8") is None:
+        return "utf-8"
+    position = _undecodable(path, "cp1252")
+    if position is not None:
+        raise FileError(path, f"neither UTF-8 nor cp1252 text (byte {position})")
+    return "cp1252"
+
+
+def _undecodable(path: Path, encoding: str) -> int | None:
+    """Return the offset of the first byte that does not decode, streaming; None if all do."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(BATCH_BYTES):
+            try:
+                if block.isascii():  # ASCII is valid in every encoding we read
+                    pass
+                elif encoding == "cp1252":  # decodes every byte but five: find those fast
+                    found = [i for b in UNDEFINED_IN_CP1252 if (i := block.find(b)) >= 0]
+                    if found:
+                        return offset + min(found)
+                else:
+                    decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return offset + exc.start
+            offset += len(block)
         try:
-            return data.decode(mapping.dialect.encoding), mapping.dialect.encoding
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
-            raise FileError(
-                path, f"not encoded as {mapping.dialect.encoding} (byte {exc.start})"
-            ) from exc
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as exc:
-        raise FileError(path, f"neither UTF-8 nor cp1252 text (byte {exc.start})") from exc
+            return offset + exc.start
+    return None
 
 
-def _bad_field_count(utf8: bytes, delimiter: str, width: int) -> pl.Series:
-    """Return line numbers whose field count differs from the header's.
+def _bad_field_count(utf8: bytes, delimiter: str, width: int, line: int) -> pl.Series:
+    """Return line numbers whose field count differs from the header's, counting from `line`.
 
     Only lines without quotes are checked: a quoted field may hold the delimiter. When a
     quoted field spans lines the physical lines no longer match records, so none is checked.
     """
+    if b'"' in utf8:
+        return pl.Series("_line", [], dtype=pl.Int64)
     lines = pl.read_csv(
         io.BytesIO(utf8),
         has_header=False,
@@ -286,11 +399,8 @@ def _bad_field_count(utf8: bytes, delimiter: str, width: int) -> pl.Series:
         infer_schema=False,
         new_columns=["text"],
         row_index_name="_line",
-        row_index_offset=1,
+        row_index_offset=line,
     ).with_columns(pl.col("_line").cast(pl.Int64))
-    if lines.height and lines["text"].str.contains('"', literal=True).any():
-        return pl.Series([], dtype=pl.Int64)
-    return lines.filter(
-        (pl.col("_line") > 1)
-        & (pl.col("text").str.count_matches(delimiter, literal=True) != width - 1)
-    )["_line"]
+    return lines.filter(pl.col("text").str.count_matches(delimiter, literal=True) != width - 1)[
+        "_line"
+    ]

@@ -172,17 +172,7 @@ def _load_file(
     con.begin()
     try:
         spec = dialect.read_mapping(mapping, schema) if mapping else None
-        raw = dialect.read(path, schema, spec)
-        bar.update()
-        checked = validate(raw, schema, now or local_now())
-        bar.update()
-        rows = _pseudonymised(checked.rows, key, con)
-        bar.update()
-        staged = module.stage(rows).with_columns(pl.lit(run.run_id).alias("run_id"))
-        run.rows_inserted, run.rows_updated = store.upsert(con, schema.table, staged)
-        rejects = _rejects(raw, checked, run)  # noqa: F841 (DuckDB scans it by name)
-        con.execute("insert into load_rejects by name select * from rejects")
-        _count(run, checked, staged.height)
+        _load_batches(con, module, path, spec, key, now, run, bar)
         _record(con, run)
         con.commit()
     except Exception as exc:
@@ -193,35 +183,135 @@ def _load_file(
     return run
 
 
-def _pseudonymised(rows: pl.DataFrame, key: bytes, con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    if "citizen_ref" not in rows.columns:
-        return rows
-    # The same resident writes "06-1234 5678" one day and "0612345678" the next.
-    ref = rows["citizen_ref"].str.strip_chars().str.to_lowercase()
-    ref = pl.select(
+def _load_batches(
+    con: duckdb.DuckDBPyConnection,
+    module: ModuleType,
+    path: Path,
+    spec: dialect.MappingFile | None,
+    key: bytes,
+    now: datetime | None,
+    run: Run,
+    bar: tqdm,
+) -> None:
+    """Validate and pseudonymise a file batch by batch, then store it in one upsert.
+
+    Validation keeps each key once within a batch; the batches wait in a temporary table
+    (which DuckDB spills to disk beyond its memory limit) until the keys are resolved over the
+    whole file. Upserting each batch as it comes measured slower and used more memory.
+    """
+    schema = module.SCHEMA
+    table = store.TABLE[schema.table]
+    batches = dialect.read_batches(path, schema, spec, dialect.BATCH_BYTES)
+    bar.update()
+    con.execute(f"create or replace temp table delivered as {_DELIVERED.format(table.name)}")
+    pseudonyms = Pseudonyms(key, con)
+    hashes = []  # of each batch's keys: a hash in two batches may be a key in two
+    for raw in batches:
+        checked = validate(raw, schema, now or local_now())
+        rows = pseudonyms.apply(checked.rows)
+        staged = module.stage(rows).with_columns(pl.lit(run.run_id).alias("run_id"), rows["_line"])
+        hashes.append(staged.select(pl.struct(table.key).hash()).to_series().unique())
+        con.execute("insert into delivered by name select * from staged")
+        rejects = _rejects(raw, checked.rejects, run)  # noqa: F841
+        con.execute("insert into load_rejects by name select * from rejects")
+        _count(run, checked)
+    bar.update(2)
+    if len(hashes) > 1 and pl.concat(hashes).is_duplicated().any():
+        _supersede(con, schema, path, spec, run)
+    run.rows_inserted, run.rows_updated = store.upsert(con, table.name, "delivered")
+    run.rows_unchanged = run.rows_loaded - run.rows_inserted - run.rows_updated
+
+
+# the stored table's columns and each row's line in the file
+_DELIVERED = "select *, 0::bigint as _line from {} limit 0"
+
+
+def _supersede(
+    con: duckdb.DuckDBPyConnection,
+    schema,
+    path: Path,
+    spec: dialect.MappingFile | None,
+    run: Run,
+) -> None:
+    """Keep each key once over the whole file: the last line wins, as within a batch.
+
+    Validation resolves keys within a batch. An earlier line of another batch with the same
+    key is a duplicate when its record equals the winner's, else a superseded duplicate_key
+    reject (its raw line read again from the file: this is rare).
+    """
+    table = store.TABLE[schema.table]
+    keys = ", ".join(table.key)
+    join = " and ".join(f"d.{k} = w.{k}" for k in table.key)
+    content = [c for c in table.names if c not in table.key and c != "run_id"]
+    same = " and ".join(f"d.{c} is not distinct from w.{c}" for c in content) or "true"
+    value = ", ".join(f"d.{k}" for k in schema.key)
+    earlier = con.sql(
+        f"select d._line, {same} as same, concat_ws(',', {value}) "
+        f"from delivered d join (select * from delivered qualify _line = max(_line) over "
+        f"(partition by {keys}) and count(*) over (partition by {keys}) > 1) w on {join} "
+        "where d._line < w._line"
+    ).pl()
+    if earlier.is_empty():
+        return
+    earlier.columns = ["_line", "same", "value"]
+    con.execute("delete from delivered where _line in (select _line from earlier)")
+    run.rows_duplicate += int(earlier["same"].sum())
+    run.rows_loaded -= earlier.height
+    lost = earlier.filter(~pl.col("same")).select(
+        "_line",
+        pl.lit(",".join(schema.key)).alias("column_name"),
+        "value",
+        pl.lit("duplicate_key").alias("reason"),
+    )
+    if lost.is_empty():
+        return
+    run.rows_rejected += lost.height
+    run.reasons["duplicate_key"] = run.reasons.get("duplicate_key", 0) + lost.height
+    for raw in dialect.read_batches(path, schema, spec, dialect.BATCH_BYTES):
+        rejects = _rejects(raw, lost.join(raw.frame.select("_line"), on="_line"), run)  # noqa: F841
+        con.execute("insert into load_rejects by name select * from rejects")
+
+
+class Pseudonyms:
+    """Pseudonymises the batches of one file, hashing each distinct reference once."""
+
+    def __init__(self, key: bytes, con: duckdb.DuckDBPyConnection):
+        self.key, self.con = key, con
+        self.known = pl.DataFrame(schema={"citizen_ref": pl.String, "citizen_key": pl.String})
+
+    def apply(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """Replace citizen_ref by citizen_key."""
+        if "citizen_ref" not in rows.columns:
+            return rows
+        # residents contact us many times: only references not met before are hashed
+        refs = rows.select(pl.col("citizen_ref").unique().drop_nulls())
+        new = refs.join(self.known, on="citizen_ref", how="anti")["citizen_ref"]
+        if new.len():
+            keys = privacy.pseudonymise(_normalised(new), self.key, self.con)
+            self.known = pl.concat([self.known, pl.DataFrame([new, keys])])
+        # the order of the rows does not matter: each carries its line number
+        return rows.join(self.known, on="citizen_ref", how="left").drop("citizen_ref")
+
+
+def _normalised(refs: pl.Series) -> pl.Series:
+    """The same resident writes "06-1234 5678" one day and "0612345678" the next."""
+    ref = refs.str.strip_chars().str.to_lowercase()
+    return pl.select(
         pl.when(ref.str.contains("@", literal=True))
         .then(ref)
         .otherwise(ref.str.replace_all(r"[\s\-]", ""))
     ).to_series()
-    # Residents contact us many times: hash each distinct reference once.
-    distinct = ref.unique().drop_nulls().alias("ref")
-    keys = pl.DataFrame([distinct, privacy.pseudonymise(distinct, key, con)])
-    return (
-        rows.with_columns(ref=ref)
-        .join(keys, on="ref", how="left", maintain_order="left")
-        .drop("citizen_ref", "ref")
-    )
 
 
-def _rejects(raw: dialect.RawFile, checked: Validated, run: Run) -> pl.DataFrame:
+def _rejects(raw: dialect.RawFile, rejects: pl.DataFrame, run: Run) -> pl.DataFrame:
     """Return load_rejects rows, each with its record's fields and citizen_ref masked."""
     masked = {h for h, name in raw.rename.items() if name == "citizen_ref"}
     fields = [_mask(c, c in masked) for c in raw.frame.columns if c != "_line"]
-    lines = raw.frame.join(checked.rejects.select("_line").unique(), on="_line", how="semi")
+    lines = raw.frame.join(rejects.select("_line").unique(), on="_line", how="semi")
     lines = lines.select(
         "_line", pl.concat_str(fields, separator=raw.dialect.delimiter).alias("raw_line")
     ).unique("_line")
-    return checked.rejects.join(lines, on="_line", how="left").select(
+    return rejects.join(lines, on="_line", how="left").select(
         pl.lit(run.run_id).alias("run_id"),
         pl.lit(run.source).alias("source"),
         pl.lit(run.file).alias("file"),
@@ -238,13 +328,14 @@ def _mask(column: str, masked: bool) -> pl.Expr:
     return pl.when(cell != "").then(pl.lit("***")).otherwise(cell) if masked else cell
 
 
-def _count(run: Run, checked: Validated, loaded: int) -> None:
-    run.rows_read = checked.rows_read
-    run.rows_duplicate = checked.rows_duplicate
-    run.rows_rejected = checked.rows_rejected
-    run.rows_loaded = loaded
-    run.rows_unchanged = loaded - run.rows_inserted - run.rows_updated
-    run.reasons = dict(checked.rejects.group_by("reason").len().iter_rows())
+def _count(run: Run, checked: Validated) -> None:
+    """Add a batch's counts to the run's."""
+    run.rows_read += checked.rows_read
+    run.rows_duplicate += checked.rows_duplicate
+    run.rows_rejected += checked.rows_rejected
+    run.rows_loaded += checked.rows.height
+    for reason, n in checked.rejects.group_by("reason").len().iter_rows():
+        run.reasons[reason] = run.reasons.get(reason, 0) + n
 
 
 def _record(con: duckdb.DuckDBPyConnection, run: Run) -> Run:

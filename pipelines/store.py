@@ -264,6 +264,10 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# DuckDB's memory for a load; beyond it, DuckDB spills to disk (BENCHMARKS.md: memory)
+MEMORY_ENV, MEMORY_LIMIT = "CHANNELSHIFT_LOAD_MEMORY", "1GB"
+
+
 @contextlib.contextmanager
 def writable(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a copy of the store; publish it atomically on success."""
@@ -274,7 +278,9 @@ def writable(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             leftover.unlink(missing_ok=True)  # from a load that crashed
         if db.exists():
             shutil.copyfile(db, tmp)
-        con = duckdb.connect(str(tmp))
+        con = duckdb.connect(
+            str(tmp), config={"memory_limit": os.environ.get(MEMORY_ENV, MEMORY_LIMIT)}
+        )
         try:
             create_schema(con)
             yield con
@@ -312,14 +318,15 @@ def read_only(db: Path) -> duckdb.DuckDBPyConnection:
 CHANGED_DAYS = "create temp table if not exists changed_days (day date)"
 
 
-def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> tuple[int, int]:
+def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: str) -> tuple[int, int]:
     """Insert new keys and replace changed rows, leaving identical ones; return (inserted, updated).
 
-    `rows` holds each key once (validation drops superseded lines). The key is kept here, not by
-    a primary-key index: at ten million contacts the index costs more time and memory than
-    these three hash joins (BENCHMARKS.md). For a table placed in time, the days of the rows
-    delivered and of the versions they replace go to the temporary table `changed_days`, from
-    which the marts are brought up to date (metrics.marts.refresh).
+    `rows` names a table or view with the table's columns, holding each key once (loads drop
+    superseded lines). The key is kept here, not by a primary-key index: at ten million
+    contacts the index costs more time and memory than these hash joins (BENCHMARKS.md).
+    For a table placed in time, the days of the rows delivered and of the versions they
+    replace go to the temporary table `changed_days`, from which the marts are brought up to
+    date (metrics.marts.refresh).
     """
     spec = TABLE[table]
     content = [c for c in spec.names if c not in spec.key and c != "run_id"]
@@ -328,11 +335,11 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> tu
     inserted, updated = con.execute(
         f"select count(*) filter (where t.{spec.key[0]} is null), "
         f"count(*) filter (where t.{spec.key[0]} is not null and ({changed})) "
-        f"from rows s left join {table} t on {join}"
+        f"from {rows} s left join {table} t on {join}"
     ).fetchall()[0]
     if spec.time and (inserted or updated):
-        touched = "rows s"  # all new; else only the new and changed rows
-        if inserted < rows.height:
+        touched = f"{rows} s"  # all new; else only the new and changed rows
+        if inserted + updated < con.execute(f"select count(*) from {rows}").fetchall()[0][0]:
             touched += f" left join {table} t on {join} where t.{spec.key[0]} is null or {changed}"
         con.execute(CHANGED_DAYS)
         con.execute(
@@ -341,14 +348,14 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> tu
     if spec.time and updated:  # the days the replaced versions leave
         con.execute(
             f"insert into changed_days select distinct cast(t.{spec.time} as date) "
-            f"from {table} t semi join rows s on {join} and ({changed})"
+            f"from {table} t semi join {rows} s on {join} and ({changed})"
         )
     if updated:
-        con.execute(f"delete from {table} t using rows s where {join} and ({changed})")
+        con.execute(f"delete from {table} t using {rows} s where {join} and ({changed})")
     cols = ", ".join(f"s.{c}" for c in spec.names)
     keys = ", ".join(f"t.{k}" for k in spec.key)
     # the stored keys among the delivered ones, found by a semi join: DuckDB prunes its scan of
     # the table by the delivered keys' range, which it does not for an anti join
-    stored = f"(select {keys} from {table} t semi join rows s on {join})"
-    con.execute(f"insert into {table} select {cols} from rows s anti join {stored} t on {join}")
+    stored = f"(select {keys} from {table} t semi join {rows} s on {join})"
+    con.execute(f"insert into {table} select {cols} from {rows} s anti join {stored} t on {join}")
     return inserted, updated

@@ -32,9 +32,7 @@ class Validated:
 
 def validate(raw: RawFile, schema: SourceSchema, now: datetime) -> Validated:
     """Split a raw file into trusted typed rows and rejects; `now` is naive local time."""
-    originals = [c for c in raw.frame.columns if c != "_line"]
-    first = pl.struct(originals).is_first_distinct()
-    frame = raw.frame.filter(first)
+    frame = raw.frame.filter(_first_of_equal_lines(raw.frame))
     text = frame.select("_line", *(_text(raw, col) for col in schema.columns))
 
     typed = text.select("_line")
@@ -52,14 +50,34 @@ def validate(raw: RawFile, schema: SourceSchema, now: datetime) -> Validated:
         )
     rejected = pl.concat(rejects)
     good = typed.join(rejected.select("_line"), on="_line", how="anti")
-    superseded = good.filter(~pl.struct(schema.key).is_last_distinct())
-    rejected = pl.concat([rejected, _key_rejects(superseded, schema)]).sort("_line", "column_name")
+    last = _last_of_key(good, schema.key)
+    rejected = pl.concat([rejected, _key_rejects(good.filter(~last), schema)])
     return Validated(
-        rows=good.filter(pl.struct(schema.key).is_last_distinct()),
+        rows=good.filter(last),
         rejects=rejected,
         rows_read=raw.frame.height,
         rows_duplicate=raw.frame.height - frame.height,
     )
+
+
+def _first_of_equal_lines(frame: pl.DataFrame) -> pl.Series:
+    """Return True for each line that is not an exact copy of an earlier line.
+
+    Lines are compared by a hash first; only lines sharing a hash are compared in full.
+    """
+    columns = [c for c in frame.columns if c != "_line"]
+    hashed = pl.sum_horizontal(pl.col(c).hash(seed=i) for i, c in enumerate(columns))
+    shared = frame.select(hashed.is_duplicated()).to_series()
+    if not shared.any():
+        return shared.not_()
+    copies = frame.filter(shared).filter(~pl.struct(columns).is_first_distinct())["_line"]
+    return ~frame["_line"].is_in(copies.implode())
+
+
+def _last_of_key(rows: pl.DataFrame, key: tuple[str, ...]) -> pl.Series:
+    """Return True for the last line of each key (a later line supersedes an earlier one)."""
+    columns = pl.col(key[0]) if len(key) == 1 else pl.struct(key)
+    return rows.select(columns.is_last_distinct()).to_series()
 
 
 def _text(raw: RawFile, col: Column) -> pl.Expr:

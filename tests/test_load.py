@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import privacy, store
+from pipelines import phone, privacy, store, web
 from tests.conftest import FIXTURES
 
 RAW_REFS = ["123456782", "111222333", "06-12345678", "0612345678", "jan@example.org"]
@@ -25,6 +25,35 @@ def test_fixture_files_load_with_their_counts(load, query):
         "select rows_read, rows_loaded, rows_inserted, rows_updated, rows_unchanged, "
         "rows_duplicate, rows_rejected, status from load_runs"
     ) == [(15, 3, 3, 0, 0, 1, 11, "ok")]
+
+
+@pytest.mark.parametrize("batch_bytes", [60, 150, 250])
+@pytest.mark.parametrize(
+    ("source", "file", "schema"),
+    [("phone", "phone_bad.csv", phone.SCHEMA), ("web", "web_canonical.csv", web.SCHEMA)],
+    ids=["keys-across-batches", "keys-within-batches"],
+)
+def test_a_file_read_in_batches_loads_as_read_whole(
+    load, query, db, monkeypatch, batch_bytes, source, file, schema
+):
+    """Big files are read in batches; keys, duplicates and rejects span the batches."""
+    from pipelines import dialect
+
+    (whole,) = load(source, file)
+    tables = {
+        "contacts": "select * exclude (run_id) from contacts order by all",
+        "load_rejects": "select * exclude (run_id) from load_rejects order by all",
+    }
+    expected = {name: query(sql) for name, sql in tables.items()}
+    with duckdb.connect(str(db)) as con:
+        con.execute("delete from contacts; delete from load_rejects; delete from load_runs")
+    monkeypatch.setattr(dialect, "BATCH_BYTES", batch_bytes)
+    assert len(list(dialect.read_batches(FIXTURES / file, schema, None, batch_bytes))) > 1
+    (batched,) = load(source, file)
+    counts = ("rows_read", "rows_loaded", "rows_inserted", "rows_duplicate", "rows_rejected")
+    assert [getattr(batched, c) for c in counts] == [getattr(whole, c) for c in counts]
+    assert batched.reasons == whole.reasons
+    assert {name: query(sql) for name, sql in tables.items()} == expected
 
 
 def test_handled_rule_per_channel(load, query):
