@@ -161,15 +161,13 @@ def _strptime(text: pl.Series, fmt: str, dtype: pl.DataType) -> pl.Series:
 
 def parse_number(text: pl.Series, decimal: str) -> pl.Series:
     """Parse decimals; with a decimal comma, dots are thousands separators (1.234,5)."""
-    if decimal == ",":
+    if decimal == "," and text.str.contains(".", literal=True).any():
         thousands = text.str.contains(r"^-?\d{1,3}(\.\d{3})+(,\d*)?$")
-        text = (
-            pl.select(
-                pl.when(thousands).then(text.str.replace_all(".", "", literal=True)).otherwise(text)
-            )
-            .to_series()
-            .str.replace(",", ".", literal=True)
-        )
+        text = pl.select(
+            pl.when(thousands).then(text.str.replace_all(".", "", literal=True)).otherwise(text)
+        ).to_series()
+    if decimal == ",":
+        text = text.str.replace(",", ".", literal=True)
     number = text.cast(pl.Float64, strict=False)
     return pl.select(pl.when(number.is_finite()).then(number)).to_series().alias(text.name)
 
