@@ -250,13 +250,23 @@ def contacts_frame(channel: str, **columns: pl.Expr | str) -> list[pl.Expr]:
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables and (re)write their comments."""
+    """Create missing tables and write the comments that differ from these declarations."""
     for table in TABLES:
         con.execute(table.ddl())
+    stored = dict(
+        con.execute(
+            "select table_name, comment from duckdb_tables() union all "
+            "select table_name || '.' || column_name, comment from duckdb_columns()"
+        ).fetchall()
+    )
+    for table in TABLES:
         key = f" Key: ({', '.join(table.key)}), unique." if table.key else ""
-        con.execute(f"comment on table {table.name} is {literal(table.description + key)}")
+        if stored.get(table.name) != table.description + key:
+            con.execute(f"comment on table {table.name} is {literal(table.description + key)}")
         for col in table.columns:
-            con.execute(f"comment on column {table.name}.{col.name} is {literal(col.description)}")
+            name = f"{table.name}.{col.name}"
+            if stored.get(name) != col.description:
+                con.execute(f"comment on column {name} is {literal(col.description)}")
 
 
 def literal(text: str) -> str:

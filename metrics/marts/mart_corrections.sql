@@ -11,13 +11,16 @@ with corrected as (
 ),
 
 handled as (
+    -- as mart_product_channel counts them, from contacts: a load then recomputes just the
+    -- months it changed (metrics/marts.py)
     select
-        period_month,
+        cast(date_trunc('month', occurred_at) as date) as period_month,
         channel as origin_channel,
         product_id,
-        contacts
-    from mart_product_channel
-    where contacts > 0
+        count(*) as contacts
+    from contacts
+    where is_handled
+    group by all
 ),
 
 final as (
