@@ -19,6 +19,7 @@ from metrics import marts
 from metrics.settings import Settings
 from metrics.settings import load as load_settings
 from pipelines import corrections, desk, dialect, phone, privacy, products, releases, store, web
+from pipelines.schema import SourceSchema
 from pipelines.validate import TIME_ZONE, Validated, validate
 
 SOURCES: dict[str, ModuleType] = {
@@ -228,7 +229,7 @@ _DELIVERED = "select *, 0::bigint as _line from {} limit 0"
 
 def _supersede(
     con: duckdb.DuckDBPyConnection,
-    schema,
+    schema: SourceSchema,
     path: Path,
     spec: dialect.MappingFile | None,
     run: Run,
