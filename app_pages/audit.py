@@ -29,9 +29,9 @@ period_years = [y for y in range(period.start.year, period.end.year + 1) if y in
 st.subheader(t("audit.targets"))
 targeted = tuple(m.id for m in METRICS if m.target)
 rows = []
+by_year = common.yearly_figures(targeted, tuple(period_years))
 for year in period_years:
-    figures = common.headline_figures(targeted, year)
-    for figure in figures.values():
+    for figure in by_year[year].values():
         unit = figure.metric.unit
         rows.append(
             {

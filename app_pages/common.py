@@ -17,7 +17,7 @@ import streamlit as st
 import vl_convert
 
 from metrics import formatting, query, views
-from metrics.headlines import Headline, headlines
+from metrics.headlines import Headline, yearly
 from metrics.settings import DEFAULT_FILE, Settings
 from metrics.settings import load as load_settings
 from metrics.texts import LANGUAGES, text
@@ -120,10 +120,10 @@ def settings() -> Settings:
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
 def _headlines(
-    metric_ids: tuple[str, ...], year: int, key: Version, settings_key: tuple
-) -> dict[str, Headline]:
+    metric_ids: tuple[str, ...], years: tuple[int, ...], key: Version, settings_key: tuple
+) -> dict[int, dict[str, Headline]]:
     with store.read_only(Path(key[0])) as con:
-        return headlines(con, metric_ids, year, _settings(*settings_key))
+        return yearly(con, metric_ids, years, _settings(*settings_key))
 
 
 def briefing_pdf(year: int) -> bytes:
@@ -150,7 +150,14 @@ def audit_pack(period: str) -> bytes:
 
 def headline_figures(metric_ids: tuple[str, ...], year: int) -> dict[str, Headline]:
     """Return each metric for a year with the year before and its target (cached)."""
-    return _headlines(tuple(metric_ids), year, version(), _settings_key())
+    return yearly_figures(metric_ids, (year,))[year]
+
+
+def yearly_figures(
+    metric_ids: tuple[str, ...], years: tuple[int, ...]
+) -> dict[int, dict[str, Headline]]:
+    """Return headline_figures for several years at once: one query per metric (cached)."""
+    return _headlines(tuple(metric_ids), tuple(years), version(), _settings_key())
 
 
 def require_data() -> Version:

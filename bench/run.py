@@ -343,8 +343,11 @@ def _page_frame(con) -> tuple[list[int], date]:
 def page_overview(con, settings) -> None:
     from metrics import headlines, narrative
 
-    years, _ = _page_frame(con)
-    figures = headlines.headlines(con, OVERVIEW_METRICS, years[-1], settings)
+    years, until = _page_frame(con)
+    # the page's default: the last complete year
+    complete = [y for y in years if y < until.year or until.month == 12]
+    year = complete[-1] if complete else years[-1]
+    figures = headlines.headlines(con, OVERVIEW_METRICS, year, settings)
     narrative.sentences(figures, "nl", settings.municipality)
 
 
@@ -402,15 +405,16 @@ def page_audit(con, settings) -> None:
     from metrics import headlines, views
     from metrics.catalog import METRICS
 
-    years, _ = _page_frame(con)
+    years, until = _page_frame(con)
     periods = [
         p for p in settings.audit_periods if p.start.year <= years[-1] and p.end.year >= years[0]
     ]
-    period = periods[-1]
+    # the page's default: the last period that has ended, else the one running
+    ended = [p for p in periods if p.end <= until]
+    period = ended[-1] if ended else periods[-1]
     targeted = tuple(m.id for m in METRICS if m.target)
-    for year in range(period.start.year, period.end.year + 1):
-        if year in years:
-            headlines.headlines(con, targeted, year, settings)
+    period_years = [y for y in range(period.start.year, period.end.year + 1) if y in years]
+    headlines.yearly(con, targeted, period_years, settings)
     views.load_runs(con)
     views.rejects_by_reason(con)
     views.quality(con)

@@ -95,17 +95,8 @@ def headline(
     until: date | None = None,
 ) -> Headline:
     """Return a metric's headline for a year; `until` defaults to data_until(con)."""
-    metric = METRIC[metric_id]
     until = until or data_until(con)
-    last_month = 12
-    if until is not None and until.year == year:
-        last_month = until.month
-    value = query.value(con, metric_id, date(year, 1, 1), date(year, last_month, 1), filters)
-    previous = query.value(
-        con, metric_id, date(year - 1, 1, 1), date(year - 1, last_month, 1), filters
-    )
-    target = settings.target(year, metric.target) if metric.target else None
-    return Headline(metric, year, value, previous, target, until)
+    return yearly(con, [metric_id], [year], settings, filters, until=until)[year][metric_id]
 
 
 def headlines(
@@ -116,5 +107,37 @@ def headlines(
     filters: Filters | None = None,
 ) -> dict[str, Headline]:
     """Return the headlines of several metrics for one year, by metric id."""
-    until = data_until(con)
-    return {m: headline(con, m, year, settings, filters, until=until) for m in metric_ids}
+    return yearly(con, metric_ids, [year], settings, filters)[year]
+
+
+def yearly(
+    con: duckdb.DuckDBPyConnection,
+    metric_ids: Iterable[str],
+    years: Iterable[int],
+    settings: Settings,
+    filters: Filters | None = None,
+    *,
+    until: date | None = None,
+) -> dict[int, dict[str, Headline]]:
+    """Return the headlines of several metrics for several years: one query per metric."""
+    until = until or data_until(con)
+    years = list(years)
+    # each year against the same months of the year before (all twelve unless the data end
+    # within the year)
+    periods = []
+    for year in years:
+        last = until.month if until is not None and until.year == year else 12
+        periods += [
+            (date(year, 1, 1), date(year, last, 1)),
+            (date(year - 1, 1, 1), date(year - 1, last, 1)),
+        ]
+    figures: dict[int, dict[str, Headline]] = {year: {} for year in years}
+    for metric_id in metric_ids:
+        metric = METRIC[metric_id]
+        found = query.values(con, metric_id, periods, filters)
+        for i, year in enumerate(years):
+            target = settings.target(year, metric.target) if metric.target else None
+            figures[year][metric_id] = Headline(
+                metric, year, found[2 * i], found[2 * i + 1], target, until
+            )
+    return figures

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Literal
 
@@ -121,18 +122,54 @@ def value(
     return frame["value"][0]
 
 
-def _aggregate(con, metric: Metric, start, end, filters: Filters, grain: Grain | None):
-    clauses, params = _where(con, metric, filters)
-    where = " and ".join(["period_month between ? and ?", *clauses])
+def values(
+    con: duckdb.DuckDBPyConnection,
+    metric_id: str,
+    periods: Sequence[tuple[date, date]],
+    filters: Filters | None = None,
+) -> list[float | None]:
+    """Return the metric over each (start, end) period, as value() would, in one query.
+
+    Periods may overlap (a partial year and the whole of it): each is a group of its own.
+    """
+    metric = METRIC[metric_id]
+    clauses, params = _where(con, metric, filters or Filters())
+    slots = ", ".join("(?, ?::date, ?::date)" for _ in periods)
+    frame = con.sql(
+        f"select slots.slot, {', '.join(_sums(metric))} "
+        f"from (values {slots}) as slots(slot, first_month, last_month) "
+        f"join (select * from {metric.mart} where {' and '.join(clauses) or 'true'}) as m "
+        "on m.period_month between slots.first_month and slots.last_month group by slots.slot",
+        params=[x for i, (start, end) in enumerate(periods) for x in (i, start, end)] + params,
+    ).pl()
+    found = dict(_with_value(frame, metric).select("slot", "value").iter_rows())
+    return [found.get(i) for i in range(len(periods))]
+
+
+def _sums(metric: Metric) -> list[str]:
+    """The numerator and denominator as aggregates over a group of mart rows."""
 
     # No mart rows in a period: no data (null). Rows, but none match a filter: zero.
     def summed(sql: str | None) -> str:
         return f"case when count(*) > 0 then coalesce({sql}, 0) end" if sql else "null"
 
-    select = [
+    return [
         f"cast({summed(metric.numerator)} as double) as numerator",
         f"cast({summed(metric.denominator)} as double) as denominator",
     ]
+
+
+def _with_value(frame: pl.DataFrame, metric: Metric) -> pl.DataFrame:
+    if metric.denominator is None:
+        return frame.with_columns(pl.col("numerator").alias("value"))
+    ratio = pl.col("numerator") / pl.col("denominator")
+    return frame.with_columns(pl.when(pl.col("denominator") != 0).then(ratio).alias("value"))
+
+
+def _aggregate(con, metric: Metric, start, end, filters: Filters, grain: Grain | None):
+    clauses, params = _where(con, metric, filters)
+    where = " and ".join(["period_month between ? and ?", *clauses])
+    select = _sums(metric)
     group = ""
     if grain:
         select.insert(0, "cast(date_trunc(?, period_month) as date) as period")
@@ -143,7 +180,4 @@ def _aggregate(con, metric: Metric, start, end, filters: Filters, grain: Grain |
     frame = con.sql(
         f"select {', '.join(select)} from {metric.mart} where {where}{group}", params=params
     ).pl()
-    if metric.denominator is None:
-        return frame.with_columns(pl.col("numerator").alias("value"))
-    ratio = pl.col("numerator") / pl.col("denominator")
-    return frame.with_columns(pl.when(pl.col("denominator") != 0).then(ratio).alias("value"))
+    return _with_value(frame, metric)

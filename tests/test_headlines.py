@@ -13,6 +13,7 @@ from datetime import date
 import pytest
 
 from metrics import headlines as hl
+from metrics import query
 from metrics.catalog import METRIC
 from metrics.headlines import Headline
 from metrics.query import Filters
@@ -107,6 +108,37 @@ def test_headlines_by_metric_id(con):
         "web_share": hl.headline(con, "web_share", 2024, SETTINGS),
         "phone_abandonment": hl.headline(con, "phone_abandonment", 2024, SETTINGS),
     }
+
+
+@pytest.mark.parametrize("metric", sorted(METRIC))
+def test_values_of_several_periods_equal_value_of_each(con, metric):
+    """query.values answers several periods in one query, overlapping or empty ones too."""
+    periods = [
+        (date(2024, 1, 1), date(2024, 4, 1)),  # the data's partial year
+        (date(2024, 1, 1), date(2024, 12, 1)),  # the whole of it, overlapping
+        (date(2023, 1, 1), date(2023, 4, 1)),
+        (date(2023, 1, 1), date(2024, 12, 1)),
+        (date(2030, 1, 1), date(2030, 12, 1)),  # no data: None
+    ]
+    expected = [query.value(con, metric, start, end) for start, end in periods]
+    assert query.values(con, metric, periods) == pytest.approx(expected)
+    assert expected[-1] is None
+
+
+def test_values_with_a_filter(con):
+    periods = [(date(2024, 1, 1), date(2024, 4, 1)), (date(2023, 1, 1), date(2023, 4, 1))]
+    brp = Filters(products=("brpUittr",))
+    assert query.values(con, "web_share", periods, brp) == [
+        query.value(con, "web_share", start, end, brp) for start, end in periods
+    ]
+
+
+def test_yearly_headlines_equal_each_year_on_its_own(con):
+    ids = ["web_share", "phone_abandonment", "handled_contacts"]
+    got = hl.yearly(con, ids, [2023, 2024], SETTINGS)
+    assert got == {year: hl.headlines(con, ids, year, SETTINGS) for year in (2023, 2024)}
+    # January to April 2023: P-1 answered; P-2 abandoned is not a handled contact
+    assert got[2024]["handled_contacts"].previous == 1
 
 
 def test_empty_store_has_no_data_until_and_no_years(db, load):
