@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from metrics.settings import Settings
 from pipelines import store
@@ -180,7 +181,7 @@ def _built_with(con: duckdb.DuckDBPyConnection) -> dict | None:
     ).fetchall()
     if not built or ("marts_sha256",) not in columns:
         return None
-    return con.sql("select * from settings").pl().row(0, named=True)
+    return pl.DataFrame(con.sql("select * from settings")).row(0, named=True)
 
 
 def _write_settings(con: duckdb.DuckDBPyConnection, row: dict) -> None:

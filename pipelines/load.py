@@ -210,10 +210,11 @@ def _load_batches(
     for raw in batches:
         checked = validate(raw, schema, now or local_now())
         rows = pseudonyms.apply(checked.rows)
-        staged = module.stage(rows).with_columns(pl.lit(run.run_id).alias("run_id"), rows["_line"])
-        hashes.append(staged.select(pl.struct(table.key).hash()).to_series().unique())
+        batch = module.stage(rows).with_columns(pl.lit(run.run_id).alias("run_id"), rows["_line"])
+        hashes.append(batch.select(pl.struct(table.key).hash()).to_series().unique())
+        staged = store.Arrow(batch)  # noqa: F841 (DuckDB scans it by name)
         con.execute("insert into delivered by name select * from staged")
-        rejects = _rejects(raw, checked.rejects, run)  # noqa: F841
+        rejects = store.Arrow(_rejects(raw, checked.rejects, run))  # noqa: F841
         con.execute("insert into load_rejects by name select * from rejects")
         _count(run, checked)
     bar.update(2)
@@ -246,12 +247,14 @@ def _supersede(
     content = [c for c in table.names if c not in table.key and c != "run_id"]
     same = " and ".join(f"d.{c} is not distinct from w.{c}" for c in content) or "true"
     value = ", ".join(f"d.{k}" for k in schema.key)
-    earlier = con.sql(
-        f"select d._line, {same} as same, concat_ws(',', {value}) "
-        f"from delivered d join (select * from delivered qualify _line = max(_line) over "
-        f"(partition by {keys}) and count(*) over (partition by {keys}) > 1) w on {join} "
-        "where d._line < w._line"
-    ).pl()
+    earlier = pl.DataFrame(
+        con.sql(
+            f"select d._line, {same} as same, concat_ws(',', {value}) "
+            f"from delivered d join (select * from delivered qualify _line = max(_line) over "
+            f"(partition by {keys}) and count(*) over (partition by {keys}) > 1) w on {join} "
+            "where d._line < w._line"
+        )
+    )
     if earlier.is_empty():
         return
     earlier.columns = ["_line", "same", "value"]
@@ -269,7 +272,7 @@ def _supersede(
     run.rows_rejected += lost.height
     run.reasons["duplicate_key"] = run.reasons.get("duplicate_key", 0) + lost.height
     for raw in dialect.read_batches(path, schema, spec, dialect.BATCH_BYTES):
-        rejects = _rejects(raw, lost.join(raw.frame.select("_line"), on="_line"), run)  # noqa: F841
+        rejects = store.Arrow(_rejects(raw, lost.join(raw.frame.select("_line"), on="_line"), run))  # noqa: F841
         con.execute("insert into load_rejects by name select * from rejects")
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines import store
+
 KEY_ENV = "CHANNELSHIFT_PSEUDONYM_KEY"
 BLOCK = 64  # SHA-256 block size in bytes (RFC 2104)
 
@@ -45,13 +47,13 @@ def pseudonymise(
     padded = key.ljust(BLOCK, b"\0")
     inner = bytes(b ^ 0x36 for b in padded)
     outer = bytes(b ^ 0x5C for b in padded)
-    frame = pl.DataFrame({"ref": refs.cast(pl.String)})  # noqa: F841 (scanned by name)
+    frame = store.Arrow(pl.DataFrame({"ref": refs.cast(pl.String)}))  # noqa: F841 (by name)
     # DuckDB's sha256 runs in C++ over the whole column; the frame never becomes a table.
     query = (
         "select left(sha256(?::blob || unhex(sha256(?::blob || encode(ref)))), 32) "
         "as citizen_key from frame"
     )
     if con is not None:
-        return con.sql(query, params=[outer, inner]).pl()["citizen_key"]
+        return pl.DataFrame(con.sql(query, params=[outer, inner]))["citizen_key"]
     with duckdb.connect() as own:
-        return own.sql(query, params=[outer, inner]).pl()["citizen_key"]
+        return pl.DataFrame(own.sql(query, params=[outer, inner]))["citizen_key"]

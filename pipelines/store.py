@@ -269,6 +269,21 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(f"comment on column {name} is {literal(col.description)}")
 
 
+class Arrow:
+    """A Polars frame that DuckDB scans (by its variable's name) through the Arrow C stream.
+
+    DuckDB reads a plain Polars frame through pyarrow, whose import costs a load about 0.1 s,
+    a tenth of one day's load into ten million contacts; the C stream needs no pyarrow.
+    `pl.DataFrame(relation)` reads query results back the same way.
+    """
+
+    def __init__(self, frame: pl.DataFrame):
+        self.frame = frame
+
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object:
+        return self.frame.__arrow_c_stream__(requested_schema)
+
+
 def literal(text: str) -> str:
     """Quote our own text as an SQL string literal (COMMENT ON and ATTACH take no parameters)."""
     return "'" + text.replace("'", "''") + "'"
