@@ -256,7 +256,7 @@ def _stages(stats: dict, wall: float) -> dict[str, float]:
             "pipelines/validate.py", "validate"
         ),
         "hash citizen_ref (new references: normalise, HMAC in DuckDB; join back)": cumulative(
-            "pipelines/load.py", "apply"
+            "pipelines/privacy.py", "apply"
         ),
         "keys across batches (only when a key hash is in two batches)": cumulative(
             "pipelines/load.py", "_supersede"

@@ -216,12 +216,13 @@ def _update(con: duckdb.DuckDBPyConnection) -> bool:
         "insert into changed_days select cast(unnest(generate_series(period_month, month_end, "
         "interval 1 day)) as date) from mart_calendar anti join old_calendar using (period_month)"
     )
+    database = con.execute("select current_database()").fetchall()[0][0].replace('"', '""')
     shadowed = None
     try:
         for name in ORDER:
             scope = SCOPES.get(name)
             if scope is not None and scope != shadowed:
-                _shadow(con, scope)  # marts in a row with the same scope share its views
+                _shadow(con, scope, database)  # marts in a row with the same scope share its views
                 shadowed = scope
             if scope is not None:
                 _replace(con, name, scope.column)
@@ -233,7 +234,7 @@ def _update(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
-def _shadow(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
+def _shadow(con: duckdb.DuckDBPyConnection, scope: Scope, database: str) -> None:
     """Find the periods the changed days reach; shadow the store with just the days they read."""
     con.execute(
         f"create or replace temp table scope_periods as select * from ({scope.periods}) "
@@ -245,7 +246,6 @@ def _shadow(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
         "from scope_periods"
     )
     first, last = con.execute("select min(day), max(day) + 1 from scope_days").fetchall()[0]
-    database = con.execute("select current_database()").fetchall()[0][0].replace('"', '""')
     for table in ("contacts", "corrections"):
         time = store.TABLE[table].time
         # the literal bounds let DuckDB skip row groups by their min/max statistics

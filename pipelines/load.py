@@ -205,7 +205,7 @@ def _load_batches(
     batches = dialect.read_batches(path, schema, spec, dialect.BATCH_BYTES)
     bar.update()
     con.execute(f"create or replace temp table delivered as {_DELIVERED.format(table.name)}")
-    pseudonyms = Pseudonyms(key, con)
+    pseudonyms = privacy.Pseudonyms(key, con)
     hashes = []  # of each batch's keys: a hash in two batches may be a key in two
     for raw in batches:
         checked = validate(raw, schema, now or local_now())
@@ -274,37 +274,6 @@ def _supersede(
     for raw in dialect.read_batches(path, schema, spec, dialect.BATCH_BYTES):
         rejects = store.Arrow(_rejects(raw, lost.join(raw.frame.select("_line"), on="_line"), run))  # noqa: F841
         con.execute("insert into load_rejects by name select * from rejects")
-
-
-class Pseudonyms:
-    """Pseudonymises the batches of one file, hashing each distinct reference once."""
-
-    def __init__(self, key: bytes, con: duckdb.DuckDBPyConnection):
-        self.key, self.con = key, con
-        self.known = pl.DataFrame(schema={"citizen_ref": pl.String, "citizen_key": pl.String})
-
-    def apply(self, rows: pl.DataFrame) -> pl.DataFrame:
-        """Replace citizen_ref by citizen_key."""
-        if "citizen_ref" not in rows.columns:
-            return rows
-        # residents contact us many times: only references not met before are hashed
-        refs = rows.select(pl.col("citizen_ref").unique().drop_nulls())
-        new = refs.join(self.known, on="citizen_ref", how="anti")["citizen_ref"]
-        if new.len():
-            keys = privacy.pseudonymise(_normalised(new), self.key, self.con)
-            self.known = pl.concat([self.known, pl.DataFrame([new, keys])])
-        # the order of the rows does not matter: each carries its line number
-        return rows.join(self.known, on="citizen_ref", how="left").drop("citizen_ref")
-
-
-def _normalised(refs: pl.Series) -> pl.Series:
-    """The same resident writes "06-1234 5678" one day and "0612345678" the next."""
-    ref = refs.str.strip_chars().str.to_lowercase()
-    return pl.select(
-        pl.when(ref.str.contains("@", literal=True))
-        .then(ref)
-        .otherwise(ref.str.replace_all(r"[\s\-]", ""))
-    ).to_series()
 
 
 def _rejects(raw: dialect.RawFile, rejects: pl.DataFrame, run: Run) -> pl.DataFrame:

@@ -57,3 +57,34 @@ def pseudonymise(
         return pl.DataFrame(con.sql(query, params=[outer, inner]))["citizen_key"]
     with duckdb.connect() as own:
         return pl.DataFrame(own.sql(query, params=[outer, inner]))["citizen_key"]
+
+
+class Pseudonyms:
+    """Pseudonymises the batches of one file, hashing each distinct reference once."""
+
+    def __init__(self, key: bytes, con: duckdb.DuckDBPyConnection):
+        self.key, self.con = key, con
+        self.known = pl.DataFrame(schema={"citizen_ref": pl.String, "citizen_key": pl.String})
+
+    def apply(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """Replace citizen_ref by citizen_key."""
+        if "citizen_ref" not in rows.columns:
+            return rows
+        # residents contact us many times: only references not met before are hashed
+        refs = rows.select(pl.col("citizen_ref").unique().drop_nulls())
+        new = refs.join(self.known, on="citizen_ref", how="anti")["citizen_ref"]
+        if new.len():
+            keys = pseudonymise(normalised(new), self.key, self.con)
+            self.known = pl.concat([self.known, pl.DataFrame([new, keys])])
+        # the order of the rows does not matter: each carries its line number
+        return rows.join(self.known, on="citizen_ref", how="left").drop("citizen_ref")
+
+
+def normalised(refs: pl.Series) -> pl.Series:
+    """The same resident writes "06-1234 5678" one day and "0612345678" the next."""
+    ref = refs.str.strip_chars().str.to_lowercase()
+    return pl.select(
+        pl.when(ref.str.contains("@", literal=True))
+        .then(ref)
+        .otherwise(ref.str.replace_all(r"[\s\-]", ""))
+    ).to_series()

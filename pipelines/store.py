@@ -357,14 +357,14 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: str) -> tuple[int, 
     content = [c for c in spec.names if c not in spec.key and c != "run_id"]
     join = " and ".join(f"s.{k} = t.{k}" for k in spec.key)
     changed = " or ".join(f"s.{c} is distinct from t.{c}" for c in content) or "false"
-    inserted, updated = con.execute(
+    inserted, updated, delivered = con.execute(
         f"select count(*) filter (where t.{spec.key[0]} is null), "
-        f"count(*) filter (where t.{spec.key[0]} is not null and ({changed})) "
+        f"count(*) filter (where t.{spec.key[0]} is not null and ({changed})), count(*) "
         f"from {rows} s left join {table} t on {join}"
     ).fetchall()[0]
     if spec.time and (inserted or updated):
         touched = f"{rows} s"  # all new; else only the new and changed rows
-        if inserted + updated < con.execute(f"select count(*) from {rows}").fetchall()[0][0]:
+        if inserted + updated < delivered:
             touched += f" left join {table} t on {join} where t.{spec.key[0]} is null or {changed}"
         con.execute(CHANGED_DAYS)
         con.execute(
