@@ -357,11 +357,19 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: str) -> tuple[int, 
     content = [c for c in spec.names if c not in spec.key and c != "run_id"]
     join = " and ".join(f"s.{k} = t.{k}" for k in spec.key)
     changed = " or ".join(f"s.{c} is distinct from t.{c}" for c in content) or "false"
-    inserted, updated, delivered = con.execute(
-        f"select count(*) filter (where t.{spec.key[0]} is null), "
-        f"count(*) filter (where t.{spec.key[0]} is not null and ({changed})), count(*) "
-        f"from {rows} s left join {table} t on {join}"
-    ).fetchall()[0]
+    # the stored keys among the delivered ones, found by a semi join: DuckDB prunes its scan of
+    # the table by the delivered keys' range, which it does not for an anti or outer join
+    keys = ", ".join(f"t.{k}" for k in spec.key)
+    stored = f"(select {keys} from {table} t semi join {rows} s on {join})"
+    if not con.execute(f"select count(*) from {stored}").fetchall()[0][0]:  # all new: a first load
+        (delivered,) = con.execute(f"select count(*) from {rows}").fetchall()[0]
+        inserted, updated, stored = delivered, 0, None
+    else:
+        inserted, updated, delivered = con.execute(
+            f"select count(*) filter (where t.{spec.key[0]} is null), "
+            f"count(*) filter (where t.{spec.key[0]} is not null and ({changed})), count(*) "
+            f"from {rows} s left join {table} t on {join}"
+        ).fetchall()[0]
     if spec.time and (inserted or updated):
         touched = f"{rows} s"  # all new; else only the new and changed rows
         if inserted + updated < delivered:
@@ -378,9 +386,6 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: str) -> tuple[int, 
     if updated:
         con.execute(f"delete from {table} t using {rows} s where {join} and ({changed})")
     cols = ", ".join(f"s.{c}" for c in spec.names)
-    keys = ", ".join(f"t.{k}" for k in spec.key)
-    # the stored keys among the delivered ones, found by a semi join: DuckDB prunes its scan of
-    # the table by the delivered keys' range, which it does not for an anti join
-    stored = f"(select {keys} from {table} t semi join {rows} s on {join})"
-    con.execute(f"insert into {table} select {cols} from {rows} s anti join {stored} t on {join}")
+    new = f"{rows} s" + (f" anti join {stored} t on {join}" if stored else "")
+    con.execute(f"insert into {table} select {cols} from {new}")
     return inserted, updated
