@@ -72,12 +72,15 @@ class Pseudonyms:
             return rows
         # residents contact us many times: only references not met before are hashed
         refs = rows.select(pl.col("citizen_ref").unique().drop_nulls())
-        new = refs.join(self.known, on="citizen_ref", how="anti")["citizen_ref"]
+        refs = refs.join(self.known, on="citizen_ref", how="left")
+        new = refs.filter(pl.col("citizen_key").is_null())["citizen_ref"]
         if new.len():
-            keys = pseudonymise(normalised(new), self.key, self.con)
-            self.known = pl.concat([self.known, pl.DataFrame([new, keys])])
+            new = pl.DataFrame([new, pseudonymise(normalised(new), self.key, self.con)])
+            self.known = pl.concat([self.known, new])
+            refs = pl.concat([refs.drop_nulls(), new])
+        # the rows join this batch's references, not all those met so far (a smaller table);
         # the order of the rows does not matter: each carries its line number
-        return rows.join(self.known, on="citizen_ref", how="left").drop("citizen_ref")
+        return rows.join(refs, on="citizen_ref", how="left").drop("citizen_ref")
 
 
 def normalised(refs: pl.Series) -> pl.Series:
