@@ -97,9 +97,7 @@ def _parse(text: pl.Series, col: Column, dialect: Dialect) -> pl.Series:
     if col.kind == "duration":
         return parse_number(text, dialect.decimal)
     if col.kind == "bool":
-        lowered = text.str.to_lowercase()
-        mapping = {v: True for v in dialect.true_values} | {v: False for v in dialect.false_values}
-        return lowered.replace_strict(mapping, default=None, return_dtype=pl.Boolean)
+        return parse_bool(text, dialect.true_values, dialect.false_values)
     if col.kind == "channel":
         return text.str.to_lowercase()
     return text
@@ -157,6 +155,17 @@ def _strptime(text: pl.Series, fmt: str, dtype: pl.DataType) -> pl.Series:
         aware = text.str.strptime(pl.Datetime("us", "UTC"), fmt, strict=False)
         return aware.dt.convert_time_zone(TIME_ZONE).dt.replace_time_zone(None)
     return text.str.strptime(dtype, fmt, strict=False)
+
+
+def parse_bool(text: pl.Series, true: tuple[str, ...], false: tuple[str, ...]) -> pl.Series:
+    """Parse yes/no values in any case; cells already in lower case are matched first."""
+    mapping = dict.fromkeys(true, True) | dict.fromkeys(false, False)
+    out = text.replace_strict(mapping, default=None, return_dtype=pl.Boolean)
+    failed = out.is_null() & text.is_not_null()
+    if failed.any():  # "Ja", "NEE": lowering only these is cheaper than lowering all
+        retry = text.filter(failed).str.to_lowercase()
+        out = out.scatter(failed.arg_true(), retry.replace_strict(mapping, default=None))
+    return out
 
 
 def parse_number(text: pl.Series, decimal: str) -> pl.Series:

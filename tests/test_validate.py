@@ -8,7 +8,7 @@ import pytest
 from pipelines import corrections, desk, phone, web
 from pipelines.dialect import DUTCH, read
 from pipelines.schema import REJECT_REASONS
-from pipelines.validate import parse_number, parse_times, validate
+from pipelines.validate import parse_bool, parse_number, parse_times, validate
 from tests.conftest import FIXTURES, NOW
 
 
@@ -128,6 +128,12 @@ def test_dutch_dates_reject_impossible_days():
 )
 def test_numbers(text, decimal, expected):
     assert parse_number(pl.Series([text]), decimal).to_list() == [expected]
+
+
+def test_booleans_in_any_case_and_unknown_values():
+    cells = ["ja", "Ja", "NEE", None, "misschien", "nee", "J", "onwaar"]
+    parsed = parse_bool(pl.Series(cells), DUTCH.true_values, DUTCH.false_values)
+    assert parsed.to_list() == [True, True, False, None, None, False, True, False]
 
 
 def test_mixed_formats_in_one_column_each_parse():
