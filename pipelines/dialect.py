@@ -168,7 +168,6 @@ class RawFile:
 
 
 BATCH_BYTES = 32 * 2**20  # about 320000 contacts: memory stays flat whatever the file's size
-UNDEFINED_IN_CP1252 = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 
 
 def read(path: Path, schema: SourceSchema, mapping: MappingFile | None = None) -> RawFile:
@@ -185,9 +184,10 @@ def read_batches(
 ) -> Iterable[RawFile]:
     """Read an export into strings in batches of whole records, checking its header first.
 
-    A CSV file is read twice from disk: once to settle its encoding, once to parse batches of
-    about `batch_bytes` (None: one batch). Problems with the file as a whole raise FileError
-    before the first batch; a batch that cannot be parsed raises it when reached.
+    A CSV file is parsed in batches of about `batch_bytes` (None: one batch); a file that is
+    not plain ASCII is first read once to see whether it is UTF-8. Problems with the header
+    raise FileError before the first batch; a batch that cannot be decoded or parsed raises
+    it when reached (a load is atomic, so nothing of the file is stored either way).
     """
     path = Path(path)
     try:
@@ -262,7 +262,7 @@ def _csv_batches(
     dialect = mapping.dialect.apply(detected) if mapping else detected
     if mapping is None or mapping.dialect.encoding is None:
         dialect = dialect.model_copy(update={"encoding": encoding})
-    header_text = _utf8(header, encoding).removeprefix("\ufeff".encode())
+    header_text = _utf8(path, header, dialect.encoding, 0).removeprefix("\ufeff".encode())
     headers = [c for c in _parse(path, header_text, dialect, None, 1).columns if c != "_line"]
     if len(headers) <= 1:
         raise FileError(
@@ -280,11 +280,12 @@ def _batches(
     rename: dict[str, str],
     batch_bytes: int | None,
 ) -> Iterator[RawFile]:
-    line = 2  # the header is line 1
+    line, offset = 2, start  # the header is line 1
     with open(path, "rb") as handle:
         handle.seek(start)
         for block in _records(handle, batch_bytes):
-            utf8 = _utf8(block, dialect.encoding)
+            utf8 = _utf8(path, block, dialect.encoding, offset)
+            offset += len(block)
             frame = _parse(path, utf8, dialect, headers, line)
             bad = _bad_field_count(utf8, dialect.delimiter, len(headers), line)
             yield RawFile(path, "csv", dialect, frame, rename, bad)
@@ -310,10 +311,14 @@ def _records(handle, size: int | None) -> Iterator[bytes]:
         yield rest
 
 
-def _utf8(block: bytes, encoding: str) -> bytes:
+def _utf8(path: Path, block: bytes, encoding: str, offset: int) -> bytes:
+    """Return the block as UTF-8; `offset` is its place in the file, for the error message."""
     if encoding in ("utf-8", "utf8") or block.isascii():
-        return block
-    return block.decode(encoding).encode("utf-8")
+        return block  # a UTF-8 file was checked whole before
+    try:
+        return block.decode(encoding).encode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileError(path, f"not {encoding} text (byte {offset + exc.start})") from exc
 
 
 def _parse(
@@ -344,43 +349,31 @@ def _parse(
 
 
 def _encoding(path: Path, mapping: MappingFile | None) -> str:
-    """Return the file's encoding: the mapping's, else UTF-8 when it decodes, else cp1252."""
+    """Return the file's encoding: the mapping's, else UTF-8 when it decodes, else cp1252.
+
+    Only UTF-8 is checked over the whole file first (it stops at the first byte that is not
+    UTF-8); other encodings are checked as each batch is decoded.
+    """
     if mapping and mapping.dialect.encoding:
-        position = _undecodable(path, mapping.dialect.encoding)
-        if position is not None:
-            raise FileError(path, f"not encoded as {mapping.dialect.encoding} (byte {position})")
         return mapping.dialect.encoding
-    if _undecodable(path, "utf-8") is None:
-        return "utf-8"
-    position = _undecodable(path, "cp1252")
-    if position is not None:
-        raise FileError(path, f"neither UTF-8 nor cp1252 text (byte {position})")
-    return "cp1252"
+    return "utf-8" if _is_utf8(path) else "cp1252"
 
 
-def _undecodable(path: Path, encoding: str) -> int | None:
-    """Return the offset of the first byte that does not decode, streaming; None if all do."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    offset = 0
+def _is_utf8(path: Path) -> bool:
+    """Return whether the whole file decodes as UTF-8, streaming."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     with open(path, "rb") as handle:
         while block := handle.read(BATCH_BYTES):
             try:
-                if block.isascii():  # ASCII is valid in every encoding we read
-                    pass
-                elif encoding == "cp1252":  # decodes every byte but five: find those fast
-                    found = [i for b in UNDEFINED_IN_CP1252 if (i := block.find(b)) >= 0]
-                    if found:
-                        return offset + min(found)
-                else:
+                if not block.isascii():
                     decoder.decode(block)
-            except UnicodeDecodeError as exc:
-                return offset + exc.start
-            offset += len(block)
+            except UnicodeDecodeError:
+                return False
         try:
             decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            return offset + exc.start
-    return None
+        except UnicodeDecodeError:
+            return False
+    return True
 
 
 def _bad_field_count(utf8: bytes, delimiter: str, width: int, line: int) -> pl.Series:

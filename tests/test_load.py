@@ -172,6 +172,33 @@ def test_failed_file_does_not_stop_the_others(load, query, tmp_path):
     assert query("select count(*) from contacts") == [(5,)]
 
 
+@pytest.mark.parametrize(
+    ("bad", "mapping", "problem"),
+    [
+        (b"\x81", None, "not cp1252 text"),  # neither UTF-8 nor cp1252: 0x81 is unassigned
+        ("\u00e9".encode("cp1252"), '[dialect]\nencoding = "ascii"\n', "not ascii text"),
+    ],
+)
+def test_undecodable_byte_in_a_later_batch_fails_the_file_naming_the_byte(
+    load, query, tmp_path, monkeypatch, bad, mapping, problem
+):
+    from pipelines import dialect
+
+    head = "contact_id;submitted_at;product_id;completed\n"
+    lines = [f"W{i};2024-03-0{i % 9 + 1} 10:00;paspoort;ja\n" for i in range(40)]
+    data = (head + "".join(lines)).encode("ascii")
+    offset = len(data) - 5  # in the last line, far past the first batch
+    path = tmp_path / "web.csv"
+    path.write_bytes(data[:offset] + bad + data[offset + 1 :])
+    if mapping:
+        (tmp_path / "map.toml").write_text('source = "web"\n' + mapping)
+    monkeypatch.setattr(dialect, "BATCH_BYTES", 100)
+    (run,) = load("web", path, mapping=tmp_path / "map.toml" if mapping else None)
+    assert run.status == "failed"
+    assert run.message == f"{problem} (byte {offset})"
+    assert query("select count(*) from contacts") == [(0,)]
+
+
 def test_corrections_from_parquet(load, query, tmp_path):
     import polars as pl
 
