@@ -59,6 +59,13 @@ def _c(name: str, type_: str, description: str) -> StoreColumn:
 
 
 RUN_ID = _c("run_id", "integer", "The load run that last inserted or changed this row.")
+LINE = _c(
+    "line_number",
+    "bigint",
+    "Line of this row in that run's file (Parquet: its row number): where the row came from.",
+)
+# columns a load writes about a row, not of it: a re-delivery that differs only here is unchanged
+LINEAGE = ("run_id", "line_number")
 
 TABLES: tuple[Table, ...] = (
     Table(
@@ -76,6 +83,7 @@ TABLES: tuple[Table, ...] = (
             _c("introduced_on", "date", "First day the product exists; null = always existed."),
             _c("retired_on", "date", "First day the product no longer exists; null = offered."),
             RUN_ID,
+            LINE,
         ),
     ),
     Table(
@@ -87,6 +95,7 @@ TABLES: tuple[Table, ...] = (
             _c("released_on", "date", "Day the release went live."),
             _c("title", "varchar", "What changed."),
             RUN_ID,
+            LINE,
         ),
     ),
     Table(
@@ -128,6 +137,7 @@ TABLES: tuple[Table, ...] = (
                 "e-mail or phone number; the raw value is never stored.",
             ),
             RUN_ID,
+            LINE,
         ),
     ),
     Table(
@@ -148,6 +158,7 @@ TABLES: tuple[Table, ...] = (
             _c("minutes_spent", "double", "Staff minutes spent on the correction."),
             _c("error_type", "varchar", "Kind of mistake."),
             RUN_ID,
+            LINE,
         ),
     ),
     Table(
@@ -176,7 +187,8 @@ TABLES: tuple[Table, ...] = (
             _c(
                 "rows_duplicate",
                 "bigint",
-                "Exact repeats of an earlier row in the same file, loaded once.",
+                "Repeats of a record later in the same file (the same line, or the same "
+                "values written differently); the record loads once, from its last line.",
             ),
             _c("rows_rejected", "bigint", "Rows quarantined in load_rejects."),
             _c(
@@ -236,7 +248,7 @@ def contacts_frame(channel: str, **columns: pl.Expr | str) -> list[pl.Expr]:
     }
     exprs = []
     for col in TABLE["contacts"].columns:
-        if col.name == "run_id":
+        if col.name in LINEAGE:
             continue
         if col.name == "channel":
             expr = pl.lit(channel)
@@ -250,7 +262,9 @@ def contacts_frame(channel: str, **columns: pl.Expr | str) -> list[pl.Expr]:
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables and write the comments that differ from these declarations."""
+    """Create missing tables and columns, and write the comments that differ from these
+    declarations. A column declared later is added to a store made before (empty in its
+    earlier rows)."""
     for table in TABLES:
         con.execute(table.ddl())
     stored = dict(
@@ -265,6 +279,8 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"comment on table {table.name} is {literal(table.description + key)}")
         for col in table.columns:
             name = f"{table.name}.{col.name}"
+            if name not in stored:
+                con.execute(f"alter table {table.name} add column {col.name} {col.type}")
             if stored.get(name) != col.description:
                 con.execute(f"comment on column {name} is {literal(col.description)}")
 
@@ -343,6 +359,19 @@ def read_only(db: Path) -> duckdb.DuckDBPyConnection:
 CHANGED_DAYS = "create temp table if not exists changed_days (day date)"
 
 
+def record_days(con: duckdb.DuckDBPyConnection, table: str, rows: str) -> None:
+    """Add the days that new or changed rows fall on to `changed_days`, for the marts.
+
+    `rows` is a FROM clause whose rows are called `s`, e.g. "contacts s where s.run_id = 7".
+    """
+    spec = TABLE[table]
+    if spec.time:
+        con.execute(CHANGED_DAYS)
+        con.execute(
+            f"insert into changed_days select distinct cast(s.{spec.time} as date) from {rows}"
+        )
+
+
 def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: str) -> tuple[int, int]:
     """Insert new keys and replace changed rows, leaving identical ones; return (inserted, updated).
 
@@ -354,7 +383,7 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: str) -> tuple[int, 
     date (metrics.marts.refresh).
     """
     spec = TABLE[table]
-    content = [c for c in spec.names if c not in spec.key and c != "run_id"]
+    content = [c for c in spec.names if c not in spec.key and c not in LINEAGE]
     join = " and ".join(f"s.{k} = t.{k}" for k in spec.key)
     changed = " or ".join(f"s.{c} is distinct from t.{c}" for c in content) or "false"
     # the stored keys among the delivered ones, found by a semi join: DuckDB prunes its scan of
@@ -370,14 +399,11 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: str) -> tuple[int, 
             f"count(*) filter (where t.{spec.key[0]} is not null and ({changed})), count(*) "
             f"from {rows} s left join {table} t on {join}"
         ).fetchall()[0]
-    if spec.time and (inserted or updated):
+    if inserted or updated:
         touched = f"{rows} s"  # all new; else only the new and changed rows
         if inserted + updated < delivered:
             touched += f" left join {table} t on {join} where t.{spec.key[0]} is null or {changed}"
-        con.execute(CHANGED_DAYS)
-        con.execute(
-            f"insert into changed_days select distinct cast(s.{spec.time} as date) from {touched}"
-        )
+        record_days(con, table, touched)
     if spec.time and updated:  # the days the replaced versions leave
         con.execute(
             f"insert into changed_days select distinct cast(t.{spec.time} as date) "
@@ -387,5 +413,5 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: str) -> tuple[int, 
         con.execute(f"delete from {table} t using {rows} s where {join} and ({changed})")
     cols = ", ".join(f"s.{c}" for c in spec.names)
     new = f"{rows} s" + (f" anti join {stored} t on {join}" if stored else "")
-    con.execute(f"insert into {table} select {cols} from {new}")
+    con.execute(f"insert into {table} ({', '.join(spec.names)}) select {cols} from {new}")
     return inserted, updated

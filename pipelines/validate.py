@@ -32,7 +32,7 @@ class Validated:
 
 def validate(raw: RawFile, schema: SourceSchema, now: datetime) -> Validated:
     """Split a raw file into trusted typed rows and rejects; `now` is naive local time."""
-    frame = raw.frame.filter(_first_of_equal_lines(raw.frame))
+    frame = raw.frame.filter(_last_of_equal_lines(raw.frame))
     text = frame.select("_line", *(_text(raw, col) for col in schema.columns))
 
     typed = text.select("_line")
@@ -51,17 +51,18 @@ def validate(raw: RawFile, schema: SourceSchema, now: datetime) -> Validated:
     rejected = pl.concat(rejects)
     good = typed.join(rejected.select("_line"), on="_line", how="anti")
     last = _last_of_key(good, schema.key)
-    rejected = pl.concat([rejected, _key_rejects(good.filter(~last), schema)])
+    earlier = _same_as_last(good.filter(~last), good.filter(last), schema.key)
+    rejected = pl.concat([rejected, _key_rejects(earlier.filter(~pl.col("_same")), schema)])
     return Validated(
         rows=good.filter(last),
         rejects=rejected,
         rows_read=raw.frame.height,
-        rows_duplicate=raw.frame.height - frame.height,
+        rows_duplicate=raw.frame.height - frame.height + int(earlier["_same"].sum()),
     )
 
 
-def _first_of_equal_lines(frame: pl.DataFrame) -> pl.Series:
-    """Return True for each line that is not an exact copy of an earlier line.
+def _last_of_equal_lines(frame: pl.DataFrame) -> pl.Series:
+    """Return True for each line that is not copied exactly by a later line (the last wins).
 
     Lines are compared by a hash first; only lines sharing a hash are compared in full.
     """
@@ -70,7 +71,7 @@ def _first_of_equal_lines(frame: pl.DataFrame) -> pl.Series:
     shared = frame.select(hashed.is_duplicated()).to_series()
     if not shared.any():
         return shared.not_()
-    copies = frame.filter(shared).filter(~pl.struct(columns).is_first_distinct())["_line"]
+    copies = frame.filter(shared).filter(~pl.struct(columns).is_last_distinct())["_line"]
     return ~frame["_line"].is_in(copies.implode())
 
 
@@ -78,6 +79,20 @@ def _last_of_key(rows: pl.DataFrame, key: tuple[str, ...]) -> pl.Series:
     """Return True for the last line of each key (a later line supersedes an earlier one)."""
     columns = pl.col(key[0]) if len(key) == 1 else pl.struct(key)
     return rows.select(columns.is_last_distinct()).to_series()
+
+
+def _same_as_last(earlier: pl.DataFrame, last: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
+    """Return the superseded lines with "_same": their record equals the winning line's.
+
+    Such a line is a duplicate (the same record written differently, e.g. 10 and 10,0);
+    one with other content is a duplicate_key reject.
+    """
+    if earlier.is_empty():
+        return earlier.with_columns(pl.lit(False).alias("_same"))
+    others = [c for c in earlier.columns if c not in key and c != "_line"]
+    both = earlier.join(last.drop("_line"), on=list(key), how="left", suffix="_last")
+    same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"{c}_last")) for c in others)
+    return both.select(*earlier.columns, same.alias("_same"))
 
 
 def _text(raw: RawFile, col: Column) -> pl.Expr:

@@ -27,33 +27,66 @@ def test_fixture_files_load_with_their_counts(load, query):
     ) == [(15, 3, 3, 0, 0, 1, 11, "ok")]
 
 
+EARLIER = {  # one record of each source, with a key none of the fixtures uses
+    "phone": "contact_id,started_at,team,wait_seconds,talk_seconds,abandoned\n"
+    "T-earlier,2024-04-01T09:00:00,KCC,1,2,false\n",
+    "web": "contact_id,submitted_at,product_id,completed\nW-earlier,2024-04-01T09:00:00,x,true\n",
+}
+
+
 @pytest.mark.parametrize("batch_bytes", [60, 150, 250])
 @pytest.mark.parametrize(
     ("source", "file", "schema"),
     [("phone", "phone_bad.csv", phone.SCHEMA), ("web", "web_canonical.csv", web.SCHEMA)],
     ids=["keys-across-batches", "keys-within-batches"],
 )
+@pytest.mark.parametrize("first", [True, False], ids=["first-load", "beside-stored-rows"])
 def test_a_file_read_in_batches_loads_as_read_whole(
-    load, query, db, monkeypatch, batch_bytes, source, file, schema
+    load, query, db, tmp_path, monkeypatch, batch_bytes, source, file, schema, first
 ):
-    """Big files are read in batches; keys, duplicates and rejects span the batches."""
+    """Big files are read in batches; keys, duplicates and rejects span the batches.
+
+    A source's first load writes its batches straight into the table; a later one collects
+    them in a temporary table for the upsert. Both resolve keys across batches alike.
+    """
     from pipelines import dialect
 
-    (whole,) = load(source, file)
+    earlier = tmp_path / f"{source}_earlier.csv"
+    earlier.write_text(EARLIER[source])
     tables = {
         "contacts": "select * exclude (run_id) from contacts order by all",
         "load_rejects": "select * exclude (run_id) from load_rejects order by all",
     }
+
+    def fresh_load():
+        if db.exists():
+            with duckdb.connect(str(db)) as con:
+                con.execute("delete from contacts; delete from load_rejects; delete from load_runs")
+        if not first:
+            load(source, earlier)
+        (run,) = load(source, file)
+        return run
+
+    whole = fresh_load()
     expected = {name: query(sql) for name, sql in tables.items()}
-    with duckdb.connect(str(db)) as con:
-        con.execute("delete from contacts; delete from load_rejects; delete from load_runs")
     monkeypatch.setattr(dialect, "BATCH_BYTES", batch_bytes)
     assert len(list(dialect.read_batches(FIXTURES / file, schema, None, batch_bytes))) > 1
-    (batched,) = load(source, file)
+    batched = fresh_load()
     counts = ("rows_read", "rows_loaded", "rows_inserted", "rows_duplicate", "rows_rejected")
     assert [getattr(batched, c) for c in counts] == [getattr(whole, c) for c in counts]
     assert batched.reasons == whole.reasons
     assert {name: query(sql) for name, sql in tables.items()} == expected
+
+
+def test_stored_rows_trace_to_their_run_and_line(load, query):
+    load("phone", "phone_bad.csv")
+    (again,) = load("web", "web_canonical.csv")
+    assert query(
+        "select contact_id, run_id, line_number from contacts where channel = 'phone' order by 1"
+    ) == [("T-dup", 1, 15), ("T-ok", 1, 14), ("T-untagged", 1, 16)]
+    web_lines = query("select line_number from contacts where channel = 'web' order by 1")
+    assert web_lines == [(2,), (3,), (4,), (5,), (6,)]
+    assert again.run_id == 2
 
 
 def test_handled_rule_per_channel(load, query):
@@ -333,3 +366,14 @@ def test_every_key_stays_unique_through_redeliveries(load, query, tmp_path):
                 (0,)
             ], table.name
     assert query("select wait_seconds from contacts where contact_id = 'T-untagged'") == [(25.0,)]
+
+
+def test_a_store_made_before_a_column_was_declared_gains_it(load, db, query):
+    load("web", "web_canonical.csv")
+    with duckdb.connect(str(db)) as con:  # as a store made before line_number existed
+        con.execute("alter table contacts drop column line_number")
+    (run,) = load("phone", "phone_bad.csv")
+    assert run.status == "ok"
+    assert query(
+        "select channel, count(*), count(line_number) from contacts group by 1 order by 1"
+    ) == [("phone", 3, 3), ("web", 5, 0)]

@@ -9,7 +9,7 @@ from pipelines import corrections, desk, phone, web
 from pipelines.dialect import DUTCH, read
 from pipelines.schema import REJECT_REASONS
 from pipelines.validate import parse_bool, parse_number, parse_times, validate
-from tests.conftest import FIXTURES, NOW
+from tests.conftest import FIXTURES, NOW, write_csv
 
 
 @pytest.fixture(scope="module")
@@ -42,11 +42,29 @@ def test_good_rows_of_a_bad_file_survive(bad_phone):
     assert rows["contact_id"].to_list() == ["T-ok", "T-dup", "T-untagged"]
     assert rows.filter(pl.col("contact_id") == "T-dup")["wait_seconds"].item() == 20.0
     assert bad_phone.rows_read == 15
-    assert bad_phone.rows_duplicate == 1  # line 14 repeats line 2 exactly
+    assert bad_phone.rows_duplicate == 1  # line 14 repeats line 2 exactly: the last is kept
+    assert rows.filter(pl.col("contact_id") == "T-ok")["_line"].item() == 14
     assert bad_phone.rows_rejected == 11
     assert bad_phone.rows_read == (
         bad_phone.rows.height + bad_phone.rows_duplicate + bad_phone.rows_rejected
     )
+
+
+def test_same_record_written_differently_is_a_duplicate_not_a_reject(tmp_path):
+    path = write_csv(
+        tmp_path / "web.csv",
+        """
+        contact_id,submitted_at,product_id,completed
+        W1,2024-05-01T09:00:00,paspoort,true
+        W1,2024-05-01 09:00,paspoort,TRUE
+        W2,2024-05-01T09:00:00,paspoort,true
+        W2,2024-05-01T09:00:00,rijbewijs,true
+        """,
+    )
+    checked = validate(read(path, web.SCHEMA), web.SCHEMA, NOW)
+    assert checked.rows.sort("_line")["_line"].to_list() == [3, 5]  # the last line of each key
+    assert checked.rows_duplicate == 1  # line 2: the same record as line 3
+    assert checked.rejects.select("_line", "reason").rows() == [(4, "duplicate_key")]
 
 
 def test_every_reason_is_exercised_and_explained(bad_phone):
