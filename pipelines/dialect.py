@@ -286,8 +286,12 @@ def _batches(
         for block in _records(handle, batch_bytes):
             utf8 = _utf8(path, block, dialect.encoding, offset)
             offset += len(block)
-            frame = _parse(path, utf8, dialect, headers, line)
-            bad = _bad_field_count(utf8, dialect.delimiter, len(headers), line)
+            try:  # fails on a line with more fields than the header: then parse it leniently
+                frame, long_lines = _parse(path, utf8, dialect, headers, line, ragged=False), False
+            except FileError:
+                frame, long_lines = _parse(path, utf8, dialect, headers, line), True
+            rows = None if long_lines else frame.height
+            bad = _bad_field_count(utf8, dialect.delimiter, len(headers), line, rows)
             yield RawFile(path, "csv", dialect, frame, rename, bad)
             line += frame.height
 
@@ -322,9 +326,17 @@ def _utf8(path: Path, block: bytes, encoding: str, offset: int) -> bytes:
 
 
 def _parse(
-    path: Path, utf8: bytes, dialect: Dialect, headers: list[str] | None, line: int
+    path: Path,
+    utf8: bytes,
+    dialect: Dialect,
+    headers: list[str] | None,
+    line: int,
+    ragged: bool = True,
 ) -> pl.DataFrame:
-    """Parse a block into strings; with headers None, the block is the header line itself."""
+    """Parse a block into strings; with headers None, the block is the header line itself.
+
+    `ragged`: a line with more fields than the header loses the extra ones (else it fails).
+    """
     try:
         frame = pl.read_csv(
             utf8,
@@ -335,7 +347,7 @@ def _parse(
             n_rows=0 if headers is None else None,
             row_index_name="_line",
             row_index_offset=line,
-            truncate_ragged_lines=True,
+            truncate_ragged_lines=ragged,
             missing_columns="insert",  # a batch may start with a short line
         )
     except pl.exceptions.NoDataError:
@@ -376,13 +388,17 @@ def _is_utf8(path: Path) -> bool:
     return True
 
 
-def _bad_field_count(utf8: bytes, delimiter: str, width: int, line: int) -> pl.Series:
+def _bad_field_count(
+    utf8: bytes, delimiter: str, width: int, line: int, rows: int | None
+) -> pl.Series:
     """Return line numbers whose field count differs from the header's, counting from `line`.
 
     Only lines without quotes are checked: a quoted field may hold the delimiter. When a
     quoted field spans lines the physical lines no longer match records, so none is checked.
+    `rows`: the block's number of lines when no line has more fields than the header (the
+    parse checked that); then a count of the delimiters shows that none has fewer either.
     """
-    if b'"' in utf8:
+    if b'"' in utf8 or (rows is not None and utf8.count(delimiter.encode()) == (width - 1) * rows):
         return pl.Series("_line", [], dtype=pl.Int64)
     lines = pl.read_csv(
         io.BytesIO(utf8),

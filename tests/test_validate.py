@@ -67,6 +67,25 @@ def test_same_record_written_differently_is_a_duplicate_not_a_reject(tmp_path):
     assert checked.rejects.select("_line", "reason").rows() == [(4, "duplicate_key")]
 
 
+@pytest.mark.parametrize(
+    ("lines", "bad", "good"),
+    [
+        (["W2,2024-05-01,x,true,extra", "W3,2024-05-01,x"], [3, 4], ["W1"]),
+        (["W2,2024-05-01,x,true,extra", "W3,2024-05-01,x,true"], [3], ["W1", "W3"]),
+        (["W2,2024-05-01,x", "W3,2024-05-01,x,true"], [3], ["W1", "W3"]),
+    ],
+    ids=["longer-and-shorter-cancel-out", "longer", "shorter"],
+)
+def test_lines_with_more_or_fewer_fields_than_the_header(tmp_path, lines, bad, good):
+    head = ["contact_id,submitted_at,product_id,completed", "W1,2024-05-01,x,true"]
+    path = tmp_path / "web.csv"
+    path.write_text("\n".join(head + lines) + "\n")
+    checked = validate(read(path, web.SCHEMA), web.SCHEMA, NOW)
+    wrong = checked.rejects.filter(pl.col("reason") == "wrong_field_count")
+    assert wrong["_line"].to_list() == bad
+    assert checked.rows.sort("_line")["contact_id"].to_list() == good
+
+
 def test_every_reason_is_exercised_and_explained(bad_phone):
     # unknown_channel only applies to corrections: see the next test
     assert set(REJECT_REASONS) == set(bad_phone.rejects["reason"]) | {"unknown_channel"}
