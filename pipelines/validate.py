@@ -32,7 +32,8 @@ class Validated:
 
 def validate(raw: RawFile, schema: SourceSchema, now: datetime) -> Validated:
     """Split a raw file into trusted typed rows and rejects; `now` is naive local time."""
-    frame = raw.frame.filter(_last_of_equal_lines(raw.frame))
+    key_headers = [h for h, name in raw.rename.items() if name in schema.key]
+    frame = _without_earlier_copies(raw.frame, key_headers)
     text = frame.select("_line", *(_text(raw, col) for col in schema.columns))
 
     typed = text.select("_line")
@@ -49,30 +50,33 @@ def validate(raw: RawFile, schema: SourceSchema, now: datetime) -> Validated:
             .filter(pl.col("reason").is_not_null())
         )
     rejected = pl.concat(rejects)
-    good = typed.join(rejected.select("_line"), on="_line", how="anti")
+    good = typed.join(rejected.select("_line"), on="_line", how="anti") if len(rejected) else typed
     last = _last_of_key(good, schema.key)
-    earlier = _same_as_last(good.filter(~last), good.filter(last), schema.key)
-    rejected = pl.concat([rejected, _key_rejects(earlier.filter(~pl.col("_same")), schema)])
+    if last.all():  # as nearly always: each key once
+        earlier, rows = good.clear().with_columns(pl.lit(False).alias("_same")), good
+    else:
+        rows = good.filter(last)
+        earlier = _same_as_last(good.filter(~last), rows, schema.key)
+        rejected = pl.concat([rejected, _key_rejects(earlier.filter(~pl.col("_same")), schema)])
     return Validated(
-        rows=good.filter(last),
+        rows=rows,
         rejects=rejected,
         rows_read=raw.frame.height,
         rows_duplicate=raw.frame.height - frame.height + int(earlier["_same"].sum()),
     )
 
 
-def _last_of_equal_lines(frame: pl.DataFrame) -> pl.Series:
-    """Return True for each line that is not copied exactly by a later line (the last wins).
+def _without_earlier_copies(frame: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """Drop each line that a later line copies exactly (the last wins).
 
-    Lines are compared by a hash first; only lines sharing a hash are compared in full.
+    Copies share their key's text, so only lines whose key cells repeat are compared in full.
     """
     columns = [c for c in frame.columns if c != "_line"]
-    hashed = pl.sum_horizontal(pl.col(c).hash(seed=i) for i, c in enumerate(columns))
-    shared = frame.select(hashed.is_duplicated()).to_series()
+    shared = frame.select(pl.struct(key).is_duplicated()).to_series()
     if not shared.any():
-        return shared.not_()
+        return frame
     copies = frame.filter(shared).filter(~pl.struct(columns).is_last_distinct())["_line"]
-    return ~frame["_line"].is_in(copies.implode())
+    return frame.filter(~pl.col("_line").is_in(copies.implode()))
 
 
 def _last_of_key(rows: pl.DataFrame, key: tuple[str, ...]) -> pl.Series:
@@ -87,8 +91,6 @@ def _same_as_last(earlier: pl.DataFrame, last: pl.DataFrame, key: tuple[str, ...
     Such a line is a duplicate (the same record written differently, e.g. 10 and 10,0);
     one with other content is a duplicate_key reject.
     """
-    if earlier.is_empty():
-        return earlier.with_columns(pl.lit(False).alias("_same"))
     others = [c for c in earlier.columns if c not in key and c != "_line"]
     both = earlier.join(last.drop("_line"), on=list(key), how="left", suffix="_last")
     same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"{c}_last")) for c in others)
