@@ -286,8 +286,11 @@ def _stages(stats: dict, wall: float) -> dict[str, float]:
         "mart rebuild (13 marts)": cumulative("metrics/marts.py", "refresh"),
     }
     # the own time of _load_file and _load_batches is their DuckDB calls: begin, the batches
-    # into the temporary table, the rejects insert and the commit
-    stages["batches into DuckDB's temporary table, rejects insert, commit"] = sum(
+    # into the table, the rejects insert and the commit
+    stages[
+        "batches into DuckDB (on a first load the stored table, else a temporary one), "
+        "rejects, commit"
+    ] = sum(
         v[2]
         for (f, _, name), v in stats.items()
         if f.endswith("pipelines/load.py") and name in ("_load_file", "_load_batches")
@@ -888,6 +891,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     results["machine"] = machine()
     results["load_after"] = os.getloadavg()
+    (options.workdir / "results.json").write_text(json.dumps(results))  # for --from-json
     if options.json:
         options.json.write_text(json.dumps(results, indent=1))
     write(options.out, report(results, results["machine"]))

@@ -240,7 +240,7 @@ def _load_batches(
 
 def _first_load(con: duckdb.DuckDBPyConnection, table: store.Table, source: str) -> bool:
     """Return whether the table holds no row of this source yet (contacts: of its channel)."""
-    own = f"channel = {store.literal(source)}" if "channel" in table.names else "true"
+    own = f"{table.source} = {store.literal(source)}" if table.source else "true"
     return not con.execute(f"select exists (from {table.name} where {own})").fetchall()[0][0]
 
 

@@ -43,6 +43,7 @@ class Table(BaseModel):
     key: tuple[str, ...]
     columns: tuple[StoreColumn, ...]
     time: str | None = None  # the column that places a row in time, for the marts' scope
+    source: str | None = None  # the column naming each row's source, when sources share it
 
     @property
     def names(self) -> list[str]:
@@ -104,6 +105,7 @@ TABLES: tuple[Table, ...] = (
         "keyed by (channel, contact_id). Times are local Europe/Amsterdam.",
         key=("channel", "contact_id"),
         time="occurred_at",
+        source="channel",
         columns=(
             _c("channel", "varchar", "web (click), phone (call) or desk (face)."),
             _c("contact_id", "varchar", "Identifier of the contact within its channel."),

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from pipelines import phone, privacy, store, web
+from pipelines.load import SOURCES
 from tests.conftest import FIXTURES
 
 RAW_REFS = ["123456782", "111222333", "06-12345678", "0612345678", "jan@example.org"]
@@ -348,6 +349,35 @@ def test_load_in_another_process_while_this_one_reads(load, db):
     with store.read_only(db) as con:
         seen.add(con.execute("select count(*) from contacts").fetchone()[0])
     assert seen <= {8, 13} and 13 in seen
+
+
+@pytest.mark.parametrize(
+    ("source", "file"),
+    [
+        ("products", "products.csv"),
+        ("releases", "releases.csv"),
+        ("web", "web_canonical.csv"),
+        ("desk", "desk_dutch.csv"),
+        ("corrections", None),
+    ],
+)
+def test_a_second_load_of_a_source_upserts_into_its_first(load, query, tmp_path, source, file):
+    """A source's first load writes straight into its table; the next ones must upsert."""
+    if file is None:
+        file = tmp_path / "corrections.csv"
+        file.write_text(
+            "correction_id,detected_at,product_id,origin_channel,minutes_spent,error_type\n"
+            "C1,2024-04-02,verhuismelding,web,12.5,verkeerd adres\n"
+        )
+    (first,) = load(source, file)
+    (again,) = load(source, file, force=True)
+    assert first.rows_loaded > 0
+    assert (again.rows_inserted, again.rows_unchanged) == (0, first.rows_loaded)
+    table = store.TABLE[SOURCES[source].SCHEMA.table]
+    keys = ", ".join(table.key)
+    assert query(f"select count(*), count(distinct ({keys})) from {table.name}") == [
+        (first.rows_loaded, first.rows_loaded)
+    ]
 
 
 def test_every_key_stays_unique_through_redeliveries(load, query, tmp_path):
