@@ -292,8 +292,20 @@ def _batches(
                 frame, long_lines = _parse(path, utf8, dialect, headers, line), True
             rows = None if long_lines else frame.height
             bad = _bad_field_count(utf8, dialect.delimiter, len(headers), line, rows)
+            spanned = 0
+            if b'"' in utf8:  # a quoted field may span lines: number records by their first
+                breaks = _breaks(frame)
+                frame = frame.with_columns(pl.col("_line") + breaks.cum_sum() - breaks)
+                spanned = int(breaks.sum())
             yield RawFile(path, "csv", dialect, frame, rename, bad)
-            line += frame.height
+            line += frame.height + spanned
+
+
+def _breaks(frame: pl.DataFrame) -> pl.Series:
+    """Return the line breaks inside each record's cells (only quoted fields hold them)."""
+    cells = [c for c in frame.columns if c != "_line"]
+    count = pl.sum_horizontal(pl.col(c).str.count_matches("\n", literal=True) for c in cells)
+    return frame.select(count.fill_null(0)).to_series()
 
 
 def _records(handle, size: int | None) -> Iterator[bytes]:

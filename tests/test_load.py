@@ -407,3 +407,25 @@ def test_a_store_made_before_a_column_was_declared_gains_it(load, db, query):
     assert query(
         "select channel, count(*), count(line_number) from contacts group by 1 order by 1"
     ) == [("phone", 3, 3), ("web", 5, 0)]
+
+
+@pytest.mark.parametrize("batch_bytes", [None, 40])
+def test_line_numbers_count_the_lines_a_quoted_field_spans(
+    load, query, tmp_path, monkeypatch, batch_bytes
+):
+    from pipelines import dialect
+
+    path = tmp_path / "web.csv"
+    path.write_text(
+        "contact_id,submitted_at,product_id,completed\n"
+        'W1,2024-05-01,"two\nlines",true\n'  # lines 2 and 3
+        'W2,2024-05-01,"three\r\nlines\nhere",true\n'  # lines 4 to 6
+        "W3,2024-05-01,x,misschien\n"  # line 7
+    )
+    monkeypatch.setattr(dialect, "BATCH_BYTES", batch_bytes)
+    load("web", path)
+    assert query("select contact_id, line_number from contacts order by 1") == [
+        ("W1", 2),
+        ("W2", 4),
+    ]
+    assert query("select line_number, reason from load_rejects") == [(7, "invalid_boolean")]
