@@ -37,7 +37,9 @@ for year in period_years:
             {
                 t("label.metric"): figure.metric.label[lang()],
                 t("label.year"): str(year) + (" *" if figure.partial else ""),
-                t("label.value"): formatting.value(figure.value, unit, lang()),
+                t("label.value"): formatting.beside_target(
+                    figure.value, figure.target, figure.met, unit, lang()
+                ),
                 t("label.target"): formatting.value(figure.target, unit, lang()),
                 t("label.met"): {
                     True: t("label.met_yes"),

@@ -37,7 +37,7 @@ columns = st.columns(4)
 for i, metric_id in enumerate(CARDS):
     figure = figures[metric_id]
     metric = METRIC[metric_id]
-    shown = formatting.value(figure.value, metric.unit, lang())
+    shown = formatting.beside_target(figure.value, figure.target, figure.met, metric.unit, lang())
     if metric_id == "products_digital" and figures["products_total"].value is not None:
         total = formatting.number(figures["products_total"].value, lang())
         shown = f"{shown} / {total}"

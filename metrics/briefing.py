@@ -68,7 +68,9 @@ def content(con: duckdb.DuckDBPyConnection, year: int, lang: str, settings: Sett
     rows = []
     for metric_id in FIGURES:
         figure, metric = figures[metric_id], METRIC[metric_id]
-        shown = hidden.get(metric_id) or formatting.value(figure.value, metric.unit, lang)
+        shown = hidden.get(metric_id) or formatting.beside_target(
+            figure.value, figure.target, figure.met, metric.unit, lang
+        )
         if metric_id == "products_digital" and metric_id not in hidden:
             total = figures["products_total"].value
             shown = f"{shown} / {formatting.number(total, lang)}"

@@ -150,6 +150,24 @@ def value(x: float | None, unit: str, lang: str) -> str:
     return f"{text} {one if locale.plural_form(int(abs(_round(x, 0)))) == 'one' else other}"
 
 
+def beside_target(
+    x: float | None, target: float | None, met: bool | None, unit: str, lang: str
+) -> str:
+    """Format a value shown with its target: a share that misses it never reads as the target.
+
+    0.5499 against 0.55 would read "55%, target 55%, not met": decimals are added until the
+    two differ.
+    """
+    shown = value(x, unit, lang)
+    if unit != "share" or met is not False:
+        return shown
+    for decimals in (0, 1, 2):
+        shown = share(x, lang, decimals)
+        if shown != share(target, lang, decimals):
+            return shown
+    return shown
+
+
 def change(delta: float | None, unit: str, lang: str) -> str:
     """Format a change between two values of a metric, with its sign (+6 procentpunt, +5)."""
     if unit == "share":

@@ -139,15 +139,7 @@ def _target(h: Headline, lang: str) -> str:
 
 def _value(h: Headline, lang: str) -> str:
     """Format the value; a share that misses its target never reads as the target itself."""
-    shown = fmt.value(h.value, h.metric.unit, lang)
-    if h.metric.unit != "share" or h.met is not False:
-        return shown
-    # 0.5485 against 0.55 would read "55%; het doel was 55%": add decimals until they differ.
-    for decimals in (0, 1, 2):
-        shown = fmt.share(h.value, lang, decimals)
-        if shown != fmt.share(h.target, lang, decimals):
-            return shown
-    return shown
+    return fmt.beside_target(h.value, h.target, h.met, h.metric.unit, lang)
 
 
 def _web_share(headlines: dict[str, Headline], lang: str, at: str) -> str | None:

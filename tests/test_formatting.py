@@ -184,6 +184,20 @@ def test_unknown_language_or_unit_is_refused(call):
 
 
 @pytest.mark.parametrize(
+    ("x", "target", "met", "lang", "expected"),
+    [
+        (0.5499, 0.55, False, "nl", "54,99%"),
+        (0.548, 0.55, False, "en", "54.8%"),
+        (0.5, 0.55, False, "nl", "50%"),
+        (0.5504, 0.55, True, "nl", "55%"),
+        (0.5499, None, None, "nl", "55%"),
+    ],
+)
+def test_a_missed_target_never_reads_as_the_target(x, target, met, lang, expected):
+    assert fmt.beside_target(x, target, met, "share", lang) == expected
+
+
+@pytest.mark.parametrize(
     ("delta", "unit", "lang", "expected"),
     [
         (5, "count", "nl", "+5"),
