@@ -234,14 +234,15 @@ def _load_batches(
         run.rows_inserted, run.rows_updated = store.upsert(con, table.name, "delivered")
     else:
         run.rows_inserted, run.rows_updated = run.rows_loaded, 0
-        store.record_days(con, table.name, f"{table.name} s where s.run_id = {run.run_id}")
+        store.record_days(con, table.name, f"{table.name} s where s.run_id = ?", [run.run_id])
     run.rows_unchanged = run.rows_loaded - run.rows_inserted - run.rows_updated
 
 
 def _first_load(con: duckdb.DuckDBPyConnection, table: store.Table, source: str) -> bool:
     """Return whether the table holds no row of this source yet (contacts: of its channel)."""
-    own = f"{table.source} = {store.literal(source)}" if table.source else "true"
-    return not con.execute(f"select exists (from {table.name} where {own})").fetchall()[0][0]
+    own, params = (f"{table.source} = ?", [source]) if table.source else ("true", [])
+    query = f"select exists (from {table.name} where {own})"
+    return not con.execute(query, params).fetchall()[0][0]
 
 
 def _supersede(
@@ -265,13 +266,14 @@ def _supersede(
     content = [c for c in table.names if c not in table.key and c not in store.LINEAGE]
     same = " and ".join(f"d.{c} is not distinct from w.{c}" for c in content) or "true"
     value = ", ".join(f"d.{k}" for k in schema.key)
-    mine = f"(from {rows_of} where run_id = {run.run_id})"
+    mine = f"(from {rows_of} where run_id = $run)"
     earlier = pl.DataFrame(
         con.sql(
             f"select d.line_number, {same} as same, concat_ws(',', {value}) "
             f"from {mine} d join (from {mine} qualify line_number = max(line_number) over "
             f"(partition by {keys}) and count(*) over (partition by {keys}) > 1) w on {join} "
-            "where d.line_number < w.line_number"
+            "where d.line_number < w.line_number",
+            params={"run": run.run_id},
         )
     )
     if earlier.is_empty():
@@ -279,8 +281,8 @@ def _supersede(
     earlier.columns = ["_line", "same", "value"]
     lines = store.Arrow(earlier.select("_line"))  # noqa: F841 (DuckDB scans it by name)
     con.execute(
-        f"delete from {rows_of} where run_id = {run.run_id} "
-        "and line_number in (select _line from lines)"
+        f"delete from {rows_of} where run_id = ? and line_number in (select _line from lines)",
+        [run.run_id],
     )
     run.rows_duplicate += int(earlier["same"].sum())
     run.rows_loaded -= earlier.height

@@ -361,16 +361,20 @@ def read_only(db: Path) -> duckdb.DuckDBPyConnection:
 CHANGED_DAYS = "create temp table if not exists changed_days (day date)"
 
 
-def record_days(con: duckdb.DuckDBPyConnection, table: str, rows: str) -> None:
+def record_days(
+    con: duckdb.DuckDBPyConnection, table: str, rows: str, params: list | None = None
+) -> None:
     """Add the days that new or changed rows fall on to `changed_days`, for the marts.
 
-    `rows` is a FROM clause whose rows are called `s`, e.g. "contacts s where s.run_id = 7".
+    `rows` is a FROM clause whose rows are called `s`, e.g. "contacts s where s.run_id = ?"
+    with its `params`.
     """
     spec = TABLE[table]
     if spec.time:
         con.execute(CHANGED_DAYS)
         con.execute(
-            f"insert into changed_days select distinct cast(s.{spec.time} as date) from {rows}"
+            f"insert into changed_days select distinct cast(s.{spec.time} as date) from {rows}",
+            params or [],
         )
 
 
