@@ -7,6 +7,7 @@ first use with owner-only permissions and kept out of git.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -53,10 +54,8 @@ def pseudonymise(
         "select left(sha256(?::blob || unhex(sha256(?::blob || encode(ref)))), 32) "
         "as citizen_key from frame"
     )
-    if con is not None:
-        return pl.DataFrame(con.sql(query, params=[outer, inner]))["citizen_key"]
-    with duckdb.connect() as own:
-        return pl.DataFrame(own.sql(query, params=[outer, inner]))["citizen_key"]
+    with contextlib.nullcontext(con) if con else duckdb.connect() as on:
+        return pl.DataFrame(on.sql(query, params=[outer, inner]))["citizen_key"]
 
 
 class Pseudonyms:

@@ -410,11 +410,8 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: str) -> tuple[int, 
         if inserted + updated < delivered:
             touched += f" left join {table} t on {join} where t.{spec.key[0]} is null or {changed}"
         record_days(con, table, touched)
-    if spec.time and updated:  # the days the replaced versions leave
-        con.execute(
-            f"insert into changed_days select distinct cast(t.{spec.time} as date) "
-            f"from {table} t semi join {rows} s on {join} and ({changed})"
-        )
+    if updated:  # the days the replaced versions leave (here s is stored, t delivered)
+        record_days(con, table, f"{table} s semi join {rows} t on {join} and ({changed})")
     if updated:
         con.execute(f"delete from {table} t using {rows} s where {join} and ({changed})")
     cols = ", ".join(f"s.{c}" for c in spec.names)

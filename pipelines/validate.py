@@ -52,17 +52,17 @@ def validate(raw: RawFile, schema: SourceSchema, now: datetime) -> Validated:
     rejected = pl.concat(rejects)
     good = typed.join(rejected.select("_line"), on="_line", how="anti") if len(rejected) else typed
     last = _last_of_key(good, schema.key)
-    if last.all():  # as nearly always: each key once
-        earlier, rows = good.clear().with_columns(pl.lit(False).alias("_same")), good
-    else:
+    rows, same = good, 0
+    if not last.all():  # a key on several lines: the last wins
         rows = good.filter(last)
         earlier = _same_as_last(good.filter(~last), rows, schema.key)
+        same = int(earlier["_same"].sum())
         rejected = pl.concat([rejected, _key_rejects(earlier.filter(~pl.col("_same")), schema)])
     return Validated(
         rows=rows,
         rejects=rejected,
         rows_read=raw.frame.height,
-        rows_duplicate=raw.frame.height - frame.height + int(earlier["_same"].sum()),
+        rows_duplicate=raw.frame.height - frame.height + same,
     )
 
 

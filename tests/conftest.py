@@ -7,11 +7,10 @@ import duckdb
 import pytest
 
 from metrics.settings import Settings
-from pipelines.load import load_files
+from pipelines.load import SOURCES, load_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2024, 6, 1, 12, 0)  # the tests' "today", naive local time
-SOURCES = ("products", "releases", "web", "phone", "desk", "corrections")
 
 
 def write_csv(path: Path, text: str) -> Path:
