@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+import demo
 from app_pages.common import keep_language, lang, t, version
 from metrics.texts import LANGUAGES
 from pipelines import store
-from pipelines.__main__ import main as pipelines_main
 
 PAGES = (
     ("app_pages/overview.py", "page.overview", "overzicht", ":material/dashboard:"),
@@ -28,7 +28,7 @@ def main() -> None:
     st.set_page_config(page_title=t("app.title"), page_icon=":material/call_split:", layout="wide")
     if version() is None:
         with st.spinner(t("app.building")):
-            pipelines_main(["demo", "--db", str(store.db_path())])
+            demo.build(store.db_path())
     keep_language()
     chosen = st.sidebar.segmented_control(
         t("app.language"), LANGUAGES, default=lang(), format_func=str.upper, key="w_lang"

@@ -18,10 +18,10 @@ import vl_convert
 
 from metrics import formatting, query, views
 from metrics.headlines import Headline, yearly
-from metrics.settings import DEFAULT_FILE, Settings
-from metrics.settings import load as load_settings
 from metrics.texts import LANGUAGES, text
 from pipelines import store
+from pipelines.settings import DEFAULT_FILE, Settings
+from pipelines.settings import load as load_settings
 
 Version = tuple[str, int, int]
 
@@ -128,8 +128,8 @@ def _headlines(
 
 def briefing_pdf(year: int) -> bytes:
     """Return the council briefing for a year in the chosen language (the same as the CLI)."""
-    from metrics import briefing
-    from pipelines.load import local_now
+    from documents import briefing
+    from pipelines.settings import local_now
 
     db = Path(version()[0])
     with store.read_only(db) as con:
@@ -140,7 +140,7 @@ def audit_pack(period: str) -> bytes:
     """Return the audit pack workbook for an audit period (the same as the CLI)."""
     import tempfile
 
-    from metrics import audit_pack as pack
+    from documents import audit_pack as pack
 
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "auditpakket.xlsx"

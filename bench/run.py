@@ -166,8 +166,8 @@ def worker_load(db: str, deliveries: list) -> dict:
 
 def worker_dashboard(db: str, runs: int) -> dict:
     """Compute every page's figures `runs` times on one read-only connection (after a warm-up)."""
-    from metrics.settings import load as load_settings
     from pipelines import store
+    from pipelines.settings import load as load_settings
 
     settings = load_settings()
     con = store.read_only(Path(db))
@@ -188,8 +188,8 @@ def worker_dashboard_idle(db: str) -> dict:
     import polars as pl  # noqa: F401
 
     from metrics import headlines, narrative, query, views  # noqa: F401
-    from metrics.settings import load as load_settings
     from pipelines import store
+    from pipelines.settings import load as load_settings
 
     load_settings()
     con = store.read_only(Path(db))
@@ -303,7 +303,7 @@ def _time_marts(db: str) -> dict[str, float]:
     """Rebuild each mart once more on a copy of the store and time it on its own."""
     import duckdb
 
-    from metrics import marts
+    from pipelines import marts
 
     copy = db + ".marts"
     shutil.copyfile(db, copy)
@@ -476,7 +476,7 @@ def _log(message: str) -> None:
 
 def _generated(workdir: Path, rows: int, phone_only: bool) -> list:
     """Return the deliveries of a generated set, writing it unless an earlier run did."""
-    from pipelines import generate
+    from demo import synthetic as generate
 
     folder = workdir / f"{'phone' if phone_only else 'mixed'}-{rows}-seed{SEED}"
     marker = folder / "deliveries.json"
@@ -505,7 +505,7 @@ def _utf8_copy(file: Path) -> Path:
 
 def _days(workdir: Path, count: int) -> list[list]:
     """Return `count` one-day deliveries (about DAY_ROWS contacts each) after the data end."""
-    from pipelines import generate
+    from demo import synthetic as generate
 
     days = []
     for day in generate.days_after(count):

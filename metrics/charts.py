@@ -12,12 +12,12 @@ import polars as pl
 
 from metrics import formatting
 from metrics.texts import text
+from pipelines.schema import CHANNELS
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 CHANNEL_COLOURS = {"web": "#0072B2", "phone": "#E69F00", "desk": "#009E73"}
 TARGET_COLOUR = "#CC79A7"
 ACCENT = "#D55E00"
-CHANNELS = ("web", "phone", "desk")
 
 MONTHS = {
     "nl": ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],

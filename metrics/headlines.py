@@ -11,7 +11,7 @@ import duckdb
 from metrics import query
 from metrics.catalog import METRIC, Metric
 from metrics.query import Filters
-from metrics.settings import Settings
+from pipelines.settings import Settings
 
 # The overview's cards and the figures they need besides (products x of N, the rate).
 OVERVIEW_CARDS = (

@@ -11,18 +11,17 @@ from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
 from tqdm import tqdm
 
-from metrics import marts
-from metrics.settings import Settings
-from metrics.settings import load as load_settings
-from pipelines import corrections, desk, dialect, phone, privacy, products, releases, store, web
+from pipelines import dialect, marts, privacy, store
 from pipelines.schema import SourceSchema
-from pipelines.validate import TIME_ZONE, Validated, validate
+from pipelines.settings import Settings, local_now
+from pipelines.settings import load as load_settings
+from pipelines.sources import corrections, desk, phone, products, releases, web
+from pipelines.validate import Validated, validate
 
 T = TypeVar("T")
 SOURCES: dict[str, ModuleType] = {
@@ -78,11 +77,6 @@ IDENTITY = (
     "mapping_sha256",
     "started_at",
 )
-
-
-def local_now() -> datetime:
-    """Return the current local time in Europe/Amsterdam, without offset."""
-    return datetime.now(ZoneInfo(TIME_ZONE)).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

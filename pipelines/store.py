@@ -19,7 +19,8 @@ import duckdb
 import polars as pl
 from pydantic import BaseModel, ConfigDict
 
-REPO = Path(__file__).resolve().parents[1]
+from pipelines.settings import REPO
+
 DEFAULT_DB = REPO / "data" / "channelshift.duckdb"
 
 

@@ -12,8 +12,7 @@ import polars as pl
 
 from pipelines.dialect import Dialect, RawFile
 from pipelines.schema import CHANNELS, Column, SourceSchema
-
-TIME_ZONE = "Europe/Amsterdam"
+from pipelines.settings import TIME_ZONE
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from metrics.settings import Settings
 from pipelines.load import SOURCES, load_files
+from pipelines.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2024, 6, 1, 12, 0)  # the tests' "today", naive local time

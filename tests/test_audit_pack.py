@@ -19,14 +19,15 @@ import pytest
 from openpyxl.utils.cell import range_boundaries
 from xlsxwriter.utility import xl_pixel_width
 
-from metrics import audit_pack, headlines, marts, query, views
-from metrics.__main__ import main
+from channelshift import main
+from documents import audit_pack
+from metrics import headlines, query, views
 from metrics.catalog import METRIC, METRICS
-from metrics.settings import DEFAULT_FILE, AuditPeriod, Settings, Targets
-from metrics.settings import load as load_settings
-from pipelines import store
+from pipelines import marts, store
 from pipelines.load import load_files
 from pipelines.schema import REJECT_REASONS
+from pipelines.settings import DEFAULT_FILE, AuditPeriod, Settings, Targets
+from pipelines.settings import load as load_settings
 from tests.conftest import FIXTURES, NOW
 
 REPO = Path(__file__).parents[1]

@@ -7,10 +7,11 @@ from io import BytesIO
 import pypdf
 import pytest
 
-from metrics import briefing, formatting, query
-from metrics.__main__ import main
-from metrics.settings import Settings, Targets
+from channelshift import main
+from documents import briefing
+from metrics import formatting, query
 from pipelines import store
+from pipelines.settings import Settings, Targets
 from tests.conftest import FIXTURES
 
 MADE = datetime(2024, 6, 1, 12, 0)
@@ -57,7 +58,7 @@ def test_threshold_is_a_setting(small):
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """A short demo municipality (2008-2012)."""
-    from pipelines.__main__ import main as pipelines_main
+    from channelshift import main as pipelines_main
 
     folder = tmp_path_factory.mktemp("demo")
     db = folder / "demo.duckdb"

@@ -29,11 +29,11 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from channelshift import main as pipelines_main
 from metrics import formatting, query, views
 from metrics.catalog import METRIC
 from metrics.texts import text
 from pipelines import status, store
-from pipelines.__main__ import main as pipelines_main
 
 pytestmark = pytest.mark.browser
 

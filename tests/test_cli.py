@@ -1,6 +1,6 @@
 """The command line: exit codes, one line per file, status."""
 
-from pipelines.__main__ import main
+from channelshift import main
 from tests.conftest import FIXTURES
 
 

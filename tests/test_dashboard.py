@@ -7,10 +7,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from channelshift import main as pipelines_main
 from metrics import formatting, query, views
 from metrics.texts import TEXTS
 from pipelines import store
-from pipelines.__main__ import main as pipelines_main
 
 APP = str(Path(__file__).parents[1] / "dashboard.py")
 PAGES = ("overview", "channel_mix", "digitisation", "corrections", "teams", "audit")

@@ -1,4 +1,4 @@
-"""Tests for pipelines/demo.py: the raw exports of the demo municipality."""
+"""Tests for demo/municipality.py: the raw exports of the demo municipality."""
 
 from datetime import date
 from pathlib import Path
@@ -7,7 +7,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from pipelines.demo import last_month_end, write_exports
+from demo.municipality import last_month_end, write_exports
 from pipelines.load import Delivery
 
 UNTIL = date(2026, 10, 31)

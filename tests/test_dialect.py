@@ -5,8 +5,8 @@ from datetime import datetime
 import polars as pl
 import pytest
 
-from pipelines import phone, web
 from pipelines.dialect import CANONICAL, DUTCH, FileError, date_part, read, read_mapping
+from pipelines.sources import phone, web
 from tests.conftest import FIXTURES
 
 
@@ -18,7 +18,7 @@ def test_canonical_csv_with_bom_is_detected():
 
 
 def test_dutch_dialect_is_detected_with_cp1252(tmp_path):
-    from pipelines import desk
+    from pipelines.sources import desk
 
     raw = read(FIXTURES / "desk_dutch.csv", desk.SCHEMA)
     assert raw.dialect.delimiter == DUTCH.delimiter

@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from metrics import marts
 from metrics.catalog import METRICS
-from pipelines import store
+from pipelines import marts, store
 from pipelines.load import SOURCES
 from pipelines.schema import REJECT_REASONS
 

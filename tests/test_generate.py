@@ -1,4 +1,4 @@
-"""Tests for pipelines/generate.py: synthetic exports of any size for the benchmarks."""
+"""Tests for demo/synthetic.py: synthetic exports of any size for the benchmarks."""
 
 from datetime import datetime
 from pathlib import Path
@@ -6,8 +6,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines import generate
-from pipelines.__main__ import main
+from channelshift import main
+from demo import synthetic as generate
 from pipelines.load import load_files
 
 NOW = datetime(2026, 6, 1, 12, 0)  # after the generated period (it ends on generate.UNTIL)

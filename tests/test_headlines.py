@@ -17,8 +17,8 @@ from metrics import query
 from metrics.catalog import METRIC
 from metrics.headlines import Headline
 from metrics.query import Filters
-from metrics.settings import Settings, Targets
 from pipelines import store
+from pipelines.settings import Settings, Targets
 
 PHONE_2023 = """\
 contact_id,started_at,product_id,team,wait_seconds,talk_seconds,abandoned,resolved_first_contact,citizen_ref

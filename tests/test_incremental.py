@@ -13,8 +13,8 @@ import duckdb
 import pytest
 from conftest import approx_rows
 
-from metrics import marts
-from metrics.settings import ServiceNorms, Settings
+from pipelines import marts
+from pipelines.settings import ServiceNorms, Settings
 
 BASE = {
     "products": """

@@ -9,8 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import phone, privacy, store, web
+from pipelines import privacy, store
 from pipelines.load import SOURCES
+from pipelines.sources import phone, web
 from tests.conftest import FIXTURES
 
 RAW_REFS = ["123456782", "111222333", "06-12345678", "0612345678", "jan@example.org"]

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from conftest import approx_rows
 
-from metrics.settings import ServiceNorms, Settings
+from pipelines.settings import ServiceNorms, Settings
 
-MART_FILES = sorted((Path(__file__).parents[1] / "metrics" / "marts").glob("*.sql"))
+MART_FILES = sorted((Path(__file__).parents[1] / "pipelines" / "marts").glob("*.sql"))
 # One month of contacts in all three channels, shared by several tests.
 MARCH = {
     "web": """

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from metrics import settings
-from metrics.settings import Settings, SettingsError
+from pipelines import settings
+from pipelines.settings import Settings, SettingsError
 
 
 def test_demo_settings_file_is_valid_and_complete():

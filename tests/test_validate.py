@@ -5,9 +5,9 @@ from datetime import date, datetime
 import polars as pl
 import pytest
 
-from pipelines import corrections, desk, phone, web
 from pipelines.dialect import DUTCH, read
 from pipelines.schema import REJECT_REASONS
+from pipelines.sources import corrections, desk, phone, web
 from pipelines.validate import parse_bool, parse_number, parse_times, validate
 from tests.conftest import FIXTURES, NOW, write_csv
 

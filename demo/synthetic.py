@@ -1,7 +1,7 @@
-"""Synthetic raw exports of any size, for benchmarks: `python -m pipelines generate`.
+"""Synthetic raw exports of any size, for benchmarks: `channelshift generate`.
 
 Writes the files the pipeline reads, in the same layouts as the demo municipality
-(pipelines/demo.py): web as canonical CSV (UTF-8 with BOM, times in UTC), phone as the ACD
+(demo/municipality.py): web as canonical CSV (UTF-8 with BOM, times in UTC), phone as the ACD
 export in the Dutch dialect (cp1252, ';', decimal comma, ja/nee) with its mapping file, desk
 in the Dutch spreadsheet dialect, corrections as Parquet, and the product catalogue and
 releases as canonical CSV.
@@ -32,7 +32,7 @@ import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 
-from pipelines import demo
+from demo import municipality as demo
 from pipelines.load import Delivery
 
 UNTIL = date(2025, 12, 31)  # fixed, so that a seed gives the same bytes on any day
@@ -50,7 +50,7 @@ KNOWN_CONTACT = 0.7  # corrections that name the contact
 class Model:
     """What every chunk draws from: the demo's calendar, catalogue and expected volumes."""
 
-    calendar: demo._Calendar
+    calendar: demo.Calendar
     products: pl.DataFrame
     expected: np.ndarray  # channel x month x product, the demo's expected contacts
     residents: int
@@ -64,9 +64,9 @@ class Model:
 
 def model(rows: int, seed: int) -> Model:
     """Return the model for `rows` contacts: the demo's catalogue and volumes up to UNTIL."""
-    calendar = demo._calendar(UNTIL)
-    products = demo._products(np.random.default_rng([seed, 0]), UNTIL)
-    expected = demo._expected_contacts(calendar, products)
+    calendar = demo.build_calendar(UNTIL)
+    products = demo.build_products(np.random.default_rng([seed, 0]), UNTIL)
+    expected = demo.expected_contacts(calendar, products)
     residents = max(MIN_RESIDENTS, rows // CONTACTS_PER_RESIDENT)
     return Model(calendar, products, expected, residents)
 
@@ -94,8 +94,8 @@ def write_exports(
     m = model(rows, seed)
     counts = split(rows, m.shares, phone_only)
     deliveries = [
-        demo._write_products(out_dir, m.products),
-        demo._write_releases(out_dir, m.products, UNTIL),
+        demo.write_products(out_dir, m.products),
+        demo.write_releases(out_dir, m.products, UNTIL),
     ]
     corrections = _CorrectionsWriter(out_dir / "corrections.parquet")
     for channel, count in enumerate(counts):
@@ -179,7 +179,7 @@ def _month_chunk(
         mask = months == month
         weights = m.expected[channel, month]
         product[mask] = rng.choice(len(weights), mask.sum(), p=weights / weights.sum())
-    day = demo._place_days(rng, m.calendar, np.full(len(months), channel), months)
+    day = demo.place_days(rng, m.calendar, np.full(len(months), channel), months)
     return _contacts(m, rng, channel, m.calendar.days[day], product, "", first)
 
 
@@ -194,7 +194,7 @@ def _contacts(
 ) -> pl.DataFrame:
     """Return contacts with time, product, resident and every channel's fields, time-sorted."""
     n = len(days)
-    seconds = demo._seconds_of_day(rng, np.full(n, channel))
+    seconds = demo.seconds_of_day(rng, np.full(n, channel))
     at = days.astype("datetime64[s]") + seconds
     order = np.argsort(at, kind="stable")
     # A few residents contact the municipality often: squared uniforms skew the draw.
@@ -218,7 +218,7 @@ def _contacts(
 
 
 def _half_seconds(rng: np.random.Generator, median: float, sigma: float, n: int) -> pl.Series:
-    return pl.Series(demo._half_seconds(median * np.exp(sigma * rng.standard_normal(n))))
+    return pl.Series(demo.half_seconds(median * np.exp(sigma * rng.standard_normal(n))))
 
 
 def _web(rng: np.random.Generator, frame: pl.DataFrame) -> pl.DataFrame:
@@ -239,7 +239,7 @@ def _web(rng: np.random.Generator, frame: pl.DataFrame) -> pl.DataFrame:
 
 def _phone(rng: np.random.Generator, frame: pl.DataFrame) -> pl.DataFrame:
     n = frame.height
-    wait = demo._half_seconds(
+    wait = demo.half_seconds(
         demo.PHONE_WAIT_MEDIAN * np.exp(demo.PHONE_WAIT_SIGMA * rng.standard_normal(n))
     )
     chance = demo.ABANDON_BASE + demo.ABANDON_MAX * (1 - np.exp(-wait / demo.ABANDON_PATIENCE))
@@ -281,7 +281,7 @@ def _desk(rng: np.random.Generator, frame: pl.DataFrame) -> pl.DataFrame:
         team=pl.when(owner.is_in(["Vergunningen", "Sociaal Domein"]))
         .then(owner)
         .otherwise(pl.lit("Burgerzaken")),
-        wait_seconds=pl.Series(demo._half_seconds(median * np.exp(0.6 * rng.standard_normal(n)))),
+        wait_seconds=pl.Series(demo.half_seconds(median * np.exp(0.6 * rng.standard_normal(n)))),
         service_seconds=_half_seconds(rng, demo.DESK_SERVICE_MEDIAN, 0.35, n),
         by_appointment=pl.Series(by_appointment),
         handled=pl.lit(True),
@@ -312,10 +312,10 @@ def _layout(channel: int) -> list[pl.Expr]:
             pl.col("queue").alias("Wachtrij"),
             pl.col("product_code").alias(names["product_id"]),
             pl.col("team").alias(names["team"]),
-            demo._decimal_comma("wait_seconds").alias(names["wait_seconds"]),
-            demo._decimal_comma("talk_seconds").alias(names["talk_seconds"]),
-            demo._ja_nee("abandoned").alias(names["abandoned"]),
-            demo._ja_nee("resolved_first_contact").alias(names["resolved_first_contact"]),
+            demo.dutch_decimal("wait_seconds").alias(names["wait_seconds"]),
+            demo.dutch_decimal("talk_seconds").alias(names["talk_seconds"]),
+            demo.ja_nee("abandoned").alias(names["abandoned"]),
+            demo.ja_nee("resolved_first_contact").alias(names["resolved_first_contact"]),
             pl.col("citizen_ref").alias(names["citizen_ref"]),
         ]
     return [
@@ -323,9 +323,9 @@ def _layout(channel: int) -> list[pl.Expr]:
         pl.col("at").dt.strftime("%d-%m-%Y %H:%M:%S").alias("arrived_at"),
         pl.col("product_id"),
         pl.col("team"),
-        demo._decimal_comma("wait_seconds").alias("wait_seconds"),
-        demo._decimal_comma("service_seconds").alias("service_seconds"),
-        demo._ja_nee("by_appointment").alias("by_appointment"),
+        demo.dutch_decimal("wait_seconds").alias("wait_seconds"),
+        demo.dutch_decimal("service_seconds").alias("service_seconds"),
+        demo.ja_nee("by_appointment").alias("by_appointment"),
         pl.col("citizen_ref"),
     ]
 
@@ -424,7 +424,7 @@ class _CorrectionsWriter:
         if n == 0:
             return
         delay = rng.choice(len(demo.DETECTION_DELAY_SHARES), n, p=demo.DETECTION_DELAY_SHARES)
-        minutes = np.clip(demo._half_seconds(15 * np.exp(0.6 * rng.standard_normal(n))), 5, 90)
+        minutes = np.clip(demo.half_seconds(15 * np.exp(0.6 * rng.standard_normal(n))), 5, 90)
         number = pl.int_range(self.count + 1, self.count + 1 + pl.len(), dtype=pl.Int64)
         detected = picked["at"].to_numpy().astype("datetime64[D]") + delay
         frame = picked.select(

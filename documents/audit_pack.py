@@ -15,20 +15,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
 import xlsxwriter
 from xlsxwriter.utility import xl_pixel_width
 
-from metrics import headlines, marts, query, views
+from metrics import headlines, query, views
 from metrics.catalog import METRICS, Metric
 from metrics.headlines import Headline
-from metrics.settings import AuditPeriod, Settings
 from metrics.texts import text
-from pipelines import store
+from pipelines import marts, store
 from pipelines.schema import REJECT_REASONS
+from pipelines.settings import AuditPeriod, Settings, local_now
 
 SUMMARY, DEFINITIONS, LINEAGE, QUALITY = "Samenvatting", "Definities", "Herkomst", "Datakwaliteit"
 MADE_AT = "Gemaakt op"  # the one cell (and CSV line) that differs between two runs
@@ -47,7 +46,6 @@ UNIT_FORMAT = {
 _STRFTIME = {DAY: "%Y-%m-%d", MONTH: "%Y-%m", MOMENT: "%Y-%m-%d %H:%M:%S"}
 _PAD, _FILTER_BUTTON = 7, 16  # pixels, as xlsxwriter's autofit counts them
 TABLE_STYLE = "Table Style Light 9"
-TIME_ZONE = ZoneInfo("Europe/Amsterdam")
 
 
 class UnknownPeriod(ValueError):
@@ -82,7 +80,7 @@ def write(
 ) -> None:
     """Write the audit pack of one audit period to `out` (Excel) and `<out stem>_csv/`."""
     chosen = audit_period(settings, period)
-    made_at = now or datetime.now(TIME_ZONE).replace(tzinfo=None, microsecond=0)
+    made_at = now or local_now().replace(microsecond=0)
     with store.read_only(db) as con:
         sheets = _sheets(con, Path(db).resolve(), chosen, settings, made_at)
     out.parent.mkdir(parents=True, exist_ok=True)

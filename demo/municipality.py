@@ -15,12 +15,12 @@ import numpy as np
 import polars as pl
 
 from pipelines.load import Delivery
+from pipelines.schema import CHANNELS
+from pipelines.settings import REPO, TIME_ZONE
 
-UPL_CSV = Path(__file__).resolve().parents[1] / "data" / "reference" / "UPL-actueel.csv"
+UPL_CSV = REPO / "data" / "reference" / "UPL-actueel.csv"
 START = date(2008, 1, 1)
-TIME_ZONE = "Europe/Amsterdam"
 WEB, PHONE, DESK = 0, 1, 2
-CHANNELS = ("web", "phone", "desk")
 ID_PREFIX = ("W", "T", "B")
 
 # All rates below are assumptions for a demo town, chosen to look like the channel-shift
@@ -603,7 +603,7 @@ DEFAULT_QUEUE = "Publiekszaken – algemeen"
 
 
 @dataclass(frozen=True)
-class _Calendar:
+class Calendar:
     """Every day from START to `until`, with the months they fall in."""
 
     days: np.ndarray  # datetime64[D]
@@ -626,8 +626,8 @@ def write_exports(out_dir: Path, *, until: date, seed: int = 52) -> list[Deliver
     if until < START:
         raise ValueError(f"until must be on or after {START}, got {until}")
     rng = np.random.default_rng(seed)
-    calendar = _calendar(until)
-    products = _products(rng, until)
+    calendar = build_calendar(until)
+    products = build_products(rng, until)
     residents = _residents(rng)
     contacts = _contacts(rng, calendar, products, residents)
     web = _simulate_web(rng, contacts.filter(pl.col("channel") == WEB), residents)
@@ -637,8 +637,8 @@ def write_exports(out_dir: Path, *, until: date, seed: int = 52) -> list[Deliver
 
     out_dir.mkdir(parents=True, exist_ok=True)
     return [
-        _write_products(out_dir, products),
-        _write_releases(out_dir, products, until),
+        write_products(out_dir, products),
+        write_releases(out_dir, products, until),
         _write_web(out_dir, rng, web),
         _write_phone(out_dir, rng, phone),
         _write_desk(out_dir, rng, desk),
@@ -649,13 +649,13 @@ def write_exports(out_dir: Path, *, until: date, seed: int = 52) -> list[Deliver
 # --- Calendar -------------------------------------------------------------------------------
 
 
-def _calendar(until: date) -> _Calendar:
+def build_calendar(until: date) -> Calendar:
     """Return the days and months of the demo period."""
     days = np.arange(np.datetime64(START), np.datetime64(until) + 1)
     months = np.arange(np.datetime64(START, "M"), np.datetime64(until, "M") + 1)
     bounds = np.append(np.searchsorted(days, months.astype("datetime64[D]")), len(days))
     month_days = ((months + 1).astype("datetime64[D]") - months.astype("datetime64[D]")).astype(int)
-    return _Calendar(days, bounds, np.diff(bounds) / month_days, _holidays(START.year, until.year))
+    return Calendar(days, bounds, np.diff(bounds) / month_days, _holidays(START.year, until.year))
 
 
 def _easter(year: int) -> date:
@@ -689,7 +689,7 @@ def _holidays(first_year: int, last_year: int) -> np.ndarray:
     return np.array(days, dtype="datetime64[D]")
 
 
-def _day_weights(calendar: _Calendar, channel: str) -> np.ndarray:
+def _day_weights(calendar: Calendar, channel: str) -> np.ndarray:
     """Return the relative volume of each day for a channel (0 when it is closed)."""
     days = calendar.days
     weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
@@ -731,7 +731,7 @@ def _category(name: str) -> str:
     return "Overig"
 
 
-def _products(rng: np.random.Generator, until: date) -> pl.DataFrame:
+def build_products(rng: np.random.Generator, until: date) -> pl.DataFrame:
     """Return the catalogue: the public columns plus the demand model of each product."""
     upl = (
         pl.read_csv(UPL_CSV, infer_schema=False)
@@ -894,7 +894,7 @@ def _residents(rng: np.random.Generator) -> pl.DataFrame:
 # --- Contacts -------------------------------------------------------------------------------
 
 
-def _expected_contacts(calendar: _Calendar, products: pl.DataFrame) -> np.ndarray:
+def expected_contacts(calendar: Calendar, products: pl.DataFrame) -> np.ndarray:
     """Return the expected contacts per channel, month and product (3 x months x products)."""
     month = np.arange(calendar.months)
     year = START.year + month / 12  # fractional calendar year
@@ -929,8 +929,8 @@ def _expected_contacts(calendar: _Calendar, products: pl.DataFrame) -> np.ndarra
     return expected
 
 
-def _place_days(
-    rng: np.random.Generator, calendar: _Calendar, channel: np.ndarray, month: np.ndarray
+def place_days(
+    rng: np.random.Generator, calendar: Calendar, channel: np.ndarray, month: np.ndarray
 ) -> np.ndarray:
     """Return a day index inside the given month for each contact, by its channel's pattern."""
     day = np.empty(len(month), dtype=np.int64)
@@ -945,7 +945,7 @@ def _place_days(
     return np.minimum(day, calendar.month_bounds[month + 1] - 1)
 
 
-def _seconds_of_day(rng: np.random.Generator, channel: np.ndarray) -> np.ndarray:
+def seconds_of_day(rng: np.random.Generator, channel: np.ndarray) -> np.ndarray:
     """Return a local time of day in seconds for each contact, by its channel's hours."""
     seconds = np.empty(len(channel), dtype=np.int64)
     for c, name in enumerate(CHANNELS):
@@ -958,7 +958,7 @@ def _seconds_of_day(rng: np.random.Generator, channel: np.ndarray) -> np.ndarray
 
 
 def _form_error(
-    products: pl.DataFrame, calendar: _Calendar, product: np.ndarray, day: np.ndarray
+    products: pl.DataFrame, calendar: Calendar, product: np.ndarray, day: np.ndarray
 ) -> np.ndarray:
     """Return the web error rate of each contact's product on its day, after the releases."""
     rate = products["form_error"].to_numpy()[product]
@@ -971,7 +971,7 @@ def _form_error(
 
 def _repeats(
     rng: np.random.Generator,
-    calendar: _Calendar,
+    calendar: Calendar,
     channel: np.ndarray,
     day: np.ndarray,
     rate: np.ndarray,
@@ -992,15 +992,15 @@ def _repeats(
 
 
 def _contacts(
-    rng: np.random.Generator, calendar: _Calendar, products: pl.DataFrame, residents: pl.DataFrame
+    rng: np.random.Generator, calendar: Calendar, products: pl.DataFrame, residents: pl.DataFrame
 ) -> pl.DataFrame:
     """Return every contact in all channels, with a contact_id, sorted by channel and time."""
-    expected = _expected_contacts(calendar, products)
+    expected = expected_contacts(calendar, products)
     counts = rng.poisson(expected)
     channel, month, product = np.unravel_index(
         np.repeat(np.arange(counts.size), counts.ravel()), counts.shape
     )
-    day = _place_days(rng, calendar, channel, month)
+    day = place_days(rng, calendar, channel, month)
     activity = residents["activity"].to_numpy()
     resident = rng.choice(RESIDENTS, len(day), p=activity / activity.sum())
 
@@ -1023,7 +1023,7 @@ def _contacts(
         & ((channel != WEB) | (day >= _product_days(products, "digital_since", 10**6)[product]))
     )
     channel, product, resident, day = channel[valid], product[valid], resident[valid], day[valid]
-    at = calendar.days[day].astype("datetime64[s]") + _seconds_of_day(rng, channel)
+    at = calendar.days[day].astype("datetime64[s]") + seconds_of_day(rng, channel)
     frame = pl.DataFrame(
         {
             "channel": channel.astype(np.int8),
@@ -1082,7 +1082,7 @@ def _year_of(frame: pl.DataFrame) -> np.ndarray:
     return START.year + frame["month"].to_numpy() / 12
 
 
-def _half_seconds(seconds: np.ndarray) -> np.ndarray:
+def half_seconds(seconds: np.ndarray) -> np.ndarray:
     """Round durations to half seconds, as the systems log them."""
     return np.round(seconds * 2) / 2
 
@@ -1145,8 +1145,8 @@ def _simulate_phone(
         .then(pl.lit(QUEUES["Sociaal Domein"]))
         .otherwise(pl.lit(DEFAULT_QUEUE)),
         product_code=pl.when(pl.Series(untagged)).then(None).otherwise(pl.col("product_id")),
-        wait_seconds=pl.Series(_half_seconds(wait)),
-        talk_seconds=pl.Series(_half_seconds(talk)),
+        wait_seconds=pl.Series(half_seconds(wait)),
+        talk_seconds=pl.Series(half_seconds(talk)),
         abandoned=pl.Series(abandoned),
         resolved_first_contact=pl.when(pl.Series(abandoned))
         .then(None)
@@ -1176,8 +1176,8 @@ def _simulate_desk(
         team=pl.when(owner.is_in(["Vergunningen", "Sociaal Domein"]))
         .then(owner)
         .otherwise(pl.lit("Burgerzaken")),
-        wait_seconds=pl.Series(_half_seconds(wait)),
-        service_seconds=pl.Series(_half_seconds(service)),
+        wait_seconds=pl.Series(half_seconds(wait)),
+        service_seconds=pl.Series(half_seconds(service)),
         by_appointment=pl.Series(by_appointment),
         handled=pl.lit(True),
         citizen_ref=pl.when(pl.Series(anonymous)).then(None).otherwise(bsn),
@@ -1215,7 +1215,7 @@ def _corrections(
         error_type[mask] = rng.choice(ERROR_TYPES, mask.sum(), p=ERROR_TYPE_SHARES[name])
     delay = rng.choice(len(DETECTION_DELAY_SHARES), n, p=DETECTION_DELAY_SHARES)
     detected = picked["at"].to_numpy().astype("datetime64[D]") + delay
-    minutes = np.clip(_half_seconds(15 * np.exp(0.6 * rng.standard_normal(n))), 5, 90)
+    minutes = np.clip(half_seconds(15 * np.exp(0.6 * rng.standard_normal(n))), 5, 90)
     known = rng.random(n) < 0.7
 
     year = pl.col("detected_at").dt.year()
@@ -1249,14 +1249,14 @@ def _corrections(
 # --- Writing --------------------------------------------------------------------------------
 
 
-def _write_products(out_dir: Path, products: pl.DataFrame) -> Delivery:
+def write_products(out_dir: Path, products: pl.DataFrame) -> Delivery:
     """Write products.csv: canonical CSV, ISO dates, empty when none."""
     path = out_dir / "products.csv"
     products.select(PRODUCT_COLUMNS).write_csv(path)
     return Delivery("products", (path,))
 
 
-def _write_releases(out_dir: Path, products: pl.DataFrame, until: date) -> Delivery:
+def write_releases(out_dir: Path, products: pl.DataFrame, until: date) -> Delivery:
     """Write releases.csv: the launches and improvements of online products."""
     since = dict(zip(products["product_id"], products["digital_since"], strict=True))
     rows = [(pid, since[pid], title) for pid, title in LAUNCH_TITLES.items() if since[pid]]
@@ -1310,12 +1310,12 @@ def _set_cell(frame: pl.DataFrame, row: int, column: str, value: str | None) -> 
     )
 
 
-def _decimal_comma(column: str) -> pl.Expr:
+def dutch_decimal(column: str) -> pl.Expr:
     """Format a float column with a decimal comma, as Dutch spreadsheets do."""
     return pl.col(column).cast(pl.String).str.replace(".", ",", literal=True)
 
 
-def _ja_nee(column: str) -> pl.Expr:
+def ja_nee(column: str) -> pl.Expr:
     """Format a boolean column as ja/nee (empty stays empty)."""
     return pl.when(pl.col(column)).then(pl.lit("ja")).when(~pl.col(column)).then(pl.lit("nee"))
 
@@ -1346,10 +1346,10 @@ def _write_phone(out_dir: Path, rng: np.random.Generator, phone: pl.DataFrame) -
         pl.col("queue").alias("Wachtrij"),
         pl.col("product_code").alias(names["product_id"]),
         pl.col("team").alias(names["team"]),
-        _decimal_comma("wait_seconds").alias(names["wait_seconds"]),
-        _decimal_comma("talk_seconds").alias(names["talk_seconds"]),
-        _ja_nee("abandoned").alias(names["abandoned"]),
-        _ja_nee("resolved_first_contact").alias(names["resolved_first_contact"]),
+        dutch_decimal("wait_seconds").alias(names["wait_seconds"]),
+        dutch_decimal("talk_seconds").alias(names["talk_seconds"]),
+        ja_nee("abandoned").alias(names["abandoned"]),
+        ja_nee("resolved_first_contact").alias(names["resolved_first_contact"]),
         pl.col("citizen_ref").alias(names["citizen_ref"]),
         "year",
     )
@@ -1374,9 +1374,9 @@ def _write_desk(out_dir: Path, rng: np.random.Generator, desk: pl.DataFrame) -> 
         arrived_at=pl.col("at").dt.strftime("%d-%m-%Y %H:%M:%S"),
         product_id="product_id",
         team="team",
-        wait_seconds=_decimal_comma("wait_seconds"),
-        service_seconds=_decimal_comma("service_seconds"),
-        by_appointment=_ja_nee("by_appointment"),
+        wait_seconds=dutch_decimal("wait_seconds"),
+        service_seconds=dutch_decimal("service_seconds"),
+        by_appointment=ja_nee("by_appointment"),
         citizen_ref="citizen_ref",
         year="year",
     )

@@ -25,8 +25,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from metrics.settings import Settings
 from pipelines import store
+from pipelines.settings import Settings
 
 MART_DIR = Path(__file__).parent / "marts"
 # Dependency order: a mart reads only the store and the marts before it.

@@ -21,9 +21,9 @@ import vl_convert
 from metrics import charts, formatting, narrative, query, views
 from metrics.catalog import METRIC
 from metrics.headlines import Headline, headlines
-from metrics.settings import Settings
 from metrics.texts import text
 from pipelines import store
+from pipelines.settings import Settings, local_now
 
 TEMPLATE = Path(__file__).parent / "templates" / "briefing.typ"
 FIGURES = (
@@ -198,8 +198,6 @@ def render(
 
 def write(db: Path, year: int, lang: str, settings: Settings, out: Path) -> None:
     """Write the council briefing for a year to `out` (PDF)."""
-    from pipelines.load import local_now
-
     with store.read_only(db) as con:
         pdf = render(con, year, lang, settings, local_now(), db.name)
     out.parent.mkdir(parents=True, exist_ok=True)

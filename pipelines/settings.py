@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import os
 import tomllib
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = REPO / "data" / "municipality.toml"
+# Stored times are local times of this zone, without offset.
+TIME_ZONE = "Europe/Amsterdam"
+
+
+def local_now() -> datetime:
+    """Return the current local time in TIME_ZONE, without offset."""
+    return datetime.now(ZoneInfo(TIME_ZONE)).replace(tzinfo=None)
 
 
 class _Strict(BaseModel):
