@@ -11,7 +11,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from pipelines import status, store
+from metrics import status
+from pipelines import store
 from pipelines.load import SOURCES, load_files
 from pipelines.settings import SettingsError
 from pipelines.settings import load as load_settings

@@ -7,8 +7,8 @@ from app_pages import common
 from app_pages.common import lang, t
 from metrics import formatting
 from metrics.catalog import METRICS
+from metrics.headlines import verdict
 from metrics.texts import TEXTS
-from pipelines.schema import REJECT_REASONS
 
 common.require_data()
 settings = common.settings()
@@ -41,13 +41,7 @@ for year in period_years:
                     figure.value, figure.target, figure.met, unit, lang()
                 ),
                 t("label.target"): formatting.value(figure.target, unit, lang()),
-                t("label.met"): {
-                    True: t("label.met_yes"),
-                    False: t("label.met_no"),
-                    None: "–",
-                }[figure.met]
-                if not figure.partial
-                else t("label.running"),
+                t("label.met"): t(f"verdict.{verdict(figure)}"),
             }
         )
 st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
@@ -98,7 +92,9 @@ rejects = common.view("rejects_by_reason")
 st.dataframe(
     rejects.with_columns(
         pl.col("reason")
-        .map_elements(lambda r: REJECT_REASONS.get(r, {}).get(lang(), r), return_dtype=pl.String)
+        .map_elements(
+            lambda r: t(f"reason.{r}") if f"reason.{r}" in TEXTS else r, return_dtype=pl.String
+        )
         .alias("explanation")
     ),
     hide_index=True,

@@ -6,7 +6,7 @@ from app_pages import common
 from app_pages.common import lang, t
 from metrics import formatting, narrative
 from metrics.catalog import METRIC
-from metrics.headlines import OVERVIEW_CARDS, OVERVIEW_CONTEXT
+from metrics.headlines import OVERVIEW_CARDS, OVERVIEW_CONTEXT, verdict
 
 CARDS, EXTRA = OVERVIEW_CARDS, OVERVIEW_CONTEXT
 
@@ -60,10 +60,8 @@ for i, metric_id in enumerate(CARDS):
             border=True,
         )
         # a year still running is not judged against its target yet
-        verdict = {True: t("label.met_yes"), False: t("label.met_no"), None: ""}[figure.met]
-        if figure.partial and figure.target is not None:
-            verdict = t("label.running")
-        st.caption(target + (f" · {verdict}" if verdict else ""))
+        judged = verdict(figure)
+        st.caption(target + (f" · {t(f'verdict.{judged}')}" if judged != "none" else ""))
 
 st.subheader(t("overview.story"))
 for sentence in narrative.sentences(figures, lang(), settings.municipality):

@@ -23,7 +23,7 @@ from xlsxwriter.utility import xl_pixel_width
 
 from metrics import headlines, query, views
 from metrics.catalog import METRICS, Metric
-from metrics.headlines import Headline
+from metrics.headlines import Headline, verdict
 from metrics.texts import text
 from pipelines import marts, store
 from pipelines.schema import REJECT_REASONS
@@ -201,6 +201,7 @@ def _summary(con, db, period, settings, made_at, yearly) -> _Sheet:
         "select count(*), max(run_id), arg_max(coalesce(finished_at, started_at), run_id) "
         "from load_runs"
     ).fetchall()[0]
+    until = headlines.data_until(con)
     rows = []
     for metric in (m for m in METRICS if m.target):
         bound = "bovengrens" if metric.target.startswith("max_") else "ondergrens"
@@ -210,7 +211,7 @@ def _summary(con, db, period, settings, made_at, yearly) -> _Sheet:
             .iter_rows()
         ):
             target = settings.target(year, metric.target)
-            met = Headline(metric, year, value, None, target).met
+            figure = Headline(metric, year, value, None, target, until)
             rows.append(
                 {
                     "Kengetal": metric.label[NL],
@@ -219,7 +220,7 @@ def _summary(con, db, period, settings, made_at, yearly) -> _Sheet:
                     "Resultaat": value,
                     "Doel": target,
                     "Soort doel": bound,
-                    "Gehaald": {True: "ja", False: "nee", None: "–"}[met],
+                    "Gehaald": text(f"verdict.{verdict(figure)}", NL),
                     "Deeljaar": partial,
                     "Maanden met gegevens": months,
                     "_unit": UNIT_FORMAT[metric.unit],
@@ -244,7 +245,7 @@ def _summary(con, db, period, settings, made_at, yearly) -> _Sheet:
             ("Auditperiode", period.name, None),
             ("Periode van", period.start, DAY),
             ("Periode tot en met", period.end, DAY),
-            ("Gegevens tot en met", headlines.data_until(con), DAY),
+            ("Gegevens tot en met", until, DAY),
             (MADE_AT, made_at, MOMENT),
             ("Database", str(db), None),
             ("Laadruns", runs, COUNT),
@@ -254,8 +255,10 @@ def _summary(con, db, period, settings, made_at, yearly) -> _Sheet:
         notes=(
             "Resultaat: het kengetal over de maanden van het jaar binnen de periode; het "
             "tabblad van elk kengetal geeft de maanden, tellers en noemers.",
-            "Gehaald: ja of nee tegen het doel van dat jaar (instellingen); een bovengrens "
-            "is gehaald als het resultaat er niet boven ligt; – = geen doel of geen resultaat.",
+            "Gehaald: gehaald of niet gehaald tegen het doel van dat jaar (instellingen); een "
+            "bovengrens is gehaald als het resultaat er niet boven ligt; jaar loopt nog = de "
+            "gegevens eindigen voor 31 december van dat jaar, het jaar wordt nog niet beoordeeld; "
+            "– = geen doel of geen resultaat.",
             "Deeljaar: ja = niet elke maand van het jaar heeft gegevens; het resultaat telt "
             "dan alleen de maanden met gegevens.",
         ),
@@ -372,7 +375,9 @@ def _quality(con, period: AuditPeriod) -> _Sheet:
         pl.col("source").alias("Bron"),
         pl.col("reason").alias("Reden"),
         pl.col("reason")
-        .replace_strict({r: e[NL] for r, e in REJECT_REASONS.items()}, default=pl.col("reason"))
+        .replace_strict(
+            {r: text(f"reason.{r}", NL) for r in REJECT_REASONS}, default=pl.col("reason")
+        )
         .alias("Uitleg"),
         pl.col("rows").alias("Regels"),
     )

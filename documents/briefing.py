@@ -20,7 +20,7 @@ import vl_convert
 
 from metrics import charts, formatting, narrative, query, views
 from metrics.catalog import METRIC
-from metrics.headlines import Headline, headlines
+from metrics.headlines import Headline, headlines, verdict
 from metrics.texts import text
 from pipelines import store
 from pipelines.settings import Settings, local_now
@@ -79,7 +79,6 @@ def content(con: duckdb.DuckDBPyConnection, year: int, lang: str, settings: Sett
         if figure.change is not None and metric_id not in hidden:
             change = formatting.change(figure.change, metric.unit, lang)
         target = formatting.value(figure.target, metric.unit, lang)
-        met = {True: text("label.yes", lang), False: text("label.no", lang), None: "–"}
         rows.append(
             [
                 metric.label[lang],
@@ -87,9 +86,7 @@ def content(con: duckdb.DuckDBPyConnection, year: int, lang: str, settings: Sett
                 previous,
                 change,
                 target,
-                text("label.running", lang)
-                if figure.partial and figure.target is not None
-                else met[figure.met if metric_id not in hidden else None],
+                text(f"verdict.{'none' if metric_id in hidden else verdict(figure)}", lang),
             ]
         )
     return {

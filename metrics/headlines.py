@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 import duckdb
 
@@ -70,6 +71,18 @@ class Headline:
         if change is None or self.metric.higher_is_better is None:
             return None
         return change > 0 if self.metric.higher_is_better else change < 0
+
+
+Verdict = Literal["met", "not_met", "running", "none"]
+
+
+def verdict(figure: Headline) -> Verdict:
+    """Judge a figure against its target; a year still running is not judged yet."""
+    if figure.target is None or figure.met is None:
+        return "none"
+    if figure.partial:
+        return "running"
+    return "met" if figure.met else "not_met"
 
 
 def data_until(con: duckdb.DuckDBPyConnection) -> date | None:

@@ -76,12 +76,12 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "label.year": {"nl": "Jaar", "en": "Year"},
     "label.value": {"nl": "Waarde", "en": "Value"},
-    "label.met": {"nl": "Gehaald", "en": "Met"},
-    "label.yes": {"nl": "ja", "en": "yes"},
-    "label.no": {"nl": "nee", "en": "no"},
-    "label.met_yes": {"nl": "gehaald", "en": "met"},
-    "label.met_no": {"nl": "niet gehaald", "en": "not met"},
-    "label.running": {"nl": "jaar loopt nog", "en": "year still running"},
+    "label.met": {"nl": "Oordeel", "en": "Verdict"},
+    # metrics.headlines.verdict(), the same words on every surface
+    "verdict.met": {"nl": "gehaald", "en": "met"},
+    "verdict.not_met": {"nl": "niet gehaald", "en": "not met"},
+    "verdict.running": {"nl": "jaar loopt nog", "en": "year still running"},
+    "verdict.none": {"nl": "–", "en": "–"},
     "unit.share": {"nl": "aandeel (%)", "en": "share (%)"},
     "unit.count": {"nl": "aantal", "en": "count"},
     "unit.hours": {"nl": "uren", "en": "hours"},
@@ -254,6 +254,52 @@ TEXTS: dict[str, dict[str, str]] = {
     "audit.lineage": {"nl": "Herkomst: laadruns", "en": "Lineage: load runs"},
     "audit.rejects": {"nl": "Geweigerde regels per reden", "en": "Rejected rows by reason"},
     "audit.quality": {"nl": "Datakwaliteit", "en": "Data quality"},
+    # why a row is quarantined in load_rejects (codes: pipelines.schema.REJECT_REASONS)
+    "reason.missing_id": {
+        "nl": "Verplichte sleutel (id) ontbreekt",
+        "en": "Required key (id) is missing",
+    },
+    "reason.missing_timestamp": {
+        "nl": "Verplichte datum/tijd ontbreekt",
+        "en": "Required date or timestamp is missing",
+    },
+    "reason.missing_value": {
+        "nl": "Verplichte waarde ontbreekt",
+        "en": "Required value is missing",
+    },
+    "reason.invalid_date": {
+        "nl": "Datum/tijd onleesbaar of onmogelijk (bijv. 31-02-2024)",
+        "en": "Date or timestamp unparseable or impossible (e.g. 31-02-2024)",
+    },
+    "reason.future_timestamp": {
+        "nl": "Datum/tijd ligt meer dan een dag in de toekomst",
+        "en": "Date or timestamp more than a day in the future",
+    },
+    "reason.invalid_number": {
+        "nl": "Duur is geen getal",
+        "en": "Duration is not a number",
+    },
+    "reason.negative_duration": {
+        "nl": "Duur is negatief",
+        "en": "Duration is negative",
+    },
+    "reason.invalid_boolean": {
+        "nl": "Ja/nee-waarde onbekend",
+        "en": "Boolean value not recognised",
+    },
+    "reason.unknown_channel": {
+        "nl": "Kanaal is niet web, phone of desk",
+        "en": "Channel is not web, phone or desk",
+    },
+    "reason.wrong_field_count": {
+        "nl": "Regel heeft meer of minder velden dan de kopregel",
+        "en": "Line has more or fewer fields than the header",
+    },
+    "reason.duplicate_key": {
+        "nl": "Zelfde sleutel komt later in hetzelfde bestand met andere inhoud terug; "
+        "de laatste regel telt",
+        "en": "Same key appears later in the same file with other content; the last line wins",
+    },
     "quality.untagged": {
         "nl": "Telefoongesprekken zonder product",
         "en": "Calls without product",
@@ -261,6 +307,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "quality.unknown": {
         "nl": "Contacten met een product dat niet in de catalogus staat",
         "en": "Contacts with a product not in the catalogue",
+    },
+    "quality.unknown_corrections": {
+        "nl": "Herstelacties met een product dat niet in de catalogus staat",
+        "en": "Corrections with a product not in the catalogue",
     },
     "quality.gaps": {
         "nl": "Maanden zonder contacten in een kanaal",

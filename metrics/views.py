@@ -11,8 +11,8 @@ from datetime import date, timedelta
 import duckdb
 import polars as pl
 
+from metrics import status
 from metrics.query import Filters, product_clauses
-from pipelines import status
 
 PERIOD = "cast(date_trunc(?, period_month) as date)"
 

@@ -16,54 +16,21 @@ Kind = Literal[
 SourceName = Literal["products", "releases", "web", "phone", "desk", "corrections"]
 CHANNELS = ("web", "phone", "desk")
 
-# Why a row is quarantined in load_rejects; one code per rule, explained for the audit.
-REJECT_REASONS: dict[str, dict[str, str]] = {
-    "missing_id": {
-        "nl": "Verplichte sleutel (id) ontbreekt",
-        "en": "Required key (id) is missing",
-    },
-    "missing_timestamp": {
-        "nl": "Verplichte datum/tijd ontbreekt",
-        "en": "Required date or timestamp is missing",
-    },
-    "missing_value": {
-        "nl": "Verplichte waarde ontbreekt",
-        "en": "Required value is missing",
-    },
-    "invalid_date": {
-        "nl": "Datum/tijd onleesbaar of onmogelijk (bijv. 31-02-2024)",
-        "en": "Date or timestamp unparseable or impossible (e.g. 31-02-2024)",
-    },
-    "future_timestamp": {
-        "nl": "Datum/tijd ligt meer dan een dag in de toekomst",
-        "en": "Date or timestamp more than a day in the future",
-    },
-    "invalid_number": {
-        "nl": "Duur is geen getal",
-        "en": "Duration is not a number",
-    },
-    "negative_duration": {
-        "nl": "Duur is negatief",
-        "en": "Duration is negative",
-    },
-    "invalid_boolean": {
-        "nl": "Ja/nee-waarde onbekend",
-        "en": "Boolean value not recognised",
-    },
-    "unknown_channel": {
-        "nl": "Kanaal is niet web, phone of desk",
-        "en": "Channel is not web, phone or desk",
-    },
-    "wrong_field_count": {
-        "nl": "Regel heeft meer of minder velden dan de kopregel",
-        "en": "Line has more or fewer fields than the header",
-    },
-    "duplicate_key": {
-        "nl": "Zelfde sleutel komt later in hetzelfde bestand met andere inhoud terug; "
-        "de laatste regel telt",
-        "en": "Same key appears later in the same file with other content; the last line wins",
-    },
-}
+# Why a row is quarantined in load_rejects: one code per rule (explained in metrics.texts,
+# keys reason.<code>, for the audit).
+REJECT_REASONS = (
+    "missing_id",
+    "missing_timestamp",
+    "missing_value",
+    "invalid_date",
+    "future_timestamp",
+    "invalid_number",
+    "negative_duration",
+    "invalid_boolean",
+    "unknown_channel",
+    "wrong_field_count",
+    "duplicate_key",
+)
 
 
 class Column(BaseModel):

@@ -115,8 +115,8 @@ def test_targets_met_or_not(demo):
     settings = Settings(targets={2012: Targets(web_share=0.01, phone_service_level=0.99)})
     with store.read_only(demo) as con:
         rows = {r[0]: r for r in briefing.content(con, 2012, "nl", settings)["rows"]}
-    assert rows["Aandeel website (klik)"][4:] == ["1%", "ja"]
-    assert rows["Telefonische bereikbaarheid"][4:] == ["99%", "nee"]
+    assert rows["Aandeel website (klik)"][4:] == ["1%", "gehaald"]
+    assert rows["Telefonische bereikbaarheid"][4:] == ["99%", "niet gehaald"]
 
 
 def test_missing_database_is_a_clear_error(tmp_path, capsys):

@@ -30,10 +30,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from channelshift import main as pipelines_main
-from metrics import formatting, query, views
+from metrics import formatting, query, status, views
 from metrics.catalog import METRIC
 from metrics.texts import text
-from pipelines import status, store
+from pipelines import store
 
 pytestmark = pytest.mark.browser
 

@@ -45,7 +45,7 @@ def test_status_lists_counts_rejects_and_quality(db, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "contacts                  3" in out
     assert "missing_id" in out
-    assert "untagged calls (phone contacts without product): 1" in out
+    assert "Calls without product: 1" in out
 
 
 def test_status_without_database(db, capsys):
@@ -57,7 +57,8 @@ def test_demo_builds_a_store_through_the_real_pipeline(db, tmp_path, capsys):
     """The demo loads through the same pipeline as real data; only planted glitches fail."""
     import polars as pl
 
-    from pipelines import status, store
+    from metrics import status
+    from pipelines import store
 
     exports = tmp_path / "exports"
     code = main(["demo", "--db", str(db), "--until", "2012-12-31", "--exports", str(exports)])

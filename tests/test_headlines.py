@@ -15,7 +15,7 @@ import pytest
 from metrics import headlines as hl
 from metrics import query
 from metrics.catalog import METRIC
-from metrics.headlines import Headline
+from metrics.headlines import Headline, verdict
 from metrics.query import Filters
 from pipelines import store
 from pipelines.settings import Settings, Targets
@@ -205,3 +205,19 @@ def test_improved(headline, improved):
 def test_partial(data_until, partial):
     h = Headline(METRIC["web_share"], 2024, 0.5, None, None, data_until)
     assert h.partial is partial
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "data_until", "expected"),
+    [
+        (0.60, 0.60, date(2024, 12, 31), "met"),
+        (0.59, 0.60, date(2024, 12, 31), "not_met"),
+        (0.70, 0.60, date(2024, 10, 31), "running"),  # not judged before the year ends
+        (0.50, 0.60, date(2024, 10, 31), "running"),
+        (None, 0.60, date(2024, 10, 31), "none"),  # nothing to judge
+        (0.60, None, date(2024, 12, 31), "none"),  # no target
+    ],
+)
+def test_verdict_is_one_rule_for_every_surface(value, target, data_until, expected):
+    h = Headline(METRIC["web_share"], 2024, value, None, target, data_until)
+    assert verdict(h) == expected

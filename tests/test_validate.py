@@ -5,6 +5,7 @@ from datetime import date, datetime
 import polars as pl
 import pytest
 
+from metrics.texts import TEXTS
 from pipelines.dialect import DUTCH, read
 from pipelines.schema import REJECT_REASONS
 from pipelines.sources import corrections, desk, phone, web
@@ -89,7 +90,7 @@ def test_lines_with_more_or_fewer_fields_than_the_header(tmp_path, lines, bad, g
 def test_every_reason_is_exercised_and_explained(bad_phone):
     # unknown_channel only applies to corrections: see the next test
     assert set(REJECT_REASONS) == set(bad_phone.rejects["reason"]) | {"unknown_channel"}
-    assert all(set(text) == {"nl", "en"} for text in REJECT_REASONS.values())
+    assert all(set(TEXTS[f"reason.{r}"]) == {"nl", "en"} for r in REJECT_REASONS)
 
 
 def test_unknown_channel_in_corrections(tmp_path):

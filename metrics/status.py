@@ -7,27 +7,19 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from metrics.texts import text
 from pipelines import store
 
-# Findings that do not stop a load: (label in the status report, query). Contacts are
+# Findings that do not stop a load (labels: quality.<key> in metrics.texts). Contacts are
 # counted from mart_product_channel (offered contacts), so the cost does not grow with them.
 QUALITY = {
-    "untagged": (
-        "untagged calls (phone contacts without product)",
-        "select coalesce(sum(offered_contacts), 0) from mart_product_channel "
-        "where channel = 'phone' and product_id is null",
-    ),
-    "unknown": (
-        "contacts with a product not in the catalogue",
-        "select coalesce(sum(offered_contacts), 0) from mart_product_channel m "
-        "where m.product_id is not null "
-        "and not exists (select 1 from products p where p.product_id = m.product_id)",
-    ),
-    "unknown_corrections": (
-        "corrections with a product not in the catalogue",
-        "select count(*) from corrections c where c.product_id is not null "
-        "and not exists (select 1 from products p where p.product_id = c.product_id)",
-    ),
+    "untagged": "select coalesce(sum(offered_contacts), 0) from mart_product_channel "
+    "where channel = 'phone' and product_id is null",
+    "unknown": "select coalesce(sum(offered_contacts), 0) from mart_product_channel m "
+    "where m.product_id is not null "
+    "and not exists (select 1 from products p where p.product_id = m.product_id)",
+    "unknown_corrections": "select count(*) from corrections c where c.product_id is not null "
+    "and not exists (select 1 from products p where p.product_id = c.product_id)",
 }
 
 
@@ -42,11 +34,11 @@ def counts(db: Path) -> dict[str, int]:
 
 def quality(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Return the data-quality findings that do not stop a load, by key of QUALITY."""
-    return {key: con.execute(sql).fetchall()[0][0] for key, (_, sql) in QUALITY.items()}
+    return {key: con.execute(sql).fetchall()[0][0] for key, sql in QUALITY.items()}
 
 
 def report(db: Path, last: int = 10) -> str:
-    """Return the status report printed by `python -m pipelines status`."""
+    """Return the status report printed by `channelshift status`."""
     with store.read_only(db) as con:
         runs = con.sql(
             "select run_id, finished_at, source, file, status, rows_read, rows_loaded, "
@@ -67,6 +59,7 @@ def report(db: Path, last: int = 10) -> str:
             "Rows per table:\n" + "\n".join(f"  {k:14} {v:>12,}" for k, v in counts(db).items()),
             f"Last {last} loads:\n{runs}",
             f"Rejected rows by reason:\n{reasons}",
-            "Data quality:\n" + "\n".join(f"  {QUALITY[k][0]}: {v:,}" for k, v in found.items()),
+            "Data quality:\n"
+            + "\n".join(f"  {text(f'quality.{k}', 'en')}: {v:,}" for k, v in found.items()),
         ]
     return "\n\n".join(parts)
