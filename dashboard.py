@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-import demo
-from app_pages.common import keep_language, lang, t, version
+from app_pages.common import db, keep_language, lang, t, version
 from metrics.texts import LANGUAGES
-from pipelines import store
 
 PAGES = (
     ("app_pages/overview.py", "page.overview", "overzicht", ":material/dashboard:"),
@@ -27,8 +25,10 @@ def main() -> None:
     """Render the chosen page."""
     st.set_page_config(page_title=t("app.title"), page_icon=":material/call_split:", layout="wide")
     if version() is None:
+        import demo  # numpy-heavy: only the first start needs it
+
         with st.spinner(t("app.building")):
-            demo.build(store.db_path())
+            demo.build(db())
     keep_language()
     chosen = st.sidebar.segmented_control(
         t("app.language"), LANGUAGES, default=lang(), format_func=str.upper, key="w_lang"

@@ -5,55 +5,45 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.common import lang, t
-from metrics import formatting
+from documents import audit_pack
+from metrics import formatting, pages
 from metrics.catalog import METRICS
-from metrics.headlines import verdict
 from metrics.texts import TEXTS
 
-common.require_data()
+found = common.require_data()
 settings = common.settings()
 st.title(t("audit.title"))
-years = common.calendar_years()
-periods = [
-    p for p in settings.audit_periods if p.start.year <= years[-1] and p.end.year >= years[0]
-]
-names = [p.name for p in periods]
-until = common.data_until()
-# an audit looks back: the latest period that has ended, else the one running
-ended = [p.name for p in periods if p.end <= until]
-default = ended[-1] if ended else names[-1]
-chosen = common.url_select(t("filter.period"), names, "periode", default=default)
-period = periods[names.index(chosen)]
-period_years = [y for y in range(period.start.year, period.end.year + 1) if y in years]
+periods, default = pages.audit_periods(found, settings)
+chosen = common.url_select(
+    t("filter.period"), [p.name for p in periods], "periode", default=default.name
+)
+page = common.model(pages.audit, period=chosen)
 
 st.subheader(t("audit.targets"))
-targeted = tuple(m.id for m in METRICS if m.target)
-rows = []
-by_year = common.yearly_figures(targeted, tuple(period_years))
-for year in period_years:
-    for figure in by_year[year].values():
-        unit = figure.metric.unit
-        rows.append(
-            {
-                t("label.metric"): figure.metric.label[lang()],
-                t("label.year"): str(year) + (" *" if figure.partial else ""),
-                t("label.value"): formatting.beside_target(
-                    figure.value, figure.target, figure.met, unit, lang()
-                ),
-                t("label.target"): formatting.value(figure.target, unit, lang()),
-                t("label.met"): t(f"verdict.{verdict(figure)}"),
-            }
-        )
+rows = [
+    {
+        t("label.metric"): figure.metric.label[lang()],
+        t("label.year"): str(year) + (" *" if figure.partial else ""),
+        t("label.value"): formatting.beside_target(
+            figure.value, figure.target, figure.met, figure.metric.unit, lang()
+        ),
+        t("label.target"): formatting.value(figure.target, figure.metric.unit, lang()),
+        t("label.met"): t(f"verdict.{judged}"),
+    }
+    for year, figure, judged in page.rows()
+]
 st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
-if any(row[t("label.year")].endswith("*") for row in rows):
+if any(figure.partial for _, figure, _ in page.rows()):
     st.caption(
-        "\\* " + t("overview.partial", year=until.year, month=formatting.month(until, lang()))
+        "\\* "
+        + t("overview.partial", year=found.until.year, month=formatting.month(found.until, lang()))
     )
 
+db = common.db()  # read now: the download runs outside this script run
 st.download_button(
     t("audit.pack"),
-    data=lambda: common.audit_pack(period.name),  # made only when clicked
-    file_name=f"auditpakket_{period.name}.xlsx",
+    data=lambda: audit_pack.workbook(db, chosen, settings),  # made only when clicked
+    file_name=f"auditpakket_{chosen}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",
     icon=":material/table_view:",
@@ -78,19 +68,17 @@ st.dataframe(
 )
 
 st.subheader(t("audit.lineage"))
-runs = common.view("load_runs")
 st.dataframe(
-    runs,
+    page.runs,
     hide_index=True,
     width="stretch",
-    column_config={name: t(f"runs.{name}") for name in runs.columns if f"runs.{name}" in TEXTS},
+    column_config={c: t(f"runs.{c}") for c in page.runs.columns if f"runs.{c}" in TEXTS},
 )
-common.download(runs, "laadruns")
+common.download(page.runs, "laadruns")
 
 st.subheader(t("audit.rejects"))
-rejects = common.view("rejects_by_reason")
 st.dataframe(
-    rejects.with_columns(
+    page.rejects.with_columns(
         pl.col("reason")
         .map_elements(
             lambda r: t(f"reason.{r}") if f"reason.{r}" in TEXTS else r, return_dtype=pl.String
@@ -108,15 +96,12 @@ st.dataframe(
 )
 
 st.subheader(t("audit.quality"))
-found = common.view("quality")
 q1, q2, q3 = st.columns(3)
-q1.metric(t("quality.untagged"), formatting.number(found["untagged"], lang()), border=True)
-q2.metric(t("quality.unknown"), formatting.number(found["unknown"], lang()), border=True)
-q3.metric(t("quality.gaps"), formatting.number(found["gaps"], lang()), border=True)
-gaps = common.view("month_gaps")
-if not gaps.is_empty():
+for column, key in zip((q1, q2, q3), ("untagged", "unknown", "gaps"), strict=True):
+    column.metric(t(f"quality.{key}"), formatting.number(page.quality[key], lang()), border=True)
+if not page.gaps.is_empty():
     st.dataframe(
-        gaps.with_columns(
+        page.gaps.with_columns(
             pl.col("period_month").map_elements(
                 lambda d: formatting.month(d, lang()), return_dtype=pl.String
             ),
@@ -125,4 +110,4 @@ if not gaps.is_empty():
         hide_index=True,
         column_config={"period_month": t("label.month"), "channel": t("label.channel")},
     )
-common.footer()
+common.footer(found)

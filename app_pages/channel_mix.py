@@ -1,60 +1,53 @@
 """Channel mix: handled contacts per channel over time, with filters and product take-up."""
 
-from datetime import date
-
 import streamlit as st
 
 from app_pages import common
 from app_pages.common import lang, t
-from metrics import charts
+from metrics import charts, pages
 from metrics.catalog import METRIC
 from metrics.query import Filters
 
-common.require_data()
-settings = common.settings()
-years = common.calendar_years()
-options = common.view("options")
+found = common.require_data()
 st.title(t("channel_mix.title"))
 
 left, middle, right = st.columns([2, 1, 1])
-first, last = common.url_year_range(t("filter.years"), years, "jaren", container=left)
+first, last = common.url_year_range(t("filter.years"), found.years, "jaren", container=left)
 grain = common.url_grain("year", container=middle)
 measure = common.url_radio(
     t("filter.measure"),
     ["share", "contacts"],
-    "toon",
+    "weergave",
     format_func=lambda m: t(f"measure.{m}"),
     container=right,
 )
 a, b, c = st.columns(3)
 categories = common.url_multiselect(
-    t("filter.category"), options["categories"], "groep", container=a
+    t("filter.category"), found.options["categories"], "groep", container=a
 )
 products = common.url_multiselect(
     t("filter.product"),
-    options["products"],
-    "product",
+    found.options["products"],
+    "producten",
     format_func=common.product_label,
     container=b,
 )
-teams = common.url_multiselect(t("filter.team"), options["teams"], "team", container=c)
-filters = Filters(products=tuple(products), categories=tuple(categories), teams=tuple(teams))
-start, end = date(first, 1, 1), date(last, 12, 1)
+owners = common.url_multiselect(t("filter.team"), found.options["teams"], "eigenaar", container=c)
+filters = Filters(products=tuple(products), categories=tuple(categories), teams=tuple(owners))
+page = common.model(pages.channel_mix, first=first, last=last, grain=grain, filters=filters)
 
-mix = common.view("channel_mix", start, end, grain, filters)
-if mix.is_empty():
+if page.mix.is_empty():
     common.no_rows()
     st.stop()
-target = settings.target(last, "web_share") if not (products or categories or teams) else None
 common.chart(
-    charts.channel_mix(mix, lang(), measure, grain, target),
-    mix,
+    charts.channel_mix(page.mix, lang(), measure, grain, page.target),
+    page.mix,
     f"kanaalmix_{first}_{last}_{grain}",
 )
 st.caption(METRIC["web_share"].definition[lang()])
 
 st.subheader(t("channel_mix.products"))
-table = common.view("product_takeup", start, end, filters)
+table = page.takeup
 if table.is_empty():
     common.no_rows()
 else:
@@ -86,4 +79,4 @@ else:
         },
     )
     common.download(table, f"producten_{first}_{last}")
-common.footer()
+common.footer(found)

@@ -1,29 +1,30 @@
-"""What every page shares: language, filters in the URL, cached queries, charts with downloads.
+"""What every page shares: language, the page models (cached), filters in the URL, downloads.
 
-Pages only render; the figures come from metrics/ through the cached functions here. Every
-cache key includes the store's version (inode and modification time), so a page shows new
-data right after a load without a restart.
+Pages only lay out what the page models in metrics/pages.py hand them. Every cache key holds
+the store's version (inode and modification time) and the settings file's, so a page shows
+new data right after a load, without a restart.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import date
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import altair as alt
 import polars as pl
 import streamlit as st
 import vl_convert
 
-from metrics import formatting, query, views
-from metrics.headlines import Headline, yearly
+from metrics import formatting, pages
 from metrics.texts import LANGUAGES, text
 from pipelines import store
 from pipelines.settings import DEFAULT_FILE, Settings
 from pipelines.settings import load as load_settings
 
 Version = tuple[str, int, int]
+Model = TypeVar("Model")
 
 
 def lang() -> str:
@@ -54,53 +55,9 @@ def version() -> Version | None:
     return (str(db), stat.st_ino, stat.st_mtime_ns)
 
 
-@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
-def _frame(statement: str, params: tuple, key: Version) -> pl.DataFrame:
-    with store.read_only(Path(key[0])) as con:
-        return con.sql(statement, params=list(params)).pl()
-
-
-def sql(statement: str, *params: object) -> pl.DataFrame:
-    """Return the result of a read-only query on the current store (cached per version)."""
-    return _frame(statement, tuple(params), version())
-
-
-@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
-def _series(
-    metric_id: str, start: date, end: date, grain: str, filters: query.Filters, key: Version
-) -> pl.DataFrame:
-    with store.read_only(Path(key[0])) as con:
-        return query.series(con, metric_id, start, end, grain, filters)
-
-
-def series(
-    metric_id: str,
-    start: date,
-    end: date,
-    grain: str = "month",
-    filters: query.Filters | None = None,
-) -> pl.DataFrame:
-    """Return a metric per period (cached)."""
-    return _series(metric_id, start, end, grain, filters or query.Filters(), version())
-
-
-@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
-def _view(name: str, args: tuple, key: Version):
-    with store.read_only(Path(key[0])) as con:
-        return getattr(views, name)(con, *args)
-
-
-def view(name: str, *args: object):
-    """Return metrics.views.<name>(con, *args) for the current store (cached per version)."""
-    return _view(name, args, version())
-
-
-def product_label(product_id: str | None) -> str:
-    """Return a product's name in the chosen language (its id when unknown)."""
-    if product_id is None:
-        return "–"
-    names = view("product_names").get(product_id)
-    return names[lang()] if names else product_id
+def db() -> Path:
+    """Return the live store's path."""
+    return store.db_path()
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
@@ -118,70 +75,53 @@ def settings() -> Settings:
     return _settings(*_settings_key())
 
 
-@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
-def _headlines(
-    metric_ids: tuple[str, ...], years: tuple[int, ...], key: Version, settings_key: tuple
-) -> dict[int, dict[str, Headline]]:
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def _model(name: str, choices: tuple, key: Version, settings_key: tuple):
     with store.read_only(Path(key[0])) as con:
-        return yearly(con, metric_ids, years, _settings(*settings_key))
+        return getattr(pages, name)(con, _settings(*settings_key), **dict(choices))
 
 
-def briefing_pdf(year: int) -> bytes:
-    """Return the council briefing for a year in the chosen language (the same as the CLI)."""
-    from documents import briefing
-    from pipelines.settings import local_now
-
-    db = Path(version()[0])
-    with store.read_only(db) as con:
-        return briefing.render(con, year, lang(), settings(), local_now(), db.name)
+def model(page: Callable[..., Model], **choices: object) -> Model:
+    """Return a page model of metrics.pages for the current store and settings (cached)."""
+    return _model(page.__name__, tuple(sorted(choices.items())), version(), _settings_key())
 
 
-def audit_pack(period: str) -> bytes:
-    """Return the audit pack workbook for an audit period (the same as the CLI)."""
-    import tempfile
-
-    from documents import audit_pack as pack
-
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "auditpakket.xlsx"
-        pack.write(Path(version()[0]), period, settings(), out)
-        return out.read_bytes()
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _found(key: Version) -> pages.Frame | None:
+    with store.read_only(Path(key[0])) as con:
+        return pages.frame(con)
 
 
-def headline_figures(metric_ids: tuple[str, ...], year: int) -> dict[str, Headline]:
-    """Return each metric for a year with the year before and its target (cached)."""
-    return yearly_figures(metric_ids, (year,))[year]
-
-
-def yearly_figures(
-    metric_ids: tuple[str, ...], years: tuple[int, ...]
-) -> dict[int, dict[str, Headline]]:
-    """Return headline_figures for several years at once: one query per metric (cached)."""
-    return _headlines(tuple(metric_ids), tuple(years), version(), _settings_key())
-
-
-def require_data() -> Version:
-    """Stop the page with a friendly message when there is no contact data."""
+def require_data() -> pages.Frame:
+    """Return the years and options every page needs; stop kindly when there is no data."""
     current = version()
-    if current is None or sql("select count(*) as n from contacts")["n"][0] == 0:
+    found = _found(current) if current else None
+    if found is None:
         st.info(t("app.no_data"))
         st.stop()
-    return current
+    return found
 
 
-def data_until() -> date | None:
-    """Return the last day of the last month with contacts."""
-    return sql("select max(month_end) as day from mart_calendar")["day"][0]
-
-
-def calendar_years() -> list[int]:
-    """Return the years with contact data, oldest first."""
-    return sql("select distinct year(period_month) as y from mart_calendar order by y")[
-        "y"
-    ].to_list()
+def product_label(product_id: str | None) -> str:
+    """Return a product's name in the chosen language (its id when unknown)."""
+    if product_id is None:
+        return "–"
+    names = require_data().names.get(product_id)
+    return names[lang()] if names else product_id
 
 
 # --- Filters that live in the URL -------------------------------------------------------------
+# A widget's change is written to the URL in its callback, before the page runs again, so the
+# URL always holds the choices a run computes with.
+
+
+def url_value(key: str, parse: Callable[[str], object] = str) -> object | None:
+    """Return the query parameter `key` parsed, or None when absent or unreadable."""
+    raw = st.query_params.get(key)
+    try:
+        return None if raw is None else parse(raw)
+    except ValueError:
+        return None
 
 
 def url_select(
@@ -201,12 +141,17 @@ def url_radio(
 def _url_choice(widget, label: str, options: list, key: str, default, format_func, **kw):
     fallback = default if default in options else options[0]
     current = {str(o): o for o in options}.get(st.query_params.get(key), fallback)
+
+    def remember() -> None:
+        _set_param(key, str(st.session_state[f"w_{key}"]), str(fallback))
+
     chosen = widget(
         label,
         options,
         index=options.index(current),
         format_func=format_func,
         key=f"w_{key}",
+        on_change=remember,
         **kw,
     )
     _set_param(key, str(chosen), str(fallback))
@@ -303,9 +248,9 @@ def download(data: pl.DataFrame, name: str) -> None:
     )
 
 
-def footer() -> None:
+def footer(found: pages.Frame) -> None:
     """Say how fresh the data are."""
-    st.caption(t("app.data_until", day=formatting.day(data_until(), lang())))
+    st.caption(t("app.data_until", day=formatting.day(found.until, lang())))
 
 
 def dates_as_text(column: str) -> pl.Expr:

@@ -1,53 +1,50 @@
 """Error correction: the work mistakes cause, by channel and product, and what releases did."""
 
-from datetime import date
-
 import polars as pl
 import streamlit as st
 
 from app_pages import common
 from app_pages.common import lang, t
-from metrics import charts, formatting
+from metrics import charts, formatting, pages
 from metrics.catalog import METRIC
-from metrics.query import Filters
 
-common.require_data()
+found = common.require_data()
 settings = common.settings()
-years = common.calendar_years()
 st.title(t("corrections.title"))
 left, right, third = st.columns([2, 1, 1])
-first, last = common.url_year_range(t("filter.years"), years, "jaren", container=left)
+first, last = common.url_year_range(t("filter.years"), found.years, "jaren", container=left)
 measure = common.url_radio(
     t("filter.measure"),
     ["correction_hours", "corrections"],
-    "toon",
+    "eenheid",
     format_func=lambda m: t(f"label.{m}"),
     container=third,
 )
 grain = common.url_grain("quarter", container=right)
-start, end = date(first, 1, 1), date(last, 12, 1)
+page = common.model(
+    pages.corrections, first=first, last=last, grain=grain, product=st.query_params.get("product")
+)
 
-by_origin = common.view("corrections_by_origin", start, end, grain, Filters())
-if by_origin.is_empty():
+if page.by_origin.is_empty():
     common.no_rows()
     st.stop()
 one, two = st.columns(2)
 with one:
     common.chart(
         charts.by_origin(
-            by_origin,
+            page.by_origin,
             lang(),
             measure,
             t("corrections.chart" if measure == "correction_hours" else "corrections.count_chart"),
             t("label.hours" if measure == "correction_hours" else "label.corrections"),
             grain=grain,
         ),
-        by_origin,
+        page.by_origin,
         f"herstelwerk_{first}_{last}",
     )
     st.caption(METRIC[measure].definition[lang()])
 with two:
-    rates = charts.with_channel_labels(by_origin, lang(), "origin_channel").rename(
+    rates = charts.with_channel_labels(page.by_origin, lang(), "origin_channel").rename(
         {"channel_label": "series"}
     )
     common.chart(
@@ -67,9 +64,8 @@ with two:
     )
     st.caption(METRIC["corrections_per_1000"].definition[lang()])
 
-net = common.view("net_capacity", start, end, grain, Filters())
 long = charts.long_form(
-    net,
+    page.net,
     {
         t("label.hours_freed"): "gross_hours_freed",
         t("label.correction_hours"): "correction_hours",
@@ -92,15 +88,14 @@ common.chart(
             t("label.net_hours"): "#333333",
         },
     ),
-    net,
+    page.net,
     f"netto_capaciteit_{first}_{last}",
 )
 
 st.subheader(t("corrections.top"))
-top = common.view("top_correction_products", start, end)
 name = "name_nl" if lang() == "nl" else "name_en"
 st.dataframe(
-    top.select(name, "corrections", "correction_hours", "corrections_per_1000"),
+    page.top.select(name, "corrections", "correction_hours", "corrections_per_1000"),
     hide_index=True,
     width="stretch",
     column_config={
@@ -115,21 +110,15 @@ st.dataframe(
     },
 )
 
-digital = common.view("product_list", common.data_until()).filter(pl.col("is_digital"))
-choices = top["product_id"].to_list() + [
-    p for p in digital["product_id"].to_list() if p not in top["product_id"].to_list()
-]
-if choices:
-    product = common.url_select(
+if page.history is not None:
+    common.url_select(
         t("filter.product"),
-        choices,
+        page.choices,
         "product",
-        default="verhuismelding"
-        if "verhuismelding" in digital["product_id"].to_list()
-        else choices[0],
+        default=page.product,
         format_func=common.product_label,
     )
-    web, corrections, events = common.view("product_history", product)
+    web, corrections, events = page.history
     events = events.with_columns(
         pl.when(pl.col("label") == "digital_since")
         .then(pl.lit(t("label.digital_since")))
@@ -139,11 +128,10 @@ if choices:
     common.chart(
         charts.product_history(web, corrections, events, lang()),
         web.join(corrections, on="period", how="left"),
-        f"geschiedenis_{product}",
+        f"geschiedenis_{page.product}",
     )
 
-effects = common.view("release_effects")
-if not effects.is_empty():
+if not page.effects.is_empty():
     st.subheader(t("corrections.releases", months=settings.norms.release_window_months))
     b, a = t("label.before"), t("label.after")
     share = lambda x: formatting.share(x, lang())  # noqa: E731
@@ -162,8 +150,8 @@ if not effects.is_empty():
             f"{t('metric.repeat')} ({b})": share(r["repeat_share_before"]),
             f"{t('metric.repeat')} ({a})": share(r["repeat_share_after"]),
         }
-        for r in effects.iter_rows(named=True)
+        for r in page.effects.iter_rows(named=True)
     ]
     st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
-    common.download(effects, "release_effecten")
-common.footer()
+    common.download(page.effects, "release_effecten")
+common.footer(found)

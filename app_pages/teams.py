@@ -1,43 +1,29 @@
-"""Teams (team leads): one team week by week, the last weeks against its 12-week average."""
+"""Teams (team leads): one team week by week, the last weeks against the weeks before."""
+
+from datetime import date
 
 import polars as pl
 import streamlit as st
 
 from app_pages import common
 from app_pages.common import lang, t
-from metrics import charts, formatting
+from metrics import charts, formatting, pages
 
-common.require_data()
-teams = common.view("options")["teams"]
+found = common.require_data()
 st.title(t("teams.title"))
-if not teams:
+if not found.options["teams"]:
     common.no_rows()
     st.stop()
-team = common.url_select(t("filter.team"), teams, "team", default=teams[0])
-weeks = common.view("team_weeks", team, 26).rename({"week_start": "period"})
+team = common.url_select(t("filter.team"), found.options["teams"], "team")
+page = common.model(pages.teams, team=team, week=common.url_value("week", date.fromisoformat))
+weeks = page.weeks
 if weeks.is_empty():
     common.no_rows()
     st.stop()
 
-st.subheader(t("teams.compare"))
-recent, before = weeks.tail(4), weeks.tail(16).head(12)
-FIGURES = (
-    ("label.service_level", "calls_answered_in_time", "calls_offered", "share", True),
-    ("label.abandonment", "calls_abandoned", "calls_offered", "share", False),
-    ("label.phone_wait", "phone_avg_wait_seconds", None, "seconds", False),
-    ("label.desk_wait", "desk_avg_wait_seconds", None, "minutes", False),
-    ("label.corrections", "corrections", None, "count", False),
-)
 
-
-def _figure(frame: pl.DataFrame, numerator: str, denominator: str | None) -> float | None:
-    if denominator:
-        total = frame[denominator].sum()
-        return frame[numerator].sum() / total if total else None
-    return frame[numerator].mean()
-
-
-def _show(x: float | None, kind: str) -> str:
+def show(x: float | None, kind: str) -> str:
+    """A team figure in its unit: a share, seconds, minutes (stored as seconds) or a count."""
     if kind == "share":
         return formatting.share(x, lang())
     if kind == "minutes":
@@ -45,25 +31,25 @@ def _show(x: float | None, kind: str) -> str:
     return formatting.number(x, lang(), 1 if kind == "count" else 0)
 
 
-columns = st.columns(len(FIGURES))
-for column, (label, numerator, denominator, kind, higher_is_better) in zip(
-    columns, FIGURES, strict=True
-):
-    now, then = _figure(recent, numerator, denominator), _figure(before, numerator, denominator)
+st.subheader(t("teams.compare"))
+for column, figure in zip(st.columns(len(page.figures)), page.figures, strict=True):
+    change = figure.change
     delta = None
-    if now is not None and then is not None:
+    if change is not None:
         delta = (
-            formatting.points(now - then, lang()) if kind == "share" else _show(now - then, kind)
+            formatting.points(change, lang())
+            if figure.kind == "share"
+            else show(change, figure.kind)
         )
     column.metric(
-        t(label),
-        _show(now, kind),
+        t(figure.label),
+        show(figure.now, figure.kind),
         delta=delta,
-        delta_color="normal" if higher_is_better else "inverse",
+        delta_color="normal" if figure.higher_is_better else "inverse",
         border=True,
-        help=t(f"help.{label}"),
+        help=t(f"help.{figure.label}"),
     )
-    column.caption(f"{t('label.average_12')}: {_show(then, kind)}")
+    column.caption(f"{t('label.average_12')}: {show(figure.before, figure.kind)}")
 
 phone = charts.long_form(
     weeks,
@@ -129,18 +115,16 @@ common.chart(
 )
 
 st.subheader(t("teams.abandoned"))
-week_starts = weeks.filter(pl.col("calls_abandoned") > 0)["period"].to_list()[::-1]
-if week_starts:
-    week = common.url_select(
+if page.week is not None:
+    common.url_select(
         t("filter.week"),
-        week_starts,
+        page.abandoned_weeks,
         "week",
-        default=week_starts[0],
+        default=page.week,
         format_func=lambda d: formatting.day(d, lang()),
     )
-    calls = common.view("abandoned_calls", team, week)
     st.dataframe(
-        calls.with_columns(
+        page.abandoned.with_columns(
             pl.col("product_id").map_elements(common.product_label, return_dtype=pl.String)
         ),
         hide_index=True,
@@ -154,5 +138,5 @@ if week_starts:
             "wait_seconds": st.column_config.NumberColumn(t("label.phone_wait"), format="%.0f"),
         },
     )
-    common.download(calls, f"opgehangen_{team}_{week}")
-common.footer()
+    common.download(page.abandoned, f"opgehangen_{team}_{page.week}")
+common.footer(found)

@@ -21,10 +21,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
-from metrics.headlines import OVERVIEW_CARDS, OVERVIEW_CONTEXT
+from metrics import pages
 
 REPO = Path(__file__).resolve().parents[1]
 START_MARK = "<!-- bench:start (written by python -m bench.run; do not edit by hand) -->"
@@ -184,10 +184,8 @@ def worker_dashboard(db: str, runs: int) -> dict:
 
 
 def worker_dashboard_idle(db: str) -> dict:
-    """The dashboard process's floor: the same imports and an open read-only connection."""
-    import polars as pl  # noqa: F401
-
-    from metrics import headlines, narrative, query, views  # noqa: F401
+    """The dashboard process's floor: the same imports (metrics.pages, at the top) and an open
+    read-only connection."""
     from pipelines import store
     from pipelines.settings import load as load_settings
 
@@ -337,111 +335,26 @@ WORKERS: dict[str, Callable[..., dict]] = {
 }
 
 
-# --- The dashboard pages' figures, without Streamlit -----------------------------------------
-# Each function makes the calls its page in app_pages/ makes through app_pages/common.py, with
-# the page's default filters; keep them in step with the pages.
-
-OVERVIEW_METRICS = (*OVERVIEW_CARDS, *OVERVIEW_CONTEXT)  # app_pages/overview.py
+# --- The dashboard pages' figures: the page models the pages call, with their defaults -------
 
 
-def _page_frame(con) -> tuple[list[int], date]:
-    """What every page runs: require_data, calendar_years and data_until (footer)."""
-    con.sql("select count(*) as n from contacts").pl()
-    years = con.sql("select distinct year(period_month) as y from mart_calendar order by y").pl()[
-        "y"
-    ]
-    until = con.sql("select max(month_end) as day from mart_calendar").pl()["day"][0]
-    return years.to_list(), until
+def _page(model: Callable) -> Callable:
+    """What a page computes: the frame every page reads, then its model with its defaults."""
 
+    def run(con, settings) -> None:
+        pages.frame(con)
+        model(con, settings)
 
-def page_overview(con, settings) -> None:
-    from metrics import headlines, narrative
-
-    years, until = _page_frame(con)
-    # the page's default: the last complete year
-    complete = [y for y in years if y < until.year or until.month == 12]
-    year = complete[-1] if complete else years[-1]
-    figures = headlines.headlines(con, OVERVIEW_METRICS, year, settings)
-    narrative.sentences(figures, "nl", settings.municipality)
-
-
-def page_channel_mix(con, settings) -> None:
-    from metrics import views
-    from metrics.query import Filters
-
-    years, _ = _page_frame(con)
-    views.options(con)
-    views.product_names(con)
-    start, end = date(years[0], 1, 1), date(years[-1], 12, 1)
-    views.channel_mix(con, start, end, "year", Filters())
-    views.product_takeup(con, start, end, Filters())
-
-
-def page_digitisation(con, settings) -> None:
-    from metrics import views
-
-    _, until = _page_frame(con)
-    views.digitisation(con)
-    views.product_list(con, until)
-
-
-def page_corrections(con, settings) -> None:
-    from metrics import views
-    from metrics.query import Filters
-
-    years, until = _page_frame(con)
-    start, end = date(years[0], 1, 1), date(years[-1], 12, 1)
-    views.corrections_by_origin(con, start, end, "quarter", Filters())
-    views.net_capacity(con, start, end, "quarter", Filters())
-    top = views.top_correction_products(con, start, end)
-    views.product_list(con, until)
-    choices = top["product_id"].to_list()
-    product = "verhuismelding" if "verhuismelding" in choices or not choices else choices[0]
-    views.product_history(con, product)
-    views.release_effects(con)
-    views.product_names(con)
-
-
-def page_teams(con, settings) -> None:
-    import polars as pl
-
-    from metrics import views
-
-    _page_frame(con)
-    teams = views.options(con)["teams"]
-    weeks = views.team_weeks(con, teams[0], 26)
-    abandoned = weeks.filter(pl.col("calls_abandoned") > 0)["week_start"].to_list()
-    if abandoned:
-        views.abandoned_calls(con, teams[0], abandoned[-1])
-
-
-def page_audit(con, settings) -> None:
-    from metrics import headlines, views
-    from metrics.catalog import METRICS
-
-    years, until = _page_frame(con)
-    periods = [
-        p for p in settings.audit_periods if p.start.year <= years[-1] and p.end.year >= years[0]
-    ]
-    # the page's default: the last period that has ended, else the one running
-    ended = [p for p in periods if p.end <= until]
-    period = ended[-1] if ended else periods[-1]
-    targeted = tuple(m.id for m in METRICS if m.target)
-    period_years = [y for y in range(period.start.year, period.end.year + 1) if y in years]
-    headlines.yearly(con, targeted, period_years, settings)
-    views.load_runs(con)
-    views.rejects_by_reason(con)
-    views.quality(con)
-    views.month_gaps(con)
+    return run
 
 
 PAGES: dict[str, Callable] = {
-    "Overzicht (overview)": page_overview,
-    "Kanaalmix (channel_mix)": page_channel_mix,
-    "Digitalisering (digitisation)": page_digitisation,
-    "Herstelwerk (corrections)": page_corrections,
-    "Teams (teams)": page_teams,
-    "Audit (audit)": page_audit,
+    "Overzicht (overview)": _page(lambda con, settings: pages.overview(con, settings, "nl")),
+    "Kanaalmix (channel_mix)": _page(pages.channel_mix),
+    "Digitalisering (digitisation)": _page(pages.digitisation),
+    "Herstelwerk (corrections)": _page(pages.corrections),
+    "Teams (teams)": _page(pages.teams),
+    "Audit (audit)": _page(pages.audit),
 }
 
 

@@ -11,6 +11,7 @@ blocks separated by an empty line. The same database gives the same content; onl
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -86,6 +87,14 @@ def write(
     out.parent.mkdir(parents=True, exist_ok=True)
     _write_workbook(sheets, out, settings.municipality, chosen.name, made_at)
     _write_csv(sheets, out.with_name(f"{out.stem}_csv"))
+
+
+def workbook(db: Path, period: str, settings: Settings) -> bytes:
+    """Return the audit pack's workbook (the CSV copies are left out) as bytes."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "auditpakket.xlsx"
+        write(db, period, settings, out)
+        return out.read_bytes()
 
 
 def audit_period(settings: Settings, name: str) -> AuditPeriod:

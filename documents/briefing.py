@@ -193,9 +193,13 @@ def render(
         return typst.compile(str(root / "briefing.typ"), root=str(root), ignore_system_fonts=True)
 
 
+def pdf(db: Path, year: int, lang: str, settings: Settings) -> bytes:
+    """Return the council briefing for a year from the store at `db`, made now."""
+    with store.read_only(db) as con:
+        return render(con, year, lang, settings, local_now(), db.name)
+
+
 def write(db: Path, year: int, lang: str, settings: Settings, out: Path) -> None:
     """Write the council briefing for a year to `out` (PDF)."""
-    with store.read_only(db) as con:
-        pdf = render(con, year, lang, settings, local_now(), db.name)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(pdf)
+    out.write_bytes(pdf(db, year, lang, settings))

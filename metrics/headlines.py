@@ -14,18 +14,6 @@ from metrics.catalog import METRIC, Metric
 from metrics.query import Filters
 from pipelines.settings import Settings
 
-# The overview's cards and the figures they need besides (products x of N, the rate).
-OVERVIEW_CARDS = (
-    "web_share",
-    "phone_share",
-    "desk_share",
-    "products_digital",
-    "correction_hours",
-    "hours_freed_by_web",
-    "phone_service_level",
-)
-OVERVIEW_CONTEXT = ("products_total", "corrections_per_1000")
-
 
 @dataclass(frozen=True)
 class Headline:

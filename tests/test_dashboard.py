@@ -95,7 +95,7 @@ def test_audit_quality_figures_equal_the_store(demo_db, monkeypatch):
 
 def test_filters_come_from_the_url(demo_db, monkeypatch):
     monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
-    at = open_page("channel_mix", "nl", per="month", toon="contacts", groep="Burgerzaken")
+    at = open_page("channel_mix", "nl", per="month", weergave="contacts", groep="Burgerzaken")
     assert not at.exception
     assert at.radio(key="w_per").value == "month"
     assert at.multiselect(key="w_groep").value == ["Burgerzaken"]

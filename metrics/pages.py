@@ -1,0 +1,407 @@
+"""Page models: one function per dashboard page that returns its figures, defaults and verdicts.
+
+No Streamlit here. A page passes the choices in its URL (None: the page's default) and lays
+out what it gets back; the briefing, the audit pack and the benchmark call the same
+functions, so a default or a rule changes in one place. Every model takes a read-only
+connection and the settings first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from metrics import formatting, headlines, narrative, views
+from metrics.catalog import METRICS
+from metrics.headlines import Headline, Verdict, verdict
+from metrics.query import Filters
+from pipelines.settings import AuditPeriod, Settings
+
+# The overview's cards and the figures they need besides (products x of N, the rate).
+OVERVIEW_CARDS = (
+    "web_share",
+    "phone_share",
+    "desk_share",
+    "products_digital",
+    "correction_hours",
+    "hours_freed_by_web",
+    "phone_service_level",
+)
+OVERVIEW_CONTEXT = ("products_total", "corrections_per_1000")
+# The product whose history the corrections page shows first: the form that raised work.
+FIRST_HISTORY = "verhuismelding"
+TEAM_WEEKS, RECENT_WEEKS, BEFORE_WEEKS = 26, 4, 12
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What every page shows around its figures: the years, how fresh, what filters offer."""
+
+    years: list[int]
+    until: date
+    options: dict[str, list[str]]  # categories, products (ids), teams
+    names: dict[str, dict[str, str]]  # product_id -> {nl, en}
+
+    def complete_years(self) -> list[int]:
+        """The years whose every month is in the data (the council reads whole years)."""
+        return [y for y in self.years if y < self.until.year or self.until.month == 12]
+
+
+def frame(con: duckdb.DuckDBPyConnection) -> Frame | None:
+    """Return the years and the last day with data, or None when no contact is stored."""
+    if not con.execute("select count(*) from contacts").fetchall()[0][0]:
+        return None
+    return Frame(
+        headlines.years(con),
+        headlines.data_until(con),
+        views.options(con),
+        views.product_names(con),
+    )
+
+
+def _frame(con: duckdb.DuckDBPyConnection) -> Frame:
+    found = frame(con)
+    if found is None:
+        raise LookupError("the store holds no contacts")
+    return found
+
+
+def shown_value(figures: dict[str, Headline], metric_id: str, lang: str) -> str:
+    """A headline as a card or a table shows it: beside its target, products as 'x / N'."""
+    figure = figures[metric_id]
+    metric = figure.metric
+    shown = formatting.beside_target(figure.value, figure.target, figure.met, metric.unit, lang)
+    total = figures.get("products_total")
+    if metric_id == "products_digital" and total is not None and total.value is not None:
+        shown = f"{shown} / {formatting.number(total.value, lang)}"
+    return shown
+
+
+# --- Overzicht --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The year's headline cards, their verdicts and the sentences for the council."""
+
+    frame: Frame
+    year: int
+    figures: dict[str, Headline]
+    verdicts: dict[str, Verdict]
+    sentences: list[str]
+
+    @property
+    def partial(self) -> bool:
+        """Whether the data end before the year does."""
+        return self.figures[OVERVIEW_CARDS[0]].partial
+
+
+def overview(
+    con: duckdb.DuckDBPyConnection, settings: Settings, lang: str, *, year: int | None = None
+) -> Overview:
+    """The overview of a year; by default the last complete one (the council reads whole years)."""
+    found = _frame(con)
+    if year not in found.years:
+        year = default_year(found)
+    figures = headlines.headlines(con, (*OVERVIEW_CARDS, *OVERVIEW_CONTEXT), year, settings)
+    return Overview(
+        found,
+        year,
+        figures,
+        {m: verdict(figures[m]) for m in OVERVIEW_CARDS},
+        narrative.sentences(figures, lang, settings.municipality),
+    )
+
+
+def default_year(found: Frame) -> int:
+    """The overview's year unless another is chosen: the last complete one."""
+    complete = found.complete_years()
+    return complete[-1] if complete else found.years[-1]
+
+
+# --- Kanaalmix --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChannelMix:
+    """Handled contacts per channel and period, the target line and the products' take-up."""
+
+    frame: Frame
+    first: int
+    last: int
+    grain: str
+    filters: Filters
+    mix: pl.DataFrame
+    target: float | None
+    takeup: pl.DataFrame
+
+
+def channel_mix(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    first: int | None = None,
+    last: int | None = None,
+    grain: str = "year",
+    filters: Filters | None = None,
+) -> ChannelMix:
+    """The channel mix over the chosen years (default: every year with data)."""
+    found = _frame(con)
+    first, last = _years(found, first, last)
+    filters = filters or Filters()
+    start, end = date(first, 1, 1), date(last, 12, 1)
+    # the target is the whole municipality's: it does not apply to a filtered selection
+    filtered = filters != Filters()
+    return ChannelMix(
+        found,
+        first,
+        last,
+        grain,
+        filters,
+        views.channel_mix(con, start, end, grain, filters),
+        None if filtered else settings.target(last, "web_share"),
+        views.product_takeup(con, start, end, filters),
+    )
+
+
+def _years(found: Frame, first: int | None, last: int | None) -> tuple[int, int]:
+    """The chosen years within the data, all of them by default."""
+    low = max(found.years[0], first) if first is not None else found.years[0]
+    high = min(found.years[-1], last) if last is not None else found.years[-1]
+    return (low, high) if low <= high else (found.years[0], found.years[-1])
+
+
+# --- Digitalisering ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Digitisation:
+    """Products digital per month against each year's target, candidates and the product list."""
+
+    frame: Frame
+    progress: pl.DataFrame
+    targets: pl.DataFrame
+    products: pl.DataFrame
+    candidates: pl.DataFrame
+
+
+def digitisation(
+    con: duckdb.DuckDBPyConnection, settings: Settings, *, until_year: int | None = None
+) -> Digitisation:
+    """Digitisation up to the end of `until_year` (default: all data)."""
+    found = _frame(con)
+    progress = views.digitisation(con)
+    if until_year is not None:
+        progress = progress.filter(pl.col("period_month") <= date(until_year, 12, 1))
+    years = sorted({d.year for d in progress["period_month"]})
+    targets = pl.DataFrame(
+        [(date(y, 12, 31), settings.target(y, "products_digital")) for y in years],
+        schema={"period": pl.Date, "target": pl.Float64},
+        orient="row",
+    ).drop_nulls()
+    products = views.product_list(con, found.until)
+    candidates = (
+        products.filter(~pl.col("is_digital")).sort("assisted_hours", descending=True).head(15)
+    )
+    return Digitisation(found, progress, targets, products, candidates)
+
+
+# --- Herstelwerk ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Corrections:
+    """Correction work by origin, net capacity, the costliest products, a product's history."""
+
+    frame: Frame
+    first: int
+    last: int
+    grain: str
+    by_origin: pl.DataFrame
+    net: pl.DataFrame
+    top: pl.DataFrame
+    choices: list[str]
+    product: str | None
+    history: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame] | None
+    effects: pl.DataFrame
+
+
+def corrections(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    first: int | None = None,
+    last: int | None = None,
+    grain: str = "quarter",
+    product: str | None = None,
+) -> Corrections:
+    """Correction work over the chosen years; the history of `product` (default: FIRST_HISTORY)."""
+    found = _frame(con)
+    first, last = _years(found, first, last)
+    start, end = date(first, 1, 1), date(last, 12, 1)
+    top = views.top_correction_products(con, start, end)
+    digital = views.product_list(con, found.until).filter(pl.col("is_digital"))
+    # the products that cause most work first, then every other digital product
+    choices = top["product_id"].to_list()
+    choices += [p for p in digital["product_id"].to_list() if p not in choices]
+    if product not in choices:
+        is_digital = FIRST_HISTORY in digital["product_id"].to_list()
+        product = FIRST_HISTORY if is_digital else (choices[0] if choices else None)
+    return Corrections(
+        found,
+        first,
+        last,
+        grain,
+        views.corrections_by_origin(con, start, end, grain, Filters()),
+        views.net_capacity(con, start, end, grain, Filters()),
+        top,
+        choices,
+        product,
+        views.product_history(con, product) if product else None,
+        views.release_effects(con),
+    )
+
+
+# --- Teams ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamFigure:
+    """One figure of a team: the last weeks against the weeks before them."""
+
+    label: str  # text key
+    now: float | None
+    before: float | None
+    kind: str  # share, seconds, minutes or count
+    higher_is_better: bool
+
+    @property
+    def change(self) -> float | None:
+        """Return now minus before, or None when either is unknown."""
+        return None if self.now is None or self.before is None else self.now - self.before
+
+
+# (text key, numerator, denominator or None for a weekly mean, kind, higher is better)
+TEAM_FIGURES = (
+    ("label.service_level", "calls_answered_in_time", "calls_offered", "share", True),
+    ("label.abandonment", "calls_abandoned", "calls_offered", "share", False),
+    ("label.phone_wait", "phone_avg_wait_seconds", None, "seconds", False),
+    ("label.desk_wait", "desk_avg_wait_seconds", None, "minutes", False),
+    ("label.corrections", "corrections", None, "count", False),
+)
+
+
+@dataclass(frozen=True)
+class Team:
+    """One team week by week, its last weeks against the weeks before, its abandoned calls."""
+
+    frame: Frame
+    teams: list[str]
+    team: str | None
+    weeks: pl.DataFrame
+    figures: list[TeamFigure]
+    abandoned_weeks: list[date]
+    week: date | None
+    abandoned: pl.DataFrame | None
+
+
+def teams(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    team: str | None = None,
+    week: date | None = None,
+) -> Team:
+    """A team's last TEAM_WEEKS whole weeks; the abandoned calls of `week` (default: latest)."""
+    found = _frame(con)
+    names = found.options["teams"]
+    if team not in names:
+        team = names[0] if names else None
+    weeks = (
+        views.team_weeks(con, team, TEAM_WEEKS).rename({"week_start": "period"})
+        if team
+        else pl.DataFrame()
+    )
+    if weeks.is_empty():
+        return Team(found, names, team, weeks, [], [], None, None)
+    recent = weeks.tail(RECENT_WEEKS)
+    before = weeks.tail(RECENT_WEEKS + BEFORE_WEEKS).head(BEFORE_WEEKS)
+    figures = [
+        TeamFigure(label, _team_figure(recent, num, den), _team_figure(before, num, den), kind, up)
+        for label, num, den, kind, up in TEAM_FIGURES
+    ]
+    abandoned_weeks = weeks.filter(pl.col("calls_abandoned") > 0)["period"].to_list()[::-1]
+    if week not in abandoned_weeks:
+        week = abandoned_weeks[0] if abandoned_weeks else None
+    calls = views.abandoned_calls(con, team, week) if week else None
+    return Team(found, names, team, weeks, figures, abandoned_weeks, week, calls)
+
+
+def _team_figure(weeks: pl.DataFrame, numerator: str, denominator: str | None) -> float | None:
+    """A ratio of sums over the weeks, or the mean of a weekly figure."""
+    if denominator:
+        total = weeks[denominator].sum()
+        return weeks[numerator].sum() / total if total else None
+    return weeks[numerator].mean()
+
+
+# --- Audit ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Audit:
+    """An audit period's targets and results per year, with the lineage and data quality."""
+
+    frame: Frame
+    periods: list[AuditPeriod]
+    period: AuditPeriod
+    years: list[int]
+    results: dict[int, dict[str, Headline]]
+    runs: pl.DataFrame
+    rejects: pl.DataFrame
+    quality: dict[str, int]
+    gaps: pl.DataFrame
+
+    def rows(self) -> list[tuple[int, Headline, Verdict]]:
+        """Every targeted metric per year of the period: (year, figure, verdict)."""
+        return [
+            (year, figure, verdict(figure))
+            for year in self.years
+            for figure in self.results[year].values()
+        ]
+
+
+def audit(
+    con: duckdb.DuckDBPyConnection, settings: Settings, *, period: str | None = None
+) -> Audit:
+    """An audit period; by default the latest that has ended (an audit looks back)."""
+    found = _frame(con)
+    periods, default = audit_periods(found, settings)
+    chosen = next((p for p in periods if p.name == period), default)
+    years = [y for y in range(chosen.start.year, chosen.end.year + 1) if y in found.years]
+    targeted = tuple(m.id for m in METRICS if m.target)
+    return Audit(
+        found,
+        periods,
+        chosen,
+        years,
+        headlines.yearly(con, targeted, years, settings),
+        views.load_runs(con),
+        views.rejects_by_reason(con),
+        views.quality(con),
+        views.month_gaps(con),
+    )
+
+
+def audit_periods(found: Frame, settings: Settings) -> tuple[list[AuditPeriod], AuditPeriod]:
+    """The audit periods that hold data, and the default: the latest that has ended."""
+    periods = [
+        p
+        for p in settings.audit_periods
+        if p.start.year <= found.years[-1] and p.end.year >= found.years[0]
+    ]
+    ended = [p for p in periods if p.end <= found.until]
+    return periods, (ended[-1] if ended else periods[-1])

@@ -1,0 +1,142 @@
+"""Page models: each page's defaults and rules, computed once for pages, documents and bench.
+
+Every store here is written inline; the expectations are counted by hand from its lines.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+
+from metrics import pages
+from metrics.query import Filters
+from pipelines import store as stored
+from pipelines.settings import AuditPeriod, Settings, Targets
+
+# Web requests in June 2022 and March 2023: the data end on 31 March 2023.
+TWO_YEARS = """
+    contact_id,submitted_at,product_id,completed
+    w1,2022-06-01T10:00:00,paspoort,true
+    w2,2023-03-01T10:00:00,paspoort,true
+"""
+SETTINGS = Settings(
+    targets={2022: Targets(web_share=0.3), 2023: Targets(web_share=0.4)},
+    audit_periods=(
+        AuditPeriod(name="2018-2020", start=date(2018, 1, 1), end=date(2020, 12, 31)),
+        AuditPeriod(name="2021-2022", start=date(2021, 1, 1), end=date(2022, 12, 31)),
+        AuditPeriod(name="2023-2026", start=date(2023, 1, 1), end=date(2026, 12, 31)),
+    ),
+)
+
+
+@pytest.fixture
+def con(store, db):
+    """A read-only connection to a store with web requests in 2022 and up to March 2023."""
+    store(web=TWO_YEARS, settings=SETTINGS)
+    with stored.read_only(db) as connection:
+        yield connection
+
+
+def test_frame_holds_the_years_the_last_day_and_the_filter_options(con):
+    found = pages.frame(con)
+    assert (found.years, found.until) == ([2022, 2023], date(2023, 3, 31))
+    assert found.complete_years() == [2022]  # 2023 ends in March
+    assert found.options["teams"] == []
+
+
+def test_an_empty_store_has_no_frame(store, db):
+    store(products="product_id,name_nl,category,owner_team\npaspoort,Paspoort,Burgerzaken,B\n")
+    with stored.read_only(db) as connection:
+        assert pages.frame(connection) is None
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [(None, 2022), (2023, 2023), (2022, 2022), (1999, 2022)],  # default: last complete year
+)
+def test_overview_shows_the_last_complete_year_unless_another_is_chosen(con, asked, shown):
+    page = pages.overview(con, SETTINGS, "nl", year=asked)
+    assert page.year == shown
+    assert page.partial is (shown == 2023)
+    # one web request in each year, nothing else: the web share is 100%
+    assert page.figures["web_share"].value == 1.0
+    expected = "running" if shown == 2023 else "met"  # 100% against 30% or 40%
+    assert page.verdicts["web_share"] == expected
+    assert page.sentences  # written from the figures; their wording: test_narrative.py
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "filters", "years", "target"),
+    [
+        (None, None, Filters(), (2022, 2023), 0.4),  # every year; the last year's target
+        (2022, 2022, Filters(), (2022, 2022), 0.3),
+        (1990, 2050, Filters(), (2022, 2023), 0.4),  # clamped to the data
+        (None, None, Filters(products=("paspoort",)), (2022, 2023), None),  # not a product's
+    ],
+)
+def test_channel_mix_target_is_the_whole_municipalitys(con, first, last, filters, years, target):
+    page = pages.channel_mix(con, SETTINGS, first=first, last=last, filters=filters)
+    assert (page.first, page.last) == years
+    assert page.target == target
+    assert page.mix.select("period", "channel", "contacts").rows() == [
+        (date(y, 1, 1), "web", 1) for y in range(years[0], years[1] + 1)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("period", "chosen"),
+    [(None, "2021-2022"), ("2023-2026", "2023-2026"), ("2099-2102", "2021-2022")],
+)
+def test_audit_looks_back_on_the_latest_period_that_has_ended(con, period, chosen):
+    page = pages.audit(con, SETTINGS, period=period)
+    # 2018-2020 holds no year with data and is not offered
+    assert [p.name for p in page.periods] == ["2021-2022", "2023-2026"]
+    assert page.period.name == chosen
+    web = [
+        (year, judged) for year, figure, judged in page.rows() if figure.metric.id == "web_share"
+    ]
+    # 2021 has no data; 2023 is still running in the data
+    assert web == {"2021-2022": [(2022, "met")], "2023-2026": [(2023, "running")]}[chosen]
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [(None, "verhuismelding"), ("brpUittr", "brpUittr"), ("no-such-product", "verhuismelding")],
+)
+def test_corrections_show_the_change_of_address_form_first(fixture_store, asked, shown):
+    with stored.read_only(fixture_store) as connection:
+        page = pages.corrections(connection, Settings(), product=asked)
+    # the digital products of the fixture catalogue, all offered for a product's history
+    assert {"verhuismelding", "brpUittr"} <= set(page.choices)
+    assert page.product == shown
+    web, _, events = page.history
+    assert web["period"].to_list() == [date(2024, m, 1) for m in (2, 3, 4)]
+    assert events.filter(events["label"] == "digital_since")["day"].len() == 1
+
+
+def _weekly_calls() -> str:
+    """One KCC call a week for 16 weeks from Monday 1 January 2024.
+
+    Weeks 1-12 wait 30 s (not in time); weeks 13-16 wait 10 s, and in week 14 (1 April)
+    the caller hangs up.
+    """
+    lines = ["contact_id,started_at,product_id,team,wait_seconds,talk_seconds,abandoned"]
+    for week in range(16):
+        day = date(2024, 1, 1) + timedelta(weeks=week)
+        wait, abandoned = (30, "false") if week < 12 else (10, str(week == 13).lower())
+        lines.append(f"t{week},{day}T10:00:00,paspoort,KCC,{wait},100,{abandoned}")
+    return "\n".join(lines)
+
+
+def test_a_teams_last_four_weeks_against_the_twelve_before(store, db):
+    store(phone=_weekly_calls())
+    with stored.read_only(db) as connection:
+        page = pages.teams(connection, Settings())
+    assert page.team == "KCC"
+    figures = {f.label: (f.now, f.before) for f in page.figures}
+    assert figures["label.service_level"] == (3 / 4, 0 / 12)
+    assert figures["label.abandonment"] == (1 / 4, 0 / 12)
+    assert figures["label.phone_wait"] == (10, 30)
+    assert page.figures[0].change == 3 / 4
+    assert page.abandoned_weeks == [date(2024, 4, 1)]
+    assert page.week == date(2024, 4, 1)  # the latest week with an abandoned call
+    assert page.abandoned["contact_id"].to_list() == ["t13"]
