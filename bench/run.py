@@ -271,7 +271,7 @@ def _stages(stats: dict, wall: float) -> dict[str, float]:
             "pipelines/load.py", "_supersede"
         ),
         "stage (canonical contacts columns)": sum(
-            cumulative(f"pipelines/{m}.py", "stage") for m in ("web", "phone", "desk")
+            cumulative(f"pipelines/sources/{m}.py", "stage") for m in ("web", "phone", "desk")
         ),
         "upsert (count new and changed rows, delete changed, insert)": cumulative(
             "pipelines/store.py", "upsert"
@@ -281,7 +281,7 @@ def _stages(stats: dict, wall: float) -> dict[str, float]:
         "copy of the live file (atomic swap)": copy,
         "create schema and comments": schema,
         "connect, checkpoint and close of the copy": checkpoint,
-        "mart rebuild (13 marts)": cumulative("metrics/marts.py", "refresh"),
+        "mart rebuild (13 marts)": cumulative("pipelines/marts.py", "refresh"),
     }
     # the own time of _load_file and _load_batches is their DuckDB calls: begin, the batches
     # into the table, the rejects insert and the commit

@@ -197,8 +197,8 @@ def _load_batches(
     (which DuckDB spills to disk beyond its memory limit) until the keys are resolved over the
     whole file and one upsert compares them with the stored rows; upserting each batch as it
     comes measured slower and used more memory. A source's first load, where no stored row
-    can share a key, writes the batches straight into the table instead (10M rows: 2.3 s
-    and 600 MB less) and resolves the keys there.
+    can share a key, writes the batches straight into the table instead and resolves the keys
+    there (faster and leaner: BENCHMARKS.md).
     """
     schema = module.SCHEMA
     table = store.TABLE[schema.table]
@@ -353,7 +353,7 @@ def _ahead(items: Iterable[T]) -> Iterator[T]:
 
     Reading a batch (transcoding, cutting lines) holds Python's lock; validating, hashing
     and storing the one before it mostly runs in Polars and DuckDB, which release it. So the
-    two overlap on two cores: the 10M-row load 34 -> 32 s, for one more batch in memory.
+    two overlap on two cores, for one more batch in memory.
     """
     items = iter(items)
     with ThreadPoolExecutor(1) as pool:

@@ -291,8 +291,8 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 class Arrow:
     """A Polars frame that DuckDB scans (by its variable's name) through the Arrow C stream.
 
-    DuckDB reads a plain Polars frame through pyarrow, whose import costs a load about 0.1 s,
-    a tenth of one day's load into ten million contacts; the C stream needs no pyarrow.
+    DuckDB reads a plain Polars frame through pyarrow, whose import is a noticeable part of a
+    small load (BENCHMARKS.md); the C stream needs no pyarrow.
     `pl.DataFrame(relation)` reads query results back the same way.
     """
 

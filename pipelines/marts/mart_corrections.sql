@@ -12,7 +12,7 @@ with corrected as (
 
 handled as (
     -- as mart_product_channel counts them, from contacts: a load then recomputes just the
-    -- months it changed (metrics/marts.py)
+    -- months it changed (pipelines/marts.py)
     select
         cast(date_trunc('month', occurred_at) as date) as period_month,
         channel as origin_channel,
