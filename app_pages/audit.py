@@ -40,13 +40,12 @@ if any(figure.partial for _, figure, _ in page.rows()):
     )
 
 db = common.db()  # read now: the download runs outside this script run
-st.download_button(
+common.offer(
     t("audit.pack"),
-    data=lambda: audit_pack.workbook(db, chosen, settings),  # made only when clicked
-    file_name=f"auditpakket_{chosen}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    on_click="ignore",
-    icon=":material/table_view:",
+    lambda: audit_pack.workbook(db, chosen, settings),
+    f"auditpakket_{chosen}.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "table_view",
 )
 
 st.subheader(t("audit.definitions"))

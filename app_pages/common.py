@@ -219,15 +219,7 @@ def chart(figure: alt.TopLevelMixin, data: pl.DataFrame, name: str) -> None:
     with left:
         download(data, name)
     with right:
-        st.download_button(
-            t("app.download_png"),
-            data=lambda: png(figure),  # rendered only when clicked
-            file_name=f"{name}.png",
-            mime="image/png",
-            key=f"png_{name}",
-            on_click="ignore",
-            icon=":material/image:",
-        )
+        offer(t("app.download_png"), lambda: png(figure), f"{name}.png", "image/png", "image")
 
 
 def png(figure: alt.TopLevelMixin) -> bytes:
@@ -237,14 +229,21 @@ def png(figure: alt.TopLevelMixin) -> bytes:
 
 def download(data: pl.DataFrame, name: str) -> None:
     """Offer a frame as a CSV file (UTF-8 with BOM, so Excel reads it right)."""
+    offer(t("app.download_csv"), data.write_csv().encode("utf-8-sig"), f"{name}.csv", "text/csv")
+
+
+def offer(
+    label: str, data: bytes | Callable[[], bytes], file_name: str, mime: str, icon: str = "download"
+) -> None:
+    """A download button; `data` as a function is made only when clicked, outside this run."""
     st.download_button(
-        t("app.download_csv"),
-        data=data.write_csv().encode("utf-8-sig"),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"csv_{name}",
+        label,
+        data=data,
+        file_name=file_name,
+        mime=mime,
+        key=f"download_{file_name}",
         on_click="ignore",
-        icon=":material/download:",
+        icon=f":material/{icon}:",
     )
 
 

@@ -56,11 +56,10 @@ for sentence in page.sentences:
     st.markdown(f"- {sentence}")
 
 db, chosen = common.db(), lang()  # read now: the download runs outside this script run
-st.download_button(
+common.offer(
     t("overview.pdf"),
-    data=lambda: briefing.pdf(db, year, chosen, settings),  # made only when clicked
-    file_name=f"raadsinformatie_{year}_{chosen}.pdf",
-    mime="application/pdf",
-    on_click="ignore",
-    icon=":material/picture_as_pdf:",
+    lambda: briefing.pdf(db, year, chosen, settings),
+    f"raadsinformatie_{year}_{chosen}.pdf",
+    "application/pdf",
+    "picture_as_pdf",
 )
