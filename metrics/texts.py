@@ -5,6 +5,7 @@ from __future__ import annotations
 LANGUAGES = ("nl", "en")
 
 TEXTS: dict[str, dict[str, str]] = {
+    # --- app: the dashboard's frame and navigation ------------------------------------------------
     "app.title": {"nl": "Klik, bel, balie", "en": "Click, call, face"},
     "app.language": {"nl": "Taal", "en": "Language"},
     "app.data_until": {"nl": "Gegevens tot en met {day}", "en": "Data up to {day}"},
@@ -25,6 +26,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "app.download_csv": {"nl": "Download gegevens (CSV)", "en": "Download data (CSV)"},
     "app.download_png": {"nl": "Download grafiek (PNG)", "en": "Download chart (PNG)"},
+    # --- pages: filters, labels and titles of the dashboard's pages -------------------------------
     "page.overview": {"nl": "Overzicht", "en": "Overview"},
     "page.channel_mix": {"nl": "Kanaalmix", "en": "Channel mix"},
     "page.digitisation": {"nl": "Digitalisering", "en": "Digitisation"},
@@ -77,11 +79,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "label.year": {"nl": "Jaar", "en": "Year"},
     "label.value": {"nl": "Waarde", "en": "Value"},
     "label.met": {"nl": "Oordeel", "en": "Verdict"},
-    # metrics.headlines.verdict(), the same words on every surface
-    "verdict.met": {"nl": "gehaald", "en": "met"},
-    "verdict.not_met": {"nl": "niet gehaald", "en": "not met"},
-    "verdict.running": {"nl": "jaar loopt nog", "en": "year still running"},
-    "verdict.none": {"nl": "–", "en": "–"},
     "unit.share": {"nl": "aandeel (%)", "en": "share (%)"},
     "unit.count": {"nl": "aantal", "en": "count"},
     "unit.hours": {"nl": "uren", "en": "hours"},
@@ -254,7 +251,73 @@ TEXTS: dict[str, dict[str, str]] = {
     "audit.lineage": {"nl": "Herkomst: laadruns", "en": "Lineage: load runs"},
     "audit.rejects": {"nl": "Geweigerde regels per reden", "en": "Rejected rows by reason"},
     "audit.quality": {"nl": "Datakwaliteit", "en": "Data quality"},
-    # why a row is quarantined in load_rejects (codes: pipelines.schema.REJECT_REASONS)
+    # --- story: metrics.narrative's sentences for the overview and the briefing -------------------
+    "story.period": {"nl": "In {year}", "en": "In {year},"},
+    "story.period_partial": {
+        "nl": "In {year} tot en met {month}",
+        "en": "In {year} up to {month},",
+    },
+    "story.end": {"nl": "Eind {when}", "en": "At the end of {when},"},
+    "story.at": {"nl": " bij {municipality}", "en": " at {municipality}"},
+    "story.same_months": {"nl": "dezelfde maanden van {year}", "en": "the same months of {year}"},
+    "story.more": {"nl": ", {size} meer dan in {than}", "en": ", {size} more than in {than}"},
+    "story.less": {"nl": ", {size} minder dan in {than}", "en": ", {size} less than in {than}"},
+    "story.same": {"nl": ", evenveel als in {than}", "en": ", the same as in {than}"},
+    "story.target_partial": {
+        "nl": "; het doel voor {year} is {target}",
+        "en": "; the target for {year} is {target}",
+    },
+    "story.target_met": {
+        "nl": "; het doel van {target} is gehaald",
+        "en": "; the target of {target} was met",
+    },
+    "story.target_missed": {"nl": "; het doel was {target}", "en": "; the target was {target}"},
+    "story.target_brief": {"nl": " (doel: {target})", "en": " (target: {target})"},
+    "story.web_share": {
+        "nl": "{period} kwam{at} {value} van de afgehandelde contacten via de website"
+        "{change}{target}.",
+        "en": "{period} {value} of handled contacts{at} came in through the website"
+        "{change}{target}.",
+    },
+    "story.products": {
+        "nl": "{end} waren{at} {digital} van de {total} producten volledig online aan te "
+        "vragen{target}.",
+        "en": "{end} {digital} of the {total} products{at} could be requested fully "
+        "online{target}.",
+    },
+    "story.products_alone": {
+        "nl": "{end} waren{at} {digital} producten volledig online aan te vragen{target}.",
+        "en": "{end} {digital} products{at} could be requested fully online{target}.",
+    },
+    "story.phone": {
+        "nl": "{period} werd{at} {value} van de telefoontjes binnen de afgesproken wachttijd "
+        "opgenomen{target}.",
+        "en": "{period} {value} of calls{at} were answered within the agreed waiting time{target}.",
+    },
+    "story.corrections": {
+        "nl": "{period} kostte herstelwerk{at} {value}{change}.",
+        "en": "{period} fixing mistakes in requests{at} took {value}{change}.",
+    },
+    "story.freed": {
+        "nl": "{period} maakte digitalisering{at} per saldo {value} vrij, na aftrek van "
+        "herstelwerk aan webaanvragen.",
+        "en": "{period} digitisation{at} freed a net {value} of staff time, after deducting "
+        "the time spent fixing online requests.",
+    },
+    "story.freed_negative": {
+        "nl": "{period} kostte digitalisering{at} {value} meer werk dan het opleverde.",
+        "en": "{period} digitisation{at} cost {value} more staff time than it freed.",
+    },
+    "story.freed_zero": {
+        "nl": "{period} leverde digitalisering{at} evenveel tijd op als het kostte.",
+        "en": "{period} digitisation{at} freed as much staff time as it cost.",
+    },
+    # --- verdicts: metrics.headlines.verdict(), the same words on every surface -------------------
+    "verdict.met": {"nl": "gehaald", "en": "met"},
+    "verdict.not_met": {"nl": "niet gehaald", "en": "not met"},
+    "verdict.running": {"nl": "jaar loopt nog", "en": "year still running"},
+    "verdict.none": {"nl": "–", "en": "–"},
+    # --- reasons: why load_rejects holds a row (codes: pipelines.schema.REJECT_REASONS) -----------
     "reason.missing_id": {
         "nl": "Verplichte sleutel (id) ontbreekt",
         "en": "Required key (id) is missing",
@@ -300,6 +363,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "de laatste regel telt",
         "en": "Same key appears later in the same file with other content; the last line wins",
     },
+    # --- quality: data-quality findings (dashboard audit page, audit pack) ------------------------
     "quality.untagged": {
         "nl": "Telefoongesprekken zonder product",
         "en": "Calls without product",
