@@ -312,6 +312,28 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "{period} leverde digitalisering{at} evenveel tijd op als het kostte.",
         "en": "{period} digitisation{at} freed as much staff time as it cost.",
     },
+    # --- briefing: the council briefing PDF (documents/briefing.py, templates/briefing.typ) -------
+    "briefing.kicker": {
+        "nl": "Raadsinformatie kanaalsturing",
+        "en": "Council briefing on channel shift",
+    },
+    "briefing.title": {"nl": "Klik, bel, balie in {year}", "en": "Click, call, face in {year}"},
+    "briefing.subtitle": {
+        "nl": "Kerncijfers {year} met het jaar ervoor en het doel · gegevens tot en met {until}",
+        "en": "Key figures {year} with the year before and the target · data up to {until}",
+    },
+    "briefing.change": {"nl": "Verschil", "en": "Change"},
+    "briefing.definitions": {"nl": "Definities.", "en": "Definitions."},
+    "briefing.suppression": {
+        "nl": "Aantallen onder {threshold} staan als “<{threshold}”; daarop gebaseerde "
+        "percentages worden niet getoond.",
+        "en": "Counts below {threshold} show as “<{threshold}”; shares based on them are not "
+        "shown.",
+    },
+    "briefing.footer": {
+        "nl": "Gemaakt op {day} {time} uit {source} ({runs} laadruns, laatste run {last_run}).",
+        "en": "Made on {day} {time} from {source} ({runs} load runs, last run {last_run}).",
+    },
     # --- verdicts: metrics.headlines.verdict(), the same words on every surface -------------------
     "verdict.met": {"nl": "gehaald", "en": "met"},
     "verdict.not_met": {"nl": "niet gehaald", "en": "not met"},
