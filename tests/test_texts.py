@@ -73,6 +73,12 @@ def test_both_languages_have_the_same_placeholders(key):
     assert nl == en
 
 
+@pytest.mark.parametrize("key", sorted(TEXTS))
+def test_no_placeholder_is_named_like_an_argument_of_text(key):
+    # text(key, lang, **values) cannot fill in a {key} or a {lang}
+    assert not placeholders(TEXTS[key]["nl"]) & {"key", "lang"}
+
+
 def test_text_fills_in_the_placeholders():
     assert text("overview.cards", "nl", year=2024) == "Kerncijfers 2024"
     assert text("overview.cards", "en", year=2024) == "Key figures 2024"
