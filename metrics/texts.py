@@ -1,4 +1,10 @@
-"""Interface texts in Dutch and English by key: the dashboard and the documents share them."""
+"""Every text in Dutch and English by key: the dashboard, the briefing, the audit pack,
+reject reasons and data-quality findings all read them here, through text().
+
+Grouped by area (app, pages, story, briefing, pack, verdicts, reasons, quality). Each key has
+nl and en with the same {placeholders}; tests/test_texts.py checks that, and that no module
+chooses a text by comparing the language instead.
+"""
 
 from __future__ import annotations
 
