@@ -25,14 +25,16 @@ from xlsxwriter.utility import xl_pixel_width
 from metrics import headlines, query, views
 from metrics.catalog import METRICS, Metric
 from metrics.headlines import Headline, verdict
-from metrics.texts import text
+from metrics.texts import LANGUAGES, text
 from pipelines import marts, store
 from pipelines.schema import REJECT_REASONS
 from pipelines.settings import AuditPeriod, Settings, local_now
 
-SUMMARY, DEFINITIONS, LINEAGE, QUALITY = "Samenvatting", "Definities", "Herkomst", "Datakwaliteit"
-MADE_AT = "Gemaakt op"  # the one cell (and CSV line) that differs between two runs
-NL = "nl"
+NL = "nl"  # the pack is Dutch; its texts are the registry's pack.* keys
+SUMMARY, DEFINITIONS, LINEAGE, QUALITY = (
+    text(f"pack.sheet.{name}", NL) for name in ("summary", "definitions", "lineage", "quality")
+)
+MADE_AT = text("pack.fact.made_at", NL)  # the one cell (and CSV line) that differs between runs
 
 COUNT, ID, GENERAL = "#,##0", "0", "General"
 DAY, MONTH, MOMENT = "yyyy-mm-dd", "yyyy-mm", "yyyy-mm-dd hh:mm:ss"
@@ -106,6 +108,11 @@ def audit_period(settings: Settings, name: str) -> AuditPeriod:
     raise UnknownPeriod(f"unknown audit period {name!r}; the settings define: {names}")
 
 
+def _column(name: str) -> str:
+    """Return the Dutch header of a column: the registry's pack.column.<name>."""
+    return text(f"pack.column.{name}", NL)
+
+
 def sheet_name(metric: Metric) -> str:
     """Return the sheet name of a metric: its id, cut to Excel's 31 characters."""
     return metric.id[:31]
@@ -154,8 +161,8 @@ def _coverage(months: list[date], period: AuditPeriod) -> dict[int, tuple[int, i
 
 def _partial(with_data: int, in_scope: int) -> str:
     if with_data == 0:
-        return "geen gegevens"
-    return "ja" if with_data < in_scope else "nee"
+        return text("pack.no_data", NL)
+    return text("pack.yes" if with_data < in_scope else "pack.no", NL)
 
 
 def _monthly(con, metric: Metric, start: date, end: date, months: pl.DataFrame) -> pl.DataFrame:
@@ -164,12 +171,12 @@ def _monthly(con, metric: Metric, start: date, end: date, months: pl.DataFrame) 
     return (
         months.join(series, left_on="period_month", right_on="period", how="left")
         .select(
-            pl.col("period_month").alias("Maand"),
-            pl.col("numerator").alias("Teller"),
-            pl.col("denominator").alias("Noemer"),
-            pl.col("value").alias("Waarde"),
+            pl.col("period_month").alias(_column("month")),
+            pl.col("numerator").alias(_column("numerator")),
+            pl.col("denominator").alias(_column("denominator")),
+            pl.col("value").alias(_column("value")),
         )
-        .sort("Maand")
+        .sort(_column("month"))
     )
 
 
@@ -177,24 +184,25 @@ def _yearly(
     con, metric: Metric, start: date, end: date, coverage: dict[int, tuple[int, int]]
 ) -> pl.DataFrame:
     """Every year of the period: the metric over its months inside the period."""
+    year, months, partial = _column("year"), _column("months_with_data"), _column("partial_year")
     series = query.series(con, metric.id, start, end, "year").with_columns(
-        pl.col("period").dt.year().cast(pl.Int32).alias("Jaar")
+        pl.col("period").dt.year().cast(pl.Int32).alias(year)
     )
     years = pl.DataFrame(
         {
-            "Jaar": list(coverage),
-            "Maanden met gegevens": [n for n, _ in coverage.values()],
-            "Deeljaar": [_partial(n, scope) for n, scope in coverage.values()],
+            year: list(coverage),
+            months: [n for n, _ in coverage.values()],
+            partial: [_partial(n, scope) for n, scope in coverage.values()],
         },
-        schema_overrides={"Jaar": pl.Int32, "Maanden met gegevens": pl.Int32},
+        schema_overrides={year: pl.Int32, months: pl.Int32},
     )
-    return years.join(series, on="Jaar", how="left").select(
-        "Jaar",
-        pl.col("numerator").alias("Teller"),
-        pl.col("denominator").alias("Noemer"),
-        pl.col("value").alias("Waarde"),
-        "Maanden met gegevens",
-        "Deeljaar",
+    return years.join(series, on=year, how="left").select(
+        year,
+        pl.col("numerator").alias(_column("numerator")),
+        pl.col("denominator").alias(_column("denominator")),
+        pl.col("value").alias(_column("value")),
+        months,
+        partial,
     )
 
 
@@ -202,7 +210,7 @@ def _value_formats(metric: Metric) -> dict[str, str]:
     unit = UNIT_FORMAT[metric.unit]
     # A share's numerator is a count, a rate's 1,000 x a count; seconds stay seconds.
     numerator = COUNT if metric.unit in ("share", "per_1000") else unit
-    return {"Teller": numerator, "Noemer": COUNT, "Waarde": unit}
+    return {_column("numerator"): numerator, _column("denominator"): COUNT, _column("value"): unit}
 
 
 def _summary(con, db, period, settings, made_at, yearly) -> _Sheet:
@@ -211,65 +219,61 @@ def _summary(con, db, period, settings, made_at, yearly) -> _Sheet:
         "from load_runs"
     ).fetchall()[0]
     until = headlines.data_until(con)
+    year, result, target = _column("year"), _column("result"), _column("target")
+    months, partial = _column("months_with_data"), _column("partial_year")
     rows = []
     for metric in (m for m in METRICS if m.target):
-        bound = "bovengrens" if metric.target.startswith("max_") else "ondergrens"
-        for year, value, months, partial in (
-            yearly[metric.id]
-            .select("Jaar", "Waarde", "Maanden met gegevens", "Deeljaar")
-            .iter_rows()
+        bound = "pack.upper_limit" if metric.target.startswith("max_") else "pack.lower_limit"
+        for in_year, value, with_data, is_partial in (
+            yearly[metric.id].select(year, _column("value"), months, partial).iter_rows()
         ):
-            target = settings.target(year, metric.target)
-            figure = Headline(metric, year, value, None, target, until)
+            goal = settings.target(in_year, metric.target)
+            figure = Headline(metric, in_year, value, None, goal, until)
             rows.append(
                 {
-                    "Kengetal": metric.label[NL],
-                    "Kengetal-id": metric.id,
-                    "Jaar": year,
-                    "Resultaat": value,
-                    "Doel": target,
-                    "Soort doel": bound,
-                    "Gehaald": text(f"verdict.{verdict(figure)}", NL),
-                    "Deeljaar": partial,
-                    "Maanden met gegevens": months,
+                    _column("metric"): metric.label[NL],
+                    _column("metric_id"): metric.id,
+                    year: in_year,
+                    result: value,
+                    target: goal,
+                    _column("target_kind"): text(bound, NL),
+                    _column("met"): text(f"verdict.{verdict(figure)}", NL),
+                    partial: is_partial,
+                    months: with_data,
                     "_unit": UNIT_FORMAT[metric.unit],
                 }
             )
     frame = pl.DataFrame(
         rows,
-        schema_overrides={"Jaar": pl.Int32, "Resultaat": pl.Float64, "Doel": pl.Float64},
+        schema_overrides={year: pl.Int32, result: pl.Float64, target: pl.Float64},
     )
     units = frame["_unit"].to_list()
     table = _Table(
         text("audit.targets", NL),
         frame.drop("_unit"),
-        formats={"Jaar": ID, "Maanden met gegevens": ID},
-        row_formats={"Resultaat": units, "Doel": units},
+        formats={year: ID, months: ID},
+        row_formats={result: units, target: units},
     )
+    verdicts = {v: text(f"verdict.{v}", NL) for v in ("met", "not_met", "running", "none")}
     return _Sheet(
         SUMMARY,
-        f"Auditdossier klik, bel, balie: {settings.municipality}, periode {period.name}",
+        text("pack.title.summary", NL, municipality=settings.municipality, period=period.name),
         facts=(
-            ("Gemeente", settings.municipality, None),
-            ("Auditperiode", period.name, None),
-            ("Periode van", period.start, DAY),
-            ("Periode tot en met", period.end, DAY),
-            ("Gegevens tot en met", until, DAY),
+            (text("pack.fact.municipality", NL), settings.municipality, None),
+            (text("pack.fact.audit_period", NL), period.name, None),
+            (text("pack.fact.period_from", NL), period.start, DAY),
+            (text("pack.fact.period_to", NL), period.end, DAY),
+            (text("pack.fact.data_until", NL), until, DAY),
             (MADE_AT, made_at, MOMENT),
-            ("Database", str(db), None),
-            ("Laadruns", runs, COUNT),
-            ("Laatste laadrun", last_run, ID),
-            ("Laatste laadrun afgerond", last_at, MOMENT),
+            (text("pack.fact.database", NL), str(db), None),
+            (text("pack.fact.load_runs", NL), runs, COUNT),
+            (text("pack.fact.last_run", NL), last_run, ID),
+            (text("pack.fact.last_run_finished", NL), last_at, MOMENT),
         ),
         notes=(
-            "Resultaat: het kengetal over de maanden van het jaar binnen de periode; het "
-            "tabblad van elk kengetal geeft de maanden, tellers en noemers.",
-            "Gehaald: gehaald of niet gehaald tegen het doel van dat jaar (instellingen); een "
-            "bovengrens is gehaald als het resultaat er niet boven ligt; jaar loopt nog = de "
-            "gegevens eindigen voor 31 december van dat jaar, het jaar wordt nog niet beoordeeld; "
-            "– = geen doel of geen resultaat.",
-            "Deeljaar: ja = niet elke maand van het jaar heeft gegevens; het resultaat telt "
-            "dan alleen de maanden met gegevens.",
+            text("pack.note.result", NL),
+            text("pack.note.met", NL, **verdicts),
+            text("pack.note.partial_year", NL),
         ),
         tables=(table,),
     )
@@ -277,80 +281,90 @@ def _summary(con, db, period, settings, made_at, yearly) -> _Sheet:
 
 def _metric_sheet(metric: Metric, monthly: pl.DataFrame, yearly: pl.DataFrame) -> _Sheet:
     formats = _value_formats(metric)
-    how = f"teller: {metric.numerator}; noemer: {metric.denominator or '–'}"
     notes = [
         metric.definition[NL],
-        f"Eenheid: {metric.unit}; bron: {metric.mart}; {how}.",
+        text(
+            "pack.note.metric",
+            NL,
+            unit=metric.unit,
+            mart=metric.mart,
+            numerator=metric.numerator,
+            denominator=metric.denominator or "–",
+        ),
     ]
     if metric.stock:
-        notes.append("Voorraadgetal: een jaar neemt de waarde van zijn laatste maand, geen som.")
+        notes.append(text("pack.note.stock", NL))
     return _Sheet(
         sheet_name(metric),
         f"{metric.id}: {metric.label[NL]}",
         notes=tuple(notes),
         tables=(
-            _Table("Per maand", monthly, {**formats, "Maand": MONTH}),
-            _Table("Per jaar", yearly, {**formats, "Jaar": ID, "Maanden met gegevens": ID}),
+            _Table(text("pack.table.by_month", NL), monthly, {**formats, _column("month"): MONTH}),
+            _Table(
+                text("pack.table.by_year", NL),
+                yearly,
+                {**formats, _column("year"): ID, _column("months_with_data"): ID},
+            ),
         ),
         side_by_side=True,
     )
 
 
 def _definitions(con, settings: Settings) -> _Sheet:
-    better = {True: "hoger", False: "lager", None: "–"}
+    yes, no = text("pack.yes", NL), text("pack.no", NL)
+    better = {True: text("pack.higher", NL), False: text("pack.lower", NL), None: "–"}
+    label = {lang: text("pack.column.label", NL, language=lang) for lang in LANGUAGES}
+    definition = {lang: text("pack.column.definition", NL, language=lang) for lang in LANGUAGES}
+    target_key, denominator = _column("target_key"), _column("denominator_sql")
     metrics = pl.DataFrame(
         [
             {
-                "Kengetal-id": m.id,
-                "Label (nl)": m.label["nl"],
-                "Label (en)": m.label["en"],
-                "Definitie (nl)": m.definition["nl"],
-                "Definitie (en)": m.definition["en"],
-                "Eenheid": m.unit,
-                "Mart": m.mart,
-                "Beter": better[m.higher_is_better],
-                "Doelsleutel": m.target,
-                "Teller (SQL)": m.numerator,
-                "Noemer (SQL)": m.denominator,
-                "Voorraadgetal": "ja" if m.stock else "nee",
+                _column("metric_id"): m.id,
+                **{label[lang]: m.label[lang] for lang in LANGUAGES},
+                **{definition[lang]: m.definition[lang] for lang in LANGUAGES},
+                _column("unit"): m.unit,
+                _column("mart"): m.mart,
+                _column("better"): better[m.higher_is_better],
+                target_key: m.target,
+                _column("numerator_sql"): m.numerator,
+                denominator: m.denominator,
+                _column("stock"): yes if m.stock else no,
             }
             for m in METRICS
         ],
-        schema_overrides={"Doelsleutel": pl.String, "Noemer (SQL)": pl.String},
+        schema_overrides={target_key: pl.String, denominator: pl.String},
     )
+    grain = _column("grain")
     grains = pl.DataFrame(
-        {"Mart": list(marts.ORDER), "Korrel en definitie": [marts.grain(n) for n in marts.ORDER]}
+        {_column("mart"): list(marts.ORDER), grain: [marts.grain(n) for n in marts.ORDER]}
     )
     used = con.sql("select * from settings").pl().row(0, named=True)
     wanted = marts.settings_row(settings)
+    in_database, in_file = _column("used"), _column("settings_file")
     knobs = pl.DataFrame(
         {
-            "Instelling": list(wanted),
-            "Gebruikt (database)": [_float(used.get(k)) for k in wanted],
-            "Instellingenbestand": [float(v) for v in wanted.values()],
-            "Gelijk": ["ja" if used.get(k) == v else "nee" for k, v in wanted.items()],
+            _column("setting"): list(wanted),
+            in_database: [_float(used.get(k)) for k in wanted],
+            in_file: [float(v) for v in wanted.values()],
+            _column("equal"): [yes if used.get(k) == v else no for k, v in wanted.items()],
         }
     )
-    numbers = {"Gebruikt (database)": GENERAL, "Instellingenbestand": GENERAL}
     return _Sheet(
         DEFINITIONS,
         text("audit.definitions", NL),
-        notes=(
-            "Elk kengetal is een teller gedeeld door een noemer, beide sommen over één mart; "
-            "een jaar is dus nooit een gemiddelde van maandpercentages. Een voorraadgetal "
-            "neemt de waarde van de laatste maand.",
-            "Instellingen: de drempels en kostprijzen waarmee de marts bij de laatste laadrun "
-            "zijn gebouwd, naast het instellingenbestand van dit dossier (Gelijk = nee: "
-            "opnieuw laden bouwt de marts met het bestand).",
-        ),
+        notes=(text("pack.note.ratios", NL), text("pack.note.settings", NL)),
         tables=(
             _Table(
-                "Kengetallen",
+                text("pack.table.metrics", NL),
                 metrics,
-                wrap={"Definitie (nl)": 380, "Definitie (en)": 380},
+                wrap={definition[lang]: 380 for lang in LANGUAGES},
             ),
-            _Table("Marts: korrel en definitie", grains, wrap={"Korrel en definitie": 420}),
-            _Table("Instellingen die de marts gebruikten", knobs, numbers),
+            _Table(text("pack.table.marts", NL), grains, wrap={grain: 420}),
+            _Table(
+                text("pack.table.settings", NL),
+                knobs,
+                {in_database: GENERAL, in_file: GENERAL},
+            ),
         ),
     )
 
@@ -365,13 +379,8 @@ def _lineage(con) -> _Sheet:
     return _Sheet(
         LINEAGE,
         text("audit.lineage", NL),
-        notes=(
-            "Eén regel per laadpoging uit de tabel load_runs, oudste eerst; de kolommen zoals "
-            "in de README (Data contract). Met file_sha256 is elk bestand na te rekenen.",
-            "status: ok, skipped (hetzelfde bestand en mappingbestand waren al geladen) of "
-            "failed (niets van het bestand geladen, zie message).",
-        ),
-        tables=(_Table("Laadruns", runs, {"run_id": ID, **rows}),),
+        notes=(text("pack.note.load_runs", NL), text("pack.note.run_status", NL)),
+        tables=(_Table(text("pack.table.load_runs", NL), runs, {"run_id": ID, **rows}),),
     )
 
 
@@ -381,23 +390,35 @@ def _quality(con, period: AuditPeriod) -> _Sheet:
         ["source", "rows", "reason"], descending=[False, True, False]
     )
     rejects = rejects.select(
-        pl.col("source").alias("Bron"),
-        pl.col("reason").alias("Reden"),
+        pl.col("source").alias(_column("source")),
+        pl.col("reason").alias(_column("reason")),
         pl.col("reason")
         .replace_strict(
             {r: text(f"reason.{r}", NL) for r in REJECT_REASONS}, default=pl.col("reason")
         )
-        .alias("Uitleg"),
-        pl.col("rows").alias("Regels"),
+        .alias(_column("explanation")),
+        pl.col("rows").alias(_column("rows")),
     )
-    unknown = con.sql(
-        "select product_id as Product, channel as Kanaal, "
-        'count(*) filter (where occurred_at >= ? and occurred_at < ?) as "In de auditperiode", '
-        'count(*) as "Hele database" from contacts c where product_id is not null and not '
-        "exists (select 1 from products p where p.product_id = c.product_id) "
-        "group by all order by Product, Kanaal",
-        params=[start, after],
-    ).pl()
+    in_period, whole_database = _column("in_period"), _column("whole_database")
+    unknown = (
+        con.sql(
+            "select product_id, channel, "
+            "count(*) filter (where occurred_at >= ? and occurred_at < ?) as in_period, "
+            "count(*) as whole_database from contacts c where product_id is not null and not "
+            "exists (select 1 from products p where p.product_id = c.product_id) "
+            "group by all order by product_id, channel",
+            params=[start, after],
+        )
+        .pl()
+        .rename(
+            {
+                "product_id": _column("product"),
+                "channel": _column("channel"),
+                "in_period": in_period,
+                "whole_database": whole_database,
+            }
+        )
+    )
     untagged_in_period = con.execute(
         "select count(*) from contacts where channel = 'phone' and product_id is null "
         "and occurred_at >= ? and occurred_at < ?",
@@ -409,34 +430,27 @@ def _quality(con, period: AuditPeriod) -> _Sheet:
     whole = views.quality(con)
     findings = pl.DataFrame(
         {
-            "Bevinding": [text(f"quality.{k}", NL) for k in ("untagged", "unknown", "gaps")],
-            "In de auditperiode": [
-                untagged_in_period,
-                unknown["In de auditperiode"].sum(),
-                gaps.height,
-            ],
-            "Hele database": [whole["untagged"], whole["unknown"], whole["gaps"]],
+            _column("finding"): [text(f"quality.{k}", NL) for k in ("untagged", "unknown", "gaps")],
+            in_period: [untagged_in_period, unknown[in_period].sum(), gaps.height],
+            whole_database: [whole["untagged"], whole["unknown"], whole["gaps"]],
         },
-        schema_overrides={"In de auditperiode": pl.Int64, "Hele database": pl.Int64},
+        schema_overrides={in_period: pl.Int64, whole_database: pl.Int64},
     )
     return _Sheet(
         QUALITY,
         text("audit.quality", NL),
-        notes=(
-            "Geweigerde regels zijn niet geladen (tabel load_rejects, alle laadruns). Gesprekken "
-            "zonder product en contacten met een onbekend product zijn wel geladen.",
-            "Een maand zonder contacten in een kanaal wijst vaak op een ontbrekende export.",
-        ),
+        notes=(text("pack.note.rejected", NL), text("pack.note.gaps", NL)),
         tables=(
             _Table(text("audit.rejects", NL), rejects),
-            _Table("Bevindingen", findings),
-            _Table("Onbekende producten", unknown),
+            _Table(text("pack.table.findings", NL), findings),
+            _Table(text("pack.table.unknown_products", NL), unknown),
             _Table(
-                "Maanden zonder contacten (auditperiode)",
+                text("pack.table.gaps", NL),
                 gaps.select(
-                    pl.col("period_month").alias("Maand"), pl.col("channel").alias("Kanaal")
+                    pl.col("period_month").alias(_column("month")),
+                    pl.col("channel").alias(_column("channel")),
                 ),
-                {"Maand": MONTH},
+                {_column("month"): MONTH},
             ),
         ),
         side_by_side=True,
@@ -547,8 +561,8 @@ def _write_workbook(
     with xlsxwriter.Workbook(str(partial), options) as wb:
         wb.set_properties(
             {
-                "title": f"Auditdossier {period}",
-                "subject": "Klik, bel, balie: doelen, resultaten, definities en herkomst",
+                "title": text("pack.workbook.title", NL, period=period),
+                "subject": text("pack.workbook.subject", NL),
                 "company": municipality,
                 "created": made_at,
             }

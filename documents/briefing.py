@@ -144,44 +144,36 @@ def render(
     facts = content(con, year, lang, settings)
     runs = con.execute("select count(*), max(run_id) from load_runs").fetchall()[0]
     until = formatting.day(facts["until"], lang)
-    nl = lang == "nl"
     data = {
         "lang": lang,
         "municipality": facts["municipality"],
-        "kicker": "Raadsinformatie kanaalsturing" if nl else "Council briefing on channel shift",
-        "title": (f"Klik, bel, balie in {year}" if nl else f"Click, call, face in {year}"),
-        "subtitle": (
-            f"Kerncijfers {year} met het jaar ervoor en het doel · gegevens tot en met {until}"
-            if nl
-            else f"Key figures {year} with the year before and the target · data up to {until}"
-        ),
+        "kicker": text("briefing.kicker", lang),
+        "title": text("briefing.title", lang, year=year),
+        "subtitle": text("briefing.subtitle", lang, year=year, until=until),
         "header": [
             text("label.metric", lang),
             str(year),
             str(year - 1),
-            "Verschil" if nl else "Change",
+            text("briefing.change", lang),
             text("label.target", lang),
             text("label.met", lang),
         ],
         "rows": facts["rows"],
         "story_title": text("overview.story", lang),
         "sentences": facts["sentences"],
-        "definitions_title": ("Definities." if nl else "Definitions."),
+        "definitions_title": text("briefing.definitions", lang),
         "definitions": facts["definitions"],
-        "suppression_note": (
-            f"Aantallen onder {settings.small_number_threshold} staan als "
-            f"“<{settings.small_number_threshold}”; daarop gebaseerde percentages worden niet "
-            "getoond."
-            if nl
-            else f"Counts below {settings.small_number_threshold} show as "
-            f"“<{settings.small_number_threshold}”; shares based on them are not shown."
+        "suppression_note": text(
+            "briefing.suppression", lang, threshold=settings.small_number_threshold
         ),
-        "footer": (
-            f"Gemaakt op {formatting.day(made_at.date(), lang)} {made_at:%H:%M} uit {source} "
-            f"({runs[0]} laadruns, laatste run {runs[1]})."
-            if nl
-            else f"Made on {formatting.day(made_at.date(), lang)} {made_at:%H:%M} from {source} "
-            f"({runs[0]} load runs, last run {runs[1]})."
+        "footer": text(
+            "briefing.footer",
+            lang,
+            day=formatting.day(made_at.date(), lang),
+            time=f"{made_at:%H:%M}",
+            source=source,
+            runs=runs[0],
+            last_run=runs[1],
         ),
     }
     with tempfile.TemporaryDirectory() as folder:

@@ -10,62 +10,7 @@ import math
 
 from metrics import formatting as fmt
 from metrics.headlines import Headline
-
-_PHRASES = {
-    "nl": {
-        "period": "In {year}",
-        "period_partial": "In {year} tot en met {month}",
-        "end": "Eind {when}",
-        "at": " bij {municipality}",
-        "same_months": "dezelfde maanden van {year}",
-        "more": ", {size} meer dan in {than}",
-        "less": ", {size} minder dan in {than}",
-        "same": ", evenveel als in {than}",
-        "target_partial": "; het doel voor {year} is {target}",
-        "target_met": "; het doel van {target} is gehaald",
-        "target_missed": "; het doel was {target}",
-        "target_brief": " (doel: {target})",
-        "web_share": "{period} kwam{at} {value} van de afgehandelde contacten via de website"
-        "{change}{target}.",
-        "products": "{end} waren{at} {digital} van de {total} producten volledig online aan te "
-        "vragen{target}.",
-        "products_alone": "{end} waren{at} {digital} producten volledig online aan te vragen"
-        "{target}.",
-        "phone": "{period} werd{at} {value} van de telefoontjes binnen de afgesproken wachttijd "
-        "opgenomen{target}.",
-        "corrections": "{period} kostte herstelwerk{at} {value}{change}.",
-        "freed": "{period} maakte digitalisering{at} per saldo {value} vrij, na aftrek van "
-        "herstelwerk aan webaanvragen.",
-        "freed_negative": "{period} kostte digitalisering{at} {value} meer werk dan het opleverde.",
-        "freed_zero": "{period} leverde digitalisering{at} evenveel tijd op als het kostte.",
-    },
-    "en": {
-        "period": "In {year},",
-        "period_partial": "In {year} up to {month},",
-        "end": "At the end of {when},",
-        "at": " at {municipality}",
-        "same_months": "the same months of {year}",
-        "more": ", {size} more than in {than}",
-        "less": ", {size} less than in {than}",
-        "same": ", the same as in {than}",
-        "target_partial": "; the target for {year} is {target}",
-        "target_met": "; the target of {target} was met",
-        "target_missed": "; the target was {target}",
-        "target_brief": " (target: {target})",
-        "web_share": "{period} {value} of handled contacts{at} came in through the website"
-        "{change}{target}.",
-        "products": "{end} {digital} of the {total} products{at} could be requested fully "
-        "online{target}.",
-        "products_alone": "{end} {digital} products{at} could be requested fully online{target}.",
-        "phone": "{period} {value} of calls{at} were answered within the agreed waiting time"
-        "{target}.",
-        "corrections": "{period} fixing mistakes in requests{at} took {value}{change}.",
-        "freed": "{period} digitisation{at} freed a net {value} of staff time, after deducting "
-        "the time spent fixing online requests.",
-        "freed_negative": "{period} digitisation{at} cost {value} more staff time than it freed.",
-        "freed_zero": "{period} digitisation{at} freed as much staff time as it cost.",
-    },
-}
+from metrics.texts import LANGUAGES, text
 
 
 def _known(x: float | None) -> bool:
@@ -86,20 +31,20 @@ def _period(h: Headline, lang: str) -> str:
     """Return "In 2024", or "In 2026 tot en met oktober" for a year still running."""
     if _running(h):
         month = fmt.month_name(h.data_until, lang)
-        return _PHRASES[lang]["period_partial"].format(year=h.year, month=month)
-    return _PHRASES[lang]["period"].format(year=h.year)
+        return text("story.period_partial", lang, year=h.year, month=month)
+    return text("story.period", lang, year=h.year)
 
 
 def _end(h: Headline, lang: str) -> str:
     """Return "Eind 2024", or "Eind oktober 2026" for a year still running."""
     when = fmt.month(h.data_until, lang) if _running(h) else str(h.year)
-    return _PHRASES[lang]["end"].format(when=when)
+    return text("story.end", lang, when=when)
 
 
 def _than(h: Headline, lang: str) -> str:
     """Return what a change compares with: the year before, or the same months of it."""
     if _running(h):
-        return _PHRASES[lang]["same_months"].format(year=h.year - 1)
+        return text("story.same_months", lang, year=h.year - 1)
     return str(h.year - 1)
 
 
@@ -107,8 +52,8 @@ def _change(h: Headline, size: str, zero: str, lang: str) -> str:
     """Return ", <size> meer dan in 2023" (or less, or the same); size is unsigned."""
     than = _than(h, lang)
     if size == zero:
-        return _PHRASES[lang]["same"].format(than=than)
-    return _PHRASES[lang]["more" if h.change > 0 else "less"].format(size=size, than=than)
+        return text("story.same", lang, than=than)
+    return text("story.more" if h.change > 0 else "story.less", lang, size=size, than=than)
 
 
 def _points_change(h: Headline, lang: str) -> str:
@@ -133,8 +78,8 @@ def _target(h: Headline, lang: str) -> str:
     target = fmt.value(h.target, h.metric.unit, lang)
     if _running(h):
         # The year is not over: say what the target is, not whether it was met.
-        return _PHRASES[lang]["target_partial"].format(year=h.year, target=target)
-    return _PHRASES[lang]["target_met" if h.met else "target_missed"].format(target=target)
+        return text("story.target_partial", lang, year=h.year, target=target)
+    return text("story.target_met" if h.met else "story.target_missed", lang, target=target)
 
 
 def _value(h: Headline, lang: str) -> str:
@@ -147,7 +92,9 @@ def _web_share(headlines: dict[str, Headline], lang: str, at: str) -> str | None
     h = _get(headlines, "web_share")
     if h is None:
         return None
-    return _PHRASES[lang]["web_share"].format(
+    return text(
+        "story.web_share",
+        lang,
         period=_period(h, lang),
         at=at,
         value=_value(h, lang),
@@ -164,8 +111,10 @@ def _products(headlines: dict[str, Headline], lang: str, at: str) -> str | None:
     total = _get(headlines, "products_total")
     target = ""
     if _known(h.target):
-        target = _PHRASES[lang]["target_brief"].format(target=fmt.value(h.target, "count", lang))
-    return _PHRASES[lang]["products" if total else "products_alone"].format(
+        target = text("story.target_brief", lang, target=fmt.value(h.target, "count", lang))
+    return text(
+        "story.products" if total else "story.products_alone",
+        lang,
         end=_end(h, lang),
         at=at,
         digital=fmt.value(h.value, "count", lang),
@@ -179,7 +128,9 @@ def _phone(headlines: dict[str, Headline], lang: str, at: str) -> str | None:
     h = _get(headlines, "phone_service_level")
     if h is None:
         return None
-    return _PHRASES[lang]["phone"].format(
+    return text(
+        "story.phone",
+        lang,
         period=_period(h, lang),
         at=at,
         value=_value(h, lang),
@@ -192,7 +143,9 @@ def _corrections(headlines: dict[str, Headline], lang: str, at: str) -> str | No
     h = _get(headlines, "correction_hours")
     if h is None:
         return None
-    return _PHRASES[lang]["corrections"].format(
+    return text(
+        "story.corrections",
+        lang,
         period=_period(h, lang),
         at=at,
         value=fmt.value(h.value, h.metric.unit, lang),
@@ -207,10 +160,10 @@ def _freed(headlines: dict[str, Headline], lang: str, at: str) -> str | None:
         return None
     size = fmt.value(abs(h.value), h.metric.unit, lang)
     if size == fmt.value(0, h.metric.unit, lang):
-        key = "freed_zero"
+        key = "story.freed_zero"
     else:
-        key = "freed" if h.value > 0 else "freed_negative"
-    return _PHRASES[lang][key].format(period=_period(h, lang), at=at, value=size)
+        key = "story.freed" if h.value > 0 else "story.freed_negative"
+    return text(key, lang, period=_period(h, lang), at=at, value=size)
 
 
 _WRITERS = (_web_share, _products, _phone, _corrections, _freed)
@@ -220,11 +173,11 @@ def sentences(
     headlines: dict[str, Headline], lang: str, municipality: str | None = None
 ) -> list[str]:
     """Return up to five briefing sentences; the first names the municipality when given."""
-    if lang not in _PHRASES:
-        raise ValueError(f"lang must be one of {', '.join(_PHRASES)}, not {lang!r}")
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     written = []
     for write in _WRITERS:
-        at = _PHRASES[lang]["at"].format(municipality=municipality) if municipality else ""
+        at = text("story.at", lang, municipality=municipality) if municipality else ""
         sentence = write(headlines, lang, "" if written else at)
         if sentence:
             written.append(sentence)

@@ -1,10 +1,17 @@
-"""Interface texts in Dutch and English by key: the dashboard and the documents share them."""
+"""Every text in Dutch and English by key: the dashboard, the briefing, the audit pack,
+reject reasons and data-quality findings all read them here, through text().
+
+Grouped by area (app, pages, story, briefing, pack, verdicts, reasons, quality). Each key has
+nl and en with the same {placeholders}; tests/test_texts.py checks that, and that no module
+chooses a text by comparing the language instead.
+"""
 
 from __future__ import annotations
 
 LANGUAGES = ("nl", "en")
 
 TEXTS: dict[str, dict[str, str]] = {
+    # --- app: the dashboard's frame and navigation ------------------------------------------------
     "app.title": {"nl": "Klik, bel, balie", "en": "Click, call, face"},
     "app.language": {"nl": "Taal", "en": "Language"},
     "app.data_until": {"nl": "Gegevens tot en met {day}", "en": "Data up to {day}"},
@@ -25,6 +32,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "app.download_csv": {"nl": "Download gegevens (CSV)", "en": "Download data (CSV)"},
     "app.download_png": {"nl": "Download grafiek (PNG)", "en": "Download chart (PNG)"},
+    # --- pages: filters, labels and titles of the dashboard's pages -------------------------------
     "page.overview": {"nl": "Overzicht", "en": "Overview"},
     "page.channel_mix": {"nl": "Kanaalmix", "en": "Channel mix"},
     "page.digitisation": {"nl": "Digitalisering", "en": "Digitisation"},
@@ -77,11 +85,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "label.year": {"nl": "Jaar", "en": "Year"},
     "label.value": {"nl": "Waarde", "en": "Value"},
     "label.met": {"nl": "Oordeel", "en": "Verdict"},
-    # metrics.headlines.verdict(), the same words on every surface
-    "verdict.met": {"nl": "gehaald", "en": "met"},
-    "verdict.not_met": {"nl": "niet gehaald", "en": "not met"},
-    "verdict.running": {"nl": "jaar loopt nog", "en": "year still running"},
-    "verdict.none": {"nl": "–", "en": "–"},
     "unit.share": {"nl": "aandeel (%)", "en": "share (%)"},
     "unit.count": {"nl": "aantal", "en": "count"},
     "unit.hours": {"nl": "uren", "en": "hours"},
@@ -254,7 +257,248 @@ TEXTS: dict[str, dict[str, str]] = {
     "audit.lineage": {"nl": "Herkomst: laadruns", "en": "Lineage: load runs"},
     "audit.rejects": {"nl": "Geweigerde regels per reden", "en": "Rejected rows by reason"},
     "audit.quality": {"nl": "Datakwaliteit", "en": "Data quality"},
-    # why a row is quarantined in load_rejects (codes: pipelines.schema.REJECT_REASONS)
+    # --- story: metrics.narrative's sentences for the overview and the briefing -------------------
+    "story.period": {"nl": "In {year}", "en": "In {year},"},
+    "story.period_partial": {
+        "nl": "In {year} tot en met {month}",
+        "en": "In {year} up to {month},",
+    },
+    "story.end": {"nl": "Eind {when}", "en": "At the end of {when},"},
+    "story.at": {"nl": " bij {municipality}", "en": " at {municipality}"},
+    "story.same_months": {"nl": "dezelfde maanden van {year}", "en": "the same months of {year}"},
+    "story.more": {"nl": ", {size} meer dan in {than}", "en": ", {size} more than in {than}"},
+    "story.less": {"nl": ", {size} minder dan in {than}", "en": ", {size} less than in {than}"},
+    "story.same": {"nl": ", evenveel als in {than}", "en": ", the same as in {than}"},
+    "story.target_partial": {
+        "nl": "; het doel voor {year} is {target}",
+        "en": "; the target for {year} is {target}",
+    },
+    "story.target_met": {
+        "nl": "; het doel van {target} is gehaald",
+        "en": "; the target of {target} was met",
+    },
+    "story.target_missed": {"nl": "; het doel was {target}", "en": "; the target was {target}"},
+    "story.target_brief": {"nl": " (doel: {target})", "en": " (target: {target})"},
+    "story.web_share": {
+        "nl": "{period} kwam{at} {value} van de afgehandelde contacten via de website"
+        "{change}{target}.",
+        "en": "{period} {value} of handled contacts{at} came in through the website"
+        "{change}{target}.",
+    },
+    "story.products": {
+        "nl": "{end} waren{at} {digital} van de {total} producten volledig online aan te "
+        "vragen{target}.",
+        "en": "{end} {digital} of the {total} products{at} could be requested fully "
+        "online{target}.",
+    },
+    "story.products_alone": {
+        "nl": "{end} waren{at} {digital} producten volledig online aan te vragen{target}.",
+        "en": "{end} {digital} products{at} could be requested fully online{target}.",
+    },
+    "story.phone": {
+        "nl": "{period} werd{at} {value} van de telefoontjes binnen de afgesproken wachttijd "
+        "opgenomen{target}.",
+        "en": "{period} {value} of calls{at} were answered within the agreed waiting time{target}.",
+    },
+    "story.corrections": {
+        "nl": "{period} kostte herstelwerk{at} {value}{change}.",
+        "en": "{period} fixing mistakes in requests{at} took {value}{change}.",
+    },
+    "story.freed": {
+        "nl": "{period} maakte digitalisering{at} per saldo {value} vrij, na aftrek van "
+        "herstelwerk aan webaanvragen.",
+        "en": "{period} digitisation{at} freed a net {value} of staff time, after deducting "
+        "the time spent fixing online requests.",
+    },
+    "story.freed_negative": {
+        "nl": "{period} kostte digitalisering{at} {value} meer werk dan het opleverde.",
+        "en": "{period} digitisation{at} cost {value} more staff time than it freed.",
+    },
+    "story.freed_zero": {
+        "nl": "{period} leverde digitalisering{at} evenveel tijd op als het kostte.",
+        "en": "{period} digitisation{at} freed as much staff time as it cost.",
+    },
+    # --- briefing: the council briefing PDF (documents/briefing.py, templates/briefing.typ) -------
+    "briefing.kicker": {
+        "nl": "Raadsinformatie kanaalsturing",
+        "en": "Council briefing on channel shift",
+    },
+    "briefing.title": {"nl": "Klik, bel, balie in {year}", "en": "Click, call, face in {year}"},
+    "briefing.subtitle": {
+        "nl": "Kerncijfers {year} met het jaar ervoor en het doel · gegevens tot en met {until}",
+        "en": "Key figures {year} with the year before and the target · data up to {until}",
+    },
+    "briefing.change": {"nl": "Verschil", "en": "Change"},
+    "briefing.definitions": {"nl": "Definities.", "en": "Definitions."},
+    "briefing.suppression": {
+        "nl": "Aantallen onder {threshold} staan als “<{threshold}”; daarop gebaseerde "
+        "percentages worden niet getoond.",
+        "en": "Counts below {threshold} show as “<{threshold}”; shares based on them are not "
+        "shown.",
+    },
+    "briefing.footer": {
+        "nl": "Gemaakt op {day} {time} uit {source} ({runs} laadruns, laatste run {last_run}).",
+        "en": "Made on {day} {time} from {source} ({runs} load runs, last run {last_run}).",
+    },
+    # --- pack: the audit pack (documents/audit_pack.py); Dutch today, English for later -----------
+    "pack.workbook.title": {"nl": "Auditdossier {period}", "en": "Audit file {period}"},
+    "pack.workbook.subject": {
+        "nl": "Klik, bel, balie: doelen, resultaten, definities en herkomst",
+        "en": "Click, call, face: targets, results, definitions and lineage",
+    },
+    "pack.sheet.summary": {"nl": "Samenvatting", "en": "Summary"},
+    "pack.sheet.definitions": {"nl": "Definities", "en": "Definitions"},
+    "pack.sheet.lineage": {"nl": "Herkomst", "en": "Lineage"},
+    "pack.sheet.quality": {"nl": "Datakwaliteit", "en": "Data quality"},
+    "pack.title.summary": {
+        "nl": "Auditdossier klik, bel, balie: {municipality}, periode {period}",
+        "en": "Audit file click, call, face: {municipality}, period {period}",
+    },
+    "pack.fact.municipality": {"nl": "Gemeente", "en": "Municipality"},
+    "pack.fact.audit_period": {"nl": "Auditperiode", "en": "Audit period"},
+    "pack.fact.period_from": {"nl": "Periode van", "en": "Period from"},
+    "pack.fact.period_to": {"nl": "Periode tot en met", "en": "Period up to and including"},
+    "pack.fact.data_until": {"nl": "Gegevens tot en met", "en": "Data up to and including"},
+    "pack.fact.made_at": {"nl": "Gemaakt op", "en": "Made at"},
+    "pack.fact.database": {"nl": "Database", "en": "Database"},
+    "pack.fact.load_runs": {"nl": "Laadruns", "en": "Load runs"},
+    "pack.fact.last_run": {"nl": "Laatste laadrun", "en": "Last load run"},
+    "pack.fact.last_run_finished": {
+        "nl": "Laatste laadrun afgerond",
+        "en": "Last load run finished",
+    },
+    "pack.note.result": {
+        "nl": "Resultaat: het kengetal over de maanden van het jaar binnen de periode; het "
+        "tabblad van elk kengetal geeft de maanden, tellers en noemers.",
+        "en": "Result: the metric over the months of the year within the period; the sheet of "
+        "each metric gives the months, numerators and denominators.",
+    },
+    "pack.note.met": {  # the verdict words come from verdict.*
+        "nl": "Gehaald: {met} of {not_met} tegen het doel van dat jaar (instellingen); een "
+        "bovengrens is gehaald als het resultaat er niet boven ligt; {running} = de gegevens "
+        "eindigen voor 31 december van dat jaar, het jaar wordt nog niet beoordeeld; "
+        "{none} = geen doel of geen resultaat.",
+        "en": "Met: {met} or {not_met} against that year's target (settings); an upper limit is "
+        "met when the result is not above it; {running} = the data end before 31 December of "
+        "that year, the year is not judged yet; {none} = no target or no result.",
+    },
+    "pack.note.partial_year": {
+        "nl": "Deeljaar: ja = niet elke maand van het jaar heeft gegevens; het resultaat telt "
+        "dan alleen de maanden met gegevens.",
+        "en": "Partial year: yes = not every month of the year has data; the result then "
+        "counts only the months with data.",
+    },
+    "pack.note.metric": {
+        "nl": "Eenheid: {unit}; bron: {mart}; teller: {numerator}; noemer: {denominator}.",
+        "en": "Unit: {unit}; source: {mart}; numerator: {numerator}; denominator: {denominator}.",
+    },
+    "pack.note.stock": {
+        "nl": "Voorraadgetal: een jaar neemt de waarde van zijn laatste maand, geen som.",
+        "en": "Stock figure: a year takes the value of its last month, not a sum.",
+    },
+    "pack.note.ratios": {
+        "nl": "Elk kengetal is een teller gedeeld door een noemer, beide sommen over één mart; "
+        "een jaar is dus nooit een gemiddelde van maandpercentages. Een voorraadgetal neemt "
+        "de waarde van de laatste maand.",
+        "en": "Every metric is a numerator divided by a denominator, both sums over one mart; "
+        "so a year is never an average of monthly percentages. A stock figure takes the "
+        "value of the last month.",
+    },
+    "pack.note.settings": {
+        "nl": "Instellingen: de drempels en kostprijzen waarmee de marts bij de laatste laadrun "
+        "zijn gebouwd, naast het instellingenbestand van dit dossier (Gelijk = nee: opnieuw "
+        "laden bouwt de marts met het bestand).",
+        "en": "Settings: the thresholds and unit costs the marts were built with at the last "
+        "load run, beside the settings file of this pack (Equal = no: loading again builds "
+        "the marts with the file).",
+    },
+    "pack.note.load_runs": {
+        "nl": "Eén regel per laadpoging uit de tabel load_runs, oudste eerst; de kolommen zoals "
+        "in de README (Data contract). Met file_sha256 is elk bestand na te rekenen.",
+        "en": "One row per load attempt from the table load_runs, oldest first; the columns as "
+        "in the README (Data contract). With file_sha256 every file can be checked.",
+    },
+    "pack.note.run_status": {
+        "nl": "status: ok, skipped (hetzelfde bestand en mappingbestand waren al geladen) of "
+        "failed (niets van het bestand geladen, zie message).",
+        "en": "status: ok, skipped (the same file and mapping file were already loaded) or "
+        "failed (nothing of the file loaded, see message).",
+    },
+    "pack.note.rejected": {
+        "nl": "Geweigerde regels zijn niet geladen (tabel load_rejects, alle laadruns). "
+        "Gesprekken zonder product en contacten met een onbekend product zijn wel geladen.",
+        "en": "Rejected rows were not loaded (table load_rejects, all load runs). Calls "
+        "without a product and contacts with an unknown product were loaded.",
+    },
+    "pack.note.gaps": {
+        "nl": "Een maand zonder contacten in een kanaal wijst vaak op een ontbrekende export.",
+        "en": "A month without contacts in a channel often points to a missing export.",
+    },
+    "pack.table.by_month": {"nl": "Per maand", "en": "By month"},
+    "pack.table.by_year": {"nl": "Per jaar", "en": "By year"},
+    "pack.table.metrics": {"nl": "Kengetallen", "en": "Metrics"},
+    "pack.table.marts": {"nl": "Marts: korrel en definitie", "en": "Marts: grain and definition"},
+    "pack.table.settings": {
+        "nl": "Instellingen die de marts gebruikten",
+        "en": "Settings the marts used",
+    },
+    "pack.table.load_runs": {"nl": "Laadruns", "en": "Load runs"},
+    "pack.table.findings": {"nl": "Bevindingen", "en": "Findings"},
+    "pack.table.unknown_products": {"nl": "Onbekende producten", "en": "Unknown products"},
+    "pack.table.gaps": {
+        "nl": "Maanden zonder contacten (auditperiode)",
+        "en": "Months without contacts (audit period)",
+    },
+    "pack.column.metric": {"nl": "Kengetal", "en": "Metric"},
+    "pack.column.metric_id": {"nl": "Kengetal-id", "en": "Metric id"},
+    "pack.column.year": {"nl": "Jaar", "en": "Year"},
+    "pack.column.month": {"nl": "Maand", "en": "Month"},
+    "pack.column.numerator": {"nl": "Teller", "en": "Numerator"},
+    "pack.column.denominator": {"nl": "Noemer", "en": "Denominator"},
+    "pack.column.value": {"nl": "Waarde", "en": "Value"},
+    "pack.column.result": {"nl": "Resultaat", "en": "Result"},
+    "pack.column.target": {"nl": "Doel", "en": "Target"},
+    "pack.column.target_kind": {"nl": "Soort doel", "en": "Kind of target"},
+    "pack.column.met": {"nl": "Gehaald", "en": "Met"},
+    "pack.column.partial_year": {"nl": "Deeljaar", "en": "Partial year"},
+    "pack.column.months_with_data": {"nl": "Maanden met gegevens", "en": "Months with data"},
+    "pack.column.label": {"nl": "Label ({language})", "en": "Label ({language})"},
+    "pack.column.definition": {"nl": "Definitie ({language})", "en": "Definition ({language})"},
+    "pack.column.unit": {"nl": "Eenheid", "en": "Unit"},
+    "pack.column.mart": {"nl": "Mart", "en": "Mart"},
+    "pack.column.better": {"nl": "Beter", "en": "Better"},
+    "pack.column.target_key": {"nl": "Doelsleutel", "en": "Target key"},
+    "pack.column.numerator_sql": {"nl": "Teller (SQL)", "en": "Numerator (SQL)"},
+    "pack.column.denominator_sql": {"nl": "Noemer (SQL)", "en": "Denominator (SQL)"},
+    "pack.column.stock": {"nl": "Voorraadgetal", "en": "Stock figure"},
+    "pack.column.grain": {"nl": "Korrel en definitie", "en": "Grain and definition"},
+    "pack.column.setting": {"nl": "Instelling", "en": "Setting"},
+    "pack.column.used": {"nl": "Gebruikt (database)", "en": "Used (database)"},
+    "pack.column.settings_file": {"nl": "Instellingenbestand", "en": "Settings file"},
+    "pack.column.equal": {"nl": "Gelijk", "en": "Equal"},
+    "pack.column.source": {"nl": "Bron", "en": "Source"},
+    "pack.column.reason": {"nl": "Reden", "en": "Reason"},
+    "pack.column.explanation": {"nl": "Uitleg", "en": "Explanation"},
+    "pack.column.rows": {"nl": "Regels", "en": "Rows"},
+    "pack.column.finding": {"nl": "Bevinding", "en": "Finding"},
+    "pack.column.product": {"nl": "Product", "en": "Product"},
+    "pack.column.channel": {"nl": "Kanaal", "en": "Channel"},
+    "pack.column.in_period": {"nl": "In de auditperiode", "en": "In the audit period"},
+    "pack.column.whole_database": {"nl": "Hele database", "en": "Whole database"},
+    # values in the columns above (verdicts are verdict.*)
+    "pack.yes": {"nl": "ja", "en": "yes"},
+    "pack.no": {"nl": "nee", "en": "no"},
+    "pack.no_data": {"nl": "geen gegevens", "en": "no data"},
+    "pack.upper_limit": {"nl": "bovengrens", "en": "upper limit"},
+    "pack.lower_limit": {"nl": "ondergrens", "en": "lower limit"},
+    "pack.higher": {"nl": "hoger", "en": "higher"},
+    "pack.lower": {"nl": "lager", "en": "lower"},
+    # --- verdicts: metrics.headlines.verdict(), the same words on every surface -------------------
+    "verdict.met": {"nl": "gehaald", "en": "met"},
+    "verdict.not_met": {"nl": "niet gehaald", "en": "not met"},
+    "verdict.running": {"nl": "jaar loopt nog", "en": "year still running"},
+    "verdict.none": {"nl": "–", "en": "–"},
+    # --- reasons: why load_rejects holds a row (codes: pipelines.schema.REJECT_REASONS) -----------
     "reason.missing_id": {
         "nl": "Verplichte sleutel (id) ontbreekt",
         "en": "Required key (id) is missing",
@@ -300,6 +544,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "de laatste regel telt",
         "en": "Same key appears later in the same file with other content; the last line wins",
     },
+    # --- quality: data-quality findings (dashboard audit page, audit pack) ------------------------
     "quality.untagged": {
         "nl": "Telefoongesprekken zonder product",
         "en": "Calls without product",
