@@ -51,7 +51,7 @@ table = page.takeup
 if table.is_empty():
     common.no_rows()
 else:
-    name = "name_nl" if lang() == "nl" else "name_en"
+    name = f"name_{lang()}"  # name_nl or name_en
     st.dataframe(
         table.select(
             name,

@@ -93,7 +93,7 @@ common.chart(
 )
 
 st.subheader(t("corrections.top"))
-name = "name_nl" if lang() == "nl" else "name_en"
+name = f"name_{lang()}"  # name_nl or name_en
 st.dataframe(
     page.top.select(name, "corrections", "correction_hours", "corrections_per_1000"),
     hide_index=True,

@@ -16,7 +16,7 @@ common.chart(
 )
 st.caption(METRIC["products_digital"].definition[lang()])
 
-name = "name_nl" if lang() == "nl" else "name_en"
+name = f"name_{lang()}"  # name_nl or name_en
 columns = {
     name: st.column_config.TextColumn(t("label.product")),
     "category": st.column_config.TextColumn(t("label.category")),

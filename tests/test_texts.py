@@ -15,10 +15,6 @@ PACKAGES = ("metrics", "documents", "app_pages")
 NOT_TEXTS = {
     # Dutch digit grouping in a Vega label expression: a number format
     ("metrics/charts.py", 'if lang != "nl":'),
-    # the product name column of the chosen language: data, not a text of the registry
-    ("app_pages/channel_mix.py", 'name = "name_nl" if lang() == "nl" else "name_en"'),
-    ("app_pages/corrections.py", 'name = "name_nl" if lang() == "nl" else "name_en"'),
-    ("app_pages/digitisation.py", 'name = "name_nl" if lang() == "nl" else "name_en"'),
 }
 
 
