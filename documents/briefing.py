@@ -14,11 +14,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
-import polars as pl
 import typst
 import vl_convert
 
-from metrics import charts, formatting, narrative, query, views
+from metrics import charts, formatting, narrative, pages, query
 from metrics.catalog import METRIC
 from metrics.headlines import Headline, headlines, verdict
 from metrics.texts import text
@@ -68,12 +67,7 @@ def content(con: duckdb.DuckDBPyConnection, year: int, lang: str, settings: Sett
     rows = []
     for metric_id in FIGURES:
         figure, metric = figures[metric_id], METRIC[metric_id]
-        shown = hidden.get(metric_id) or formatting.beside_target(
-            figure.value, figure.target, figure.met, metric.unit, lang
-        )
-        if metric_id == "products_digital" and metric_id not in hidden:
-            total = figures["products_total"].value
-            shown = f"{shown} / {formatting.number(total, lang)}"
+        shown = hidden.get(metric_id) or pages.shown_value(figures, metric_id, lang)
         previous = formatting.value(figure.previous, metric.unit, lang)
         change = "–"
         if figure.change is not None and metric_id not in hidden:
@@ -105,24 +99,12 @@ def chart_images(
     con: duckdb.DuckDBPyConnection, year: int, lang: str, settings: Settings
 ) -> dict[str, bytes]:
     """Render the two charts: channel mix over the years, and digitisation against target."""
-    first = max(
-        year - 9, con.execute("select min(year(period_month)) from mart_calendar").fetchall()[0][0]
-    )
-    mix = views.channel_mix(con, date(first, 1, 1), date(year, 12, 1), "year", query.Filters())
-    progress = views.digitisation(con).filter(pl.col("period_month") <= date(year, 12, 1))
-    targets = pl.DataFrame(
-        [
-            (date(y, 12, 31), settings.target(y, "products_digital"))
-            for y in range(progress["period_month"].min().year, year + 1)
-        ],
-        schema={"period": pl.Date, "target": pl.Float64},
-        orient="row",
-    ).drop_nulls()
+    # the channel mix of the last ten years up to the briefing's year, as the page draws it
+    mix = pages.channel_mix(con, settings, first=year - 9, last=year)
+    digital = pages.digitisation(con, settings, until_year=year)
     figures = {
-        "channel_mix": charts.channel_mix(
-            mix, lang, "share", "year", settings.target(year, "web_share")
-        ),
-        "digitisation": charts.digitisation(progress, targets, lang),
+        "channel_mix": charts.channel_mix(mix.mix, lang, "share", "year", mix.target),
+        "digitisation": charts.digitisation(digital.progress, digital.targets, lang),
     }
     return {
         name: vl_convert.vegalite_to_png(
