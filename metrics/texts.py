@@ -17,10 +17,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "app.data_until": {"nl": "Gegevens tot en met {day}", "en": "Data up to {day}"},
     "app.no_data": {
         "nl": "Er zijn nog geen contactgegevens geladen. Laad exports met "
-        "`python -m pipelines load` of bouw de demogemeente met `python -m pipelines demo`.",
+        "`channelshift load` of bouw de demogemeente met `channelshift demo`.",
         "en": "No contact data has been loaded yet. Load exports with "
-        "`python -m pipelines load` or build the demo municipality with "
-        "`python -m pipelines demo`.",
+        "`channelshift load` or build the demo municipality with "
+        "`channelshift demo`.",
     },
     "app.no_rows": {
         "nl": "Geen gegevens voor deze keuze. Kies een andere periode of minder filters.",
