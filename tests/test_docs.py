@@ -171,7 +171,11 @@ def _anchors(text: str) -> set[str]:
     return {re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in headings}
 
 
-LINKED = {"README.md": README} | {f"docs/{name}": text for name, text in DOCS.items()}
+LINKED = {
+    "README.md": README,
+    "BENCHMARKS.md": (ROOT / "BENCHMARKS.md").read_text(),
+    **{f"docs/{name}": text for name, text in DOCS.items()},
+}
 
 
 @pytest.mark.parametrize("name", sorted(LINKED))
