@@ -40,17 +40,6 @@ BLOCK = re.compile(
 )
 START_HINT = " (python docs/generate.py writes this block; edit the code, not the block)"
 
-# Settings the code declares without a description. The description belongs in
-# pipelines/settings.py (Field(description=...)); until it is there, it is given here.
-UNDESCRIBED = {
-    "municipality": "Name of the municipality, shown on the overview page, the council "
-    "briefing and the audit pack.",
-    "residents": "Number of residents. Validated, but no figure reads it yet.",
-    "audit_periods[].name": "Name of the period, as `--period` and the audit page take it.",
-    "audit_periods[].start": "First day of the period.",
-    "audit_periods[].end": "Last day of the period (not before the start).",
-}
-
 
 def _cell(value: object) -> str:
     """Return a value fit for a Markdown table cell."""
@@ -236,7 +225,7 @@ def setting_rows() -> list[tuple[str, str, str, str, str]]:
             rows.append((name, "list of tables", _default(default), "-", field.description or ""))
             for sub, subfield in args[0].model_fields.items():
                 key = f"{name}[].{sub}"
-                meaning = subfield.description or UNDESCRIBED.get(key, "")
+                meaning = subfield.description or ""
                 rows.append((key, _type(subfield.annotation), "-", _allowed(subfield), meaning))
         elif origin is dict and issubclass(args[1], BaseModel):
             meaning = field.description or (args[1].__doc__ or "").strip()
@@ -252,7 +241,7 @@ def setting_rows() -> list[tuple[str, str, str, str, str]]:
                     )
                 )
         else:
-            meaning = field.description or UNDESCRIBED.get(name, "")
+            meaning = field.description or ""
             rows.append((name, _type(annotation), _default(default), _allowed(field), meaning))
     return rows
 

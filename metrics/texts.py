@@ -414,9 +414,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "pack.note.load_runs": {
         "nl": "Eén regel per laadpoging uit de tabel load_runs, oudste eerst; de kolommen zoals "
-        "in de README (Data contract). Met file_sha256 is elk bestand na te rekenen.",
+        "in docs/data-contract.md. Met file_sha256 is elk bestand na te rekenen.",
         "en": "One row per load attempt from the table load_runs, oldest first; the columns as "
-        "in the README (Data contract). With file_sha256 every file can be checked.",
+        "in docs/data-contract.md. With file_sha256 every file can be checked.",
     },
     "pack.note.run_status": {
         "nl": "status: ok, skipped (hetzelfde bestand en mappingbestand waren al geladen) of "

@@ -1,6 +1,6 @@
 """The canonical input schema of every source, declared once as pydantic models.
 
-The loader, the mapping-file check, the README's data contract and its tests all read
+The loader, the mapping-file check, the data contract (docs/data-contract.md) and its tests all read
 `SOURCES`; a source module (web.py, phone.py, ...) declares its own `SCHEMA`.
 """
 

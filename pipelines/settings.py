@@ -1,7 +1,7 @@
 """Municipality settings and targets: one TOML file, validated by pydantic.
 
 The defaults describe the demo municipality and come from public Dutch and UK figures
-(see the README, "Settings"). The marts read them from the `settings` table, which is
+(docs/settings.md). The marts read them from the `settings` table, which is
 rewritten from this file with every load, so the database says which thresholds a figure used.
 """
 
@@ -82,9 +82,9 @@ class Targets(_Strict):
 class AuditPeriod(_Strict):
     """A period the audit looks back on, usually a council term."""
 
-    name: str
-    start: date
-    end: date
+    name: str = Field(description="Name of the period, as `--period` and the audit page take it.")
+    start: date = Field(description="First day of the period.")
+    end: date = Field(description="Last day of the period (not before the start).")
 
     @model_validator(mode="after")
     def _ordered(self) -> AuditPeriod:
@@ -105,8 +105,14 @@ def council_terms(first: int, last: int) -> tuple[AuditPeriod, ...]:
 class Settings(_Strict):
     """Everything a municipality sets once."""
 
-    municipality: str = "Demogemeente"
-    residents: int = Field(52_000, gt=0)
+    municipality: str = Field(
+        "Demogemeente",
+        description="Name of the municipality, shown on the overview page, the council "
+        "briefing and the audit pack.",
+    )
+    residents: int = Field(
+        52_000, gt=0, description="Number of residents (not read by a figure yet)."
+    )
     norms: ServiceNorms = ServiceNorms()
     staff_minutes: ChannelFigures = Field(
         ChannelFigures(web=4, phone=6, desk=12),
@@ -121,7 +127,11 @@ class Settings(_Strict):
         default_factory=lambda: council_terms(2006, 2029),
         description="Periods the four-yearly audit looks back on.",
     )
-    targets: dict[int, Targets] = {}
+    targets: dict[int, Targets] = Field(
+        default_factory=dict,
+        description="Targets per year ([targets.YEAR] tables); a target holds for later years "
+        "until one of them sets another.",
+    )
     small_number_threshold: int = Field(
         5, ge=1, description="Counts below this are suppressed in published figures."
     )

@@ -223,7 +223,7 @@ TABLES: tuple[Table, ...] = (
                 "Canonical column that failed (null when the whole line is wrong).",
             ),
             _c("value", "varchar", "The value as found in the file."),
-            _c("reason", "varchar", "Reject reason code (see the README)."),
+            _c("reason", "varchar", "Reject reason code (docs/data-contract.md)."),
             _c(
                 "raw_line",
                 "varchar",

@@ -56,3 +56,22 @@ def test_bad_settings_name_the_file_and_problem(tmp_path, toml, problem):
         settings.load(path)
     assert str(path) in str(info.value)
     assert problem in str(info.value)
+
+
+def _fields(model: type, prefix: str = ""):
+    for name, field in model.model_fields.items():
+        yield prefix + name, field
+
+
+@pytest.mark.parametrize(
+    ("key", "field"),
+    [
+        *_fields(settings.Settings),
+        *_fields(settings.ServiceNorms, "norms."),
+        *_fields(settings.AuditPeriod, "audit_periods[]."),
+    ],
+)
+def test_every_setting_says_what_it_means(key, field):
+    """docs/settings.md is generated from these descriptions; nested tables have docstrings."""
+    nested = field.annotation if isinstance(field.annotation, type) else None
+    assert field.description or (nested and nested.__doc__), key
