@@ -25,8 +25,8 @@ from datetime import datetime
 from pathlib import Path
 
 from metrics import pages
+from pipelines.settings import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 START_MARK = "<!-- bench:start (written by python -m bench.run; do not edit by hand) -->"
 END_MARK = "<!-- bench:end -->"
 RESULT = "BENCH-RESULT "

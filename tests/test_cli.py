@@ -83,3 +83,22 @@ def test_demo_builds_a_store_through_the_real_pipeline(db, tmp_path, capsys):
     web = pl.read_csv(exports / "web" / "web_2012.csv", infer_schema=False)
     raw = set(web["citizen_ref"].drop_nulls())
     assert raw and not raw & set(stored_keys.drop_nulls())
+
+
+def test_one_command_line_behind_every_entry_point():
+    """The console script and `python -m pipelines|metrics` run the same six subcommands."""
+    import subprocess
+    import sys
+    import tomllib
+    from pathlib import Path
+
+    repo = Path(__file__).parents[1]
+    scripts = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"channelshift": "channelshift:main"}
+    for package in ("pipelines", "metrics"):
+        done = subprocess.run(
+            [sys.executable, "-m", package, "--help"], cwd=repo, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        assert "{load,demo,status,generate,briefing,audit-pack}" in done.stdout
+        assert f"python -m {package}" in done.stdout
