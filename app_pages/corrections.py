@@ -68,7 +68,7 @@ long = charts.long_form(
     page.net,
     {
         t("label.hours_freed"): "gross_hours_freed",
-        t("label.correction_hours"): "correction_hours",
+        t("label.web_correction_hours"): "web_correction_hours",
         t("label.net_hours"): "hours_freed_by_web",
     },
 )
@@ -84,7 +84,7 @@ common.chart(
         grain,
         colours={
             t("label.hours_freed"): charts.CHANNEL_COLOURS["web"],
-            t("label.correction_hours"): charts.ACCENT,
+            t("label.web_correction_hours"): charts.ACCENT,
             t("label.net_hours"): "#333333",
         },
     ),

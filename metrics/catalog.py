@@ -206,15 +206,18 @@ METRICS: tuple[Metric, ...] = (
     ),
     _m(
         id="hours_freed_by_web",
-        label={"nl": "Uren bespaard door digitalisering", "en": "Hours freed by digitisation"},
+        label={"nl": "Geschatte uren bespaard", "en": "Estimated hours freed"},
         definition={
-            "nl": "Webaanvragen maal de gemiddelde medewerkerstijd per telefoon- of "
-            "baliecontact voor hetzelfde product (afgelopen 12 maanden), min de uren "
-            "herstelwerk aan webaanvragen. Negatief: digitaal kost meer tijd dan het "
-            "oplevert.",
-            "en": "Web requests times the average staff time per phone or desk contact for "
-            "the same product (trailing 12 months), minus correction hours on web requests. "
-            "Negative: digital costs more time than it frees.",
+            "nl": "Schatting: webaanvragen maal (de gemiddelde medewerkerstijd per telefoon- of "
+            "baliecontact voor hetzelfde product over de afgelopen 12 maanden min de "
+            "medewerkerstijd per webaanvraag, instelling staff_minutes.web), min de uren "
+            "herstelwerk aan webaanvragen. Neemt aan dat elke webaanvraag een telefoon- of "
+            "baliecontact verving. Negatief: digitaal kost meer tijd dan het oplevert.",
+            "en": "Estimate: web requests times (the average staff time per phone or desk "
+            "contact for the same product over the trailing 12 months minus the staff time "
+            "per web request, setting staff_minutes.web), minus correction hours on web "
+            "requests. Assumes every web request replaced a phone or desk contact. Negative: "
+            "digital costs more time than it frees.",
         },
         unit="hours",
         mart="mart_capacity",

@@ -120,7 +120,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "label.release": {"nl": "Release", "en": "Release"},
     "label.before": {"nl": "voor", "en": "before"},
     "label.after": {"nl": "na", "en": "after"},
-    "label.hours_freed": {"nl": "Uren bespaard door web", "en": "Hours freed by web"},
+    "label.hours_freed": {
+        "nl": "Uren bespaard door web (voor herstel)",
+        "en": "Hours freed by web (before corrections)",
+    },
+    "label.web_correction_hours": {
+        "nl": "Uren herstelwerk aan webaanvragen",
+        "en": "Correction hours on web requests",
+    },
     "label.correction_hours": {"nl": "Uren herstelwerk", "en": "Correction hours"},
     "label.net_hours": {"nl": "Netto uren", "en": "Net hours"},
     "label.service_level": {"nl": "Bereikbaarheid", "en": "Service level"},
@@ -305,18 +312,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{period} fixing mistakes in requests{at} took {value}{change}.",
     },
     "story.freed": {
-        "nl": "{period} maakte digitalisering{at} per saldo {value} vrij, na aftrek van "
-        "herstelwerk aan webaanvragen.",
-        "en": "{period} digitisation{at} freed a net {value} of staff time, after deducting "
-        "the time spent fixing online requests.",
+        "nl": "{period} maakte digitalisering{at} naar schatting per saldo {value} vrij, na "
+        "aftrek van herstelwerk aan webaanvragen.",
+        "en": "{period} digitisation{at} freed an estimated net {value} of staff time, after "
+        "deducting the time spent fixing online requests.",
     },
     "story.freed_negative": {
-        "nl": "{period} kostte digitalisering{at} {value} meer werk dan het opleverde.",
-        "en": "{period} digitisation{at} cost {value} more staff time than it freed.",
+        "nl": "{period} kostte digitalisering{at} naar schatting {value} meer werk dan het "
+        "opleverde.",
+        "en": "{period} digitisation{at} cost an estimated {value} more staff time than it freed.",
     },
     "story.freed_zero": {
-        "nl": "{period} leverde digitalisering{at} evenveel tijd op als het kostte.",
-        "en": "{period} digitisation{at} freed as much staff time as it cost.",
+        "nl": "{period} leverde digitalisering{at} naar schatting evenveel tijd op als het kostte.",
+        "en": "{period} digitisation{at} freed, by estimate, as much staff time as it cost.",
     },
     # --- briefing: the council briefing PDF (documents/briefing.py, templates/briefing.typ) -------
     "briefing.kicker": {

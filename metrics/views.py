@@ -190,11 +190,15 @@ def release_effects(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 def net_capacity(
     con: duckdb.DuckDBPyConnection, start: date, end: date, grain: str, filters: Filters
 ) -> pl.DataFrame:
-    """Hours freed by web and correction hours per period (net capacity)."""
+    """Hours freed by web before and after the correction hours of web origin, per period.
+
+    gross_hours_freed - web_correction_hours = hours_freed_by_web: the lines a chart draws
+    add up to the figure they explain.
+    """
     where, params = _months_where(start, end, filters)
     return con.sql(
-        f"select {PERIOD} as period, sum(hours_freed_by_web + web_correction_hours) "
-        "as gross_hours_freed, sum(correction_hours) as correction_hours, "
+        f"select {PERIOD} as period, sum(gross_hours_freed) as gross_hours_freed, "
+        "sum(web_correction_hours) as web_correction_hours, "
         "sum(hours_freed_by_web) as hours_freed_by_web "
         f"from mart_capacity where {where} group by all order by period",
         params=[grain, *params],

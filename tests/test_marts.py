@@ -6,6 +6,9 @@ from pathlib import Path
 import pytest
 from conftest import approx_rows
 
+from metrics import views
+from metrics.query import Filters
+from pipelines import store as stored
 from pipelines.settings import ServiceNorms, Settings
 
 MART_FILES = sorted((Path(__file__).parents[1] / "pipelines" / "marts").glob("*.sql"))
@@ -446,7 +449,7 @@ def test_repeat_contacts_per_channel_of_first_contact(store, query):
     )
 
 
-def test_capacity_hours_costs_and_hours_freed_with_default_settings(store, query):
+def test_capacity_hours_costs_and_hours_freed_with_default_settings(store, query, db):
     web_february = "\n".join(f"w{n},2024-02-{n:02d}T10:00:00,paspoort,true" for n in range(4, 14))
     store(
         web=f"""
@@ -507,22 +510,27 @@ def test_capacity_hours_costs_and_hours_freed_with_default_settings(store, query
         ]
     )
     freed = query(
-        "select period_month, non_web_minutes_per_contact, web_correction_hours, "
-        "hours_freed_by_web from mart_capacity where product_id = 'paspoort' "
-        "order by period_month"
+        "select period_month, non_web_minutes_per_contact, gross_hours_freed, "
+        "web_correction_hours, hours_freed_by_web from mart_capacity "
+        "where product_id = 'paspoort' order by period_month"
     )
+    # a web request frees a phone or desk contact's minutes but costs its own 4 minutes
     assert freed == approx_rows(
         [
             # only d0 in its window: 120 min / 1 visit; no web contacts frees nothing
-            (date(2023, 2, 1), 120.0, 0.0, 0.0),
+            (date(2023, 2, 1), 120.0, 0.0, 0.0, 0.0),
             # window Feb 2023 - Jan 2024: (120 + 5 + 7 + 30) min / 4 contacts = 40.5 min;
-            # 3 web x 40.5 / 60 = 2.025 h
-            (date(2024, 1, 1), 40.5, 0.0, 2.025),
+            # 3 web x (40.5 - 4) / 60 = 1.825 h
+            (date(2024, 1, 1), 40.5, 1.825, 0.0, 1.825),
             # window Mar 2023 - Feb 2024 (d0 drops out): (5 + 7 + 30 + 10) min / 4 = 13 min;
-            # 10 web x 13 / 60 - web corrections (15 + 45) / 60 = 130 / 60 - 1
-            (date(2024, 2, 1), 13.0, 1.0, 130 / 60 - 1),
+            # 10 web x (13 - 4) / 60 = 1.5 h, minus web corrections (15 + 45) / 60 = 1 h
+            (date(2024, 2, 1), 13.0, 1.5, 1.0, 0.5),
         ]
     )
+    # the net-capacity chart's lines add up to the figure they explain
+    with stored.read_only(db) as con:
+        net = views.net_capacity(con, date(2024, 1, 1), date(2024, 12, 1), "year", Filters())
+    assert net.rows() == approx_rows([(date(2024, 1, 1), 1.825 + 1.5, 1.0, 1.825 + 0.5)])
 
 
 def test_capacity_has_one_row_for_untagged_contacts_and_corrections(store, query):
@@ -733,8 +741,6 @@ def test_every_mart_is_rebuilt_after_a_second_load(store, query):
 
 def test_a_store_with_the_intermediate_as_table_gets_the_view(store, query, db):
     """Stores built before int_contact_repeats became a view are mended by the next load."""
-    from pipelines import store as stored
-
     store(**MARCH)
     with stored.writable(db) as con:
         con.execute("drop view int_contact_repeats")

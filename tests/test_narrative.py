@@ -37,8 +37,8 @@ EXPECTED = {
         "In 2024 werd 72% van de telefoontjes binnen de afgesproken wachttijd opgenomen; het doel "
         "was 80%.",
         "In 2024 kostte herstelwerk 1.234 uur, 12% minder dan in 2023.",
-        "In 2024 maakte digitalisering per saldo 3.400 uur vrij, na aftrek van herstelwerk aan "
-        "webaanvragen.",
+        "In 2024 maakte digitalisering naar schatting per saldo 3.400 uur vrij, na aftrek van "
+        "herstelwerk aan webaanvragen.",
     ],
     "en": [
         "In 2024, 58% of handled contacts came in through the website, 6 percentage points more "
@@ -47,8 +47,8 @@ EXPECTED = {
         "(target: 130).",
         "In 2024, 72% of calls were answered within the agreed waiting time; the target was 80%.",
         "In 2024, fixing mistakes in requests took 1,234 hours, 12% less than in 2023.",
-        "In 2024, digitisation freed a net 3,400 hours of staff time, after deducting the time "
-        "spent fixing online requests.",
+        "In 2024, digitisation freed an estimated net 3,400 hours of staff time, after "
+        "deducting the time spent fixing online requests.",
     ],
 }
 
@@ -121,11 +121,27 @@ def test_no_headlines_no_sentences(lang):
 @pytest.mark.parametrize(
     ("value", "lang", "expected"),
     [
-        (-120.4, "nl", "In 2024 kostte digitalisering 120 uur meer werk dan het opleverde."),
-        (-120.4, "en", "In 2024, digitisation cost 120 hours more staff time than it freed."),
-        (-1.0, "en", "In 2024, digitisation cost 1 hour more staff time than it freed."),
-        (0.3, "nl", "In 2024 leverde digitalisering evenveel tijd op als het kostte."),
-        (-0.3, "en", "In 2024, digitisation freed as much staff time as it cost."),
+        (
+            -120.4,
+            "nl",
+            "In 2024 kostte digitalisering naar schatting 120 uur meer werk dan het opleverde.",
+        ),
+        (
+            -120.4,
+            "en",
+            "In 2024, digitisation cost an estimated 120 hours more staff time than it freed.",
+        ),
+        (
+            -1.0,
+            "en",
+            "In 2024, digitisation cost an estimated 1 hour more staff time than it freed.",
+        ),
+        (
+            0.3,
+            "nl",
+            "In 2024 leverde digitalisering naar schatting evenveel tijd op als het kostte.",
+        ),
+        (-0.3, "en", "In 2024, digitisation freed, by estimate, as much staff time as it cost."),
     ],
 )
 def test_digitisation_that_costs_time_is_said_plainly(value, lang, expected):
@@ -160,8 +176,8 @@ def _partial() -> dict[str, Headline]:
                 "wachttijd opgenomen; het doel voor 2026 is 80%.",
                 "In 2026 tot en met oktober kostte herstelwerk 797 uur, evenveel als in dezelfde "
                 "maanden van 2025.",
-                "In 2026 tot en met oktober maakte digitalisering per saldo 6.867 uur vrij, na "
-                "aftrek van herstelwerk aan webaanvragen.",
+                "In 2026 tot en met oktober maakte digitalisering naar schatting per saldo 6.867 "
+                "uur vrij, na aftrek van herstelwerk aan webaanvragen.",
             ],
         ),
         (
@@ -176,8 +192,8 @@ def _partial() -> dict[str, Headline]:
                 "time; the target for 2026 is 80%.",
                 "In 2026 up to October, fixing mistakes in requests took 797 hours, the same as "
                 "in the same months of 2025.",
-                "In 2026 up to October, digitisation freed a net 6,867 hours of staff time, after "
-                "deducting the time spent fixing online requests.",
+                "In 2026 up to October, digitisation freed an estimated net 6,867 hours of staff "
+                "time, after deducting the time spent fixing online requests.",
             ],
         ),
     ],

@@ -1,4 +1,4 @@
--- One row per month per product with handled contacts or corrections: staff hours per channel, correction hours, cost per channel, and hours freed by web = web handled contacts x the product's average staff minutes per handled phone or desk contact over the trailing months, minus correction hours of web origin.
+-- One row per month per product with handled contacts or corrections: staff hours per channel, correction hours, cost per channel, and the estimated hours freed by web = web handled contacts x (the product's average staff minutes per handled phone or desk contact over the trailing months - the staff minutes per web request), minus correction hours of web origin; it assumes every web request replaced a phone or desk contact.
 with settings_row as (
     select * from settings
 ),
@@ -92,9 +92,13 @@ final as (
         coalesce(trailing_window.non_web_minutes_per_contact, settings_row.staff_minutes_phone)
             as non_web_minutes_per_contact,
         combined.web_correction_hours,
-        combined.web_contacts
-        * coalesce(trailing_window.non_web_minutes_per_contact, settings_row.staff_minutes_phone) / 60
-        - combined.web_correction_hours as hours_freed_by_web
+        -- each web request is assumed to have replaced a phone or desk contact, and still
+        -- costs the back office its own minutes
+        combined.web_contacts * (
+            coalesce(trailing_window.non_web_minutes_per_contact, settings_row.staff_minutes_phone)
+            - settings_row.staff_minutes_web
+        ) / 60 as gross_hours_freed,
+        gross_hours_freed - combined.web_correction_hours as hours_freed_by_web
     from combined
     cross join settings_row
     left join trailing_window
