@@ -40,7 +40,7 @@ if page.mix.is_empty():
     common.no_rows()
     st.stop()
 common.chart(
-    charts.channel_mix(page.mix, lang(), measure, grain, page.target),
+    charts.channel_mix(page.mix, lang(), measure, grain, page.targets),
     page.mix,
     f"kanaalmix_{first}_{last}_{grain}",
 )

@@ -103,7 +103,7 @@ def chart_images(
     mix = pages.channel_mix(con, settings, first=year - 9, last=year)
     digital = pages.digitisation(con, settings, until_year=year)
     figures = {
-        "channel_mix": charts.channel_mix(mix.mix, lang, "share", "year", mix.target),
+        "channel_mix": charts.channel_mix(mix.mix, lang, "share", "year", mix.targets),
         "digitisation": charts.digitisation(digital.progress, digital.targets, lang),
     }
     return {

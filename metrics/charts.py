@@ -7,6 +7,8 @@ the Dutch way through Vega label expressions, which work in the browser and in v
 
 from __future__ import annotations
 
+from datetime import date
+
 import altair as alt
 import polars as pl
 
@@ -56,15 +58,56 @@ def _shown(frame: pl.DataFrame, column: str, fmt: str, lang: str) -> pl.DataFram
     )
 
 
-def _channel_colour(lang: str, title: str | None = None) -> alt.Color:
+def _channel_colour(lang: str, title: str | None = None, target: bool = False) -> alt.Color:
+    """One colour per channel; with `target`, the yearly target joins the same legend."""
     labels = [text(f"channel.{c}", lang) for c in CHANNELS]
+    colours = [CHANNEL_COLOURS[c] for c in CHANNELS]
+    if target:
+        labels, colours = [*labels, text("label.target", lang)], [*colours, TARGET_COLOUR]
     return alt.Color(
         "channel_label:N",
         title=title or text("label.channel", lang),
-        scale=alt.Scale(domain=labels, range=[CHANNEL_COLOURS[c] for c in CHANNELS]),
+        scale=alt.Scale(domain=labels, range=colours),
         sort=labels,
         legend=alt.Legend(orient="top"),
     )
+
+
+def yearly_targets(
+    targets: pl.DataFrame, grain: str, end: date, lang: str, fmt: str, colour: alt.Color
+) -> alt.Chart:
+    """Each year's target (columns year, target) drawn over its own year, up to `end`.
+
+    Months and quarters get a step: a dashed segment from 1 January to 31 December of the
+    year, cut at `end`, the day after the data. Years, drawn as one point on 1 January, get a
+    mark on that point.
+    """
+    label = text("label.target", lang)
+    data = _shown(
+        targets.drop_nulls("target").with_columns(
+            pl.date(pl.col("year"), 1, 1).alias("start"),
+            pl.min_horizontal(pl.date(pl.col("year") + 1, 1, 1), pl.lit(end)).alias("stop"),
+            pl.lit(label).alias(colour.to_dict()["field"]),  # the legend's entry
+        ),
+        "target",
+        fmt,
+        lang,
+    ).filter(pl.col("start") < end)
+    tooltip = [
+        alt.Tooltip("year:O", title=text("label.year", lang)),
+        alt.Tooltip("target_shown:N", title=label),
+    ]
+    base = alt.Chart(data).encode(x="start:T", y="target:Q", color=colour, tooltip=tooltip)
+    if grain == "year":
+        return base.mark_point(shape="diamond", size=110, filled=True, opacity=1)
+    return base.mark_rule(strokeDash=[6, 4], strokeWidth=2.5).encode(x2="stop:T")
+
+
+def _after(last: date, grain: str) -> date:
+    """The day after a period that starts on `last`."""
+    months = {"month": 1, "quarter": 3, "year": 12}[grain]
+    month = last.month - 1 + months
+    return date(last.year + month // 12, month % 12 + 1, 1)
 
 
 def with_channel_labels(frame: pl.DataFrame, lang: str, column: str = "channel") -> pl.DataFrame:
@@ -97,9 +140,16 @@ def _y_axis(fmt: str, lang: str, **kw) -> alt.Axis:
 
 
 def channel_mix(
-    frame: pl.DataFrame, lang: str, measure: str, grain: str, target: float | None = None
+    frame: pl.DataFrame,
+    lang: str,
+    measure: str,
+    grain: str,
+    targets: pl.DataFrame | None = None,
 ) -> alt.TopLevelMixin:
-    """Handled contacts per channel over time (period, channel, contacts, share)."""
+    """Handled contacts per channel over time (period, channel, contacts, share).
+
+    Shares are drawn with each year's web-share target (`targets`: year, target).
+    """
     data = with_channel_labels(frame, lang)
     data = _shown(_shown(data, "contacts", ",d", lang), "share", ".1%", lang)
     share = measure == "share"
@@ -110,12 +160,14 @@ def channel_mix(
         axis=_y_axis(".0%" if share else ",d", lang),
         stack=None if share else "zero",
     )
+    with_targets = share and targets is not None and not targets.drop_nulls("target").is_empty()
+    colour = _channel_colour(lang, target=with_targets)
     base = alt.Chart(data)
     mark = base.mark_line(point=grain != "month", strokeWidth=2.5) if share else base.mark_bar()
     chart = mark.encode(
         x=_time_axis(lang, grain, data["period"].n_unique()),
         y=y,
-        color=_channel_colour(lang),
+        color=colour,
         tooltip=[
             alt.Tooltip(
                 "period:T",
@@ -127,34 +179,15 @@ def channel_mix(
             alt.Tooltip("share_shown:N", title=text("label.share", lang)),
         ],
     )
-    if share and target is not None:
-        rule = (
-            alt.Chart(pl.DataFrame({"target": [target]}))
-            .mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=2)
-            .encode(
-                y="target:Q",
-                tooltip=[alt.Tooltip("target:Q", format=".0%", title=text("label.target", lang))],
-            )
-        )
-        label = (
-            alt.Chart(
-                pl.DataFrame(
-                    {
-                        "target": [target],
-                        "text": [f"{text('label.target', lang)} {round(target * 100)}%"],
-                    }
-                )
-            )
-            .mark_text(align="left", dx=4, dy=-8, color=TARGET_COLOUR, fontWeight="bold")
-            .encode(y="target:Q", x=alt.value(0), text="text:N")
-        )
-        chart = chart + rule + label
+    if with_targets:
+        end = _after(data["period"].max(), grain)
+        chart = chart + yearly_targets(targets, grain, end, lang, ".0%", colour)
     title = text("channel_mix.share_chart" if share else "channel_mix.chart", lang)
     return chart.properties(title=title, height=340)
 
 
 def digitisation(progress: pl.DataFrame, targets: pl.DataFrame, lang: str) -> alt.TopLevelMixin:
-    """Products digital per month, with the catalogue size and the yearly targets."""
+    """Products digital per month, the catalogue size and each year's target (year, target)."""
     data = progress.rename({"period_month": "period"})
     digital_label = text("label.products_digital", lang)
     total_label = text("label.products_total", lang)
@@ -198,21 +231,8 @@ def digitisation(progress: pl.DataFrame, targets: pl.DataFrame, lang: str) -> al
         )
     )
     if targets.height:
-        # a target for the end of a year sits on that year's December
-        marks = targets.with_columns(
-            pl.col("period").dt.truncate("1mo"), pl.lit(target_label).alias("series")
-        ).filter(pl.col("period") <= data["period"].max())
-        chart = chart + alt.Chart(marks).mark_point(
-            shape="diamond", size=110, filled=True, opacity=1
-        ).encode(
-            x="period:T",
-            y="target:Q",
-            color=colour,
-            tooltip=[
-                alt.Tooltip("period:T", format="%Y", title=text("label.year", lang)),
-                alt.Tooltip("target:Q", title=target_label),
-            ],
-        )
+        end = _after(data["period"].max(), "month")
+        chart = chart + yearly_targets(targets, "month", end, lang, ",.0f", colour)
     title = alt.TitleParams(text("digitisation.chart", lang), anchor="start")
     return chart.properties(title=title, height=340)
 

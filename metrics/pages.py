@@ -8,6 +8,7 @@ connection and the settings first.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -67,6 +68,15 @@ def _frame(con: duckdb.DuckDBPyConnection) -> Frame:
     if found is None:
         raise LookupError("the store holds no contacts")
     return found
+
+
+def yearly_targets(settings: Settings, key: str, years: Iterable[int]) -> pl.DataFrame:
+    """Each year's own target (year, target); years without one are left out."""
+    return pl.DataFrame(
+        [(y, settings.target(y, key)) for y in years],
+        schema={"year": pl.Int32, "target": pl.Float64},
+        orient="row",
+    ).drop_nulls()
 
 
 def shown_value(figures: dict[str, Headline], metric_id: str, lang: str) -> str:
@@ -135,7 +145,7 @@ class ChannelMix:
     grain: str
     filters: Filters
     mix: pl.DataFrame
-    target: float | None
+    targets: pl.DataFrame  # year, target: empty for a filtered selection
     takeup: pl.DataFrame
 
 
@@ -153,7 +163,7 @@ def channel_mix(
     first, last = _years(found, first, last)
     filters = filters or Filters()
     start, end = date(first, 1, 1), date(last, 12, 1)
-    # the target is the whole municipality's: it does not apply to a filtered selection
+    # the targets are the whole municipality's: they do not apply to a filtered selection
     filtered = filters != Filters()
     return ChannelMix(
         found,
@@ -162,7 +172,7 @@ def channel_mix(
         grain,
         filters,
         views.channel_mix(con, start, end, grain, filters),
-        None if filtered else settings.target(last, "web_share"),
+        yearly_targets(settings, "web_share", [] if filtered else range(first, last + 1)),
         views.product_takeup(con, start, end, filters),
     )
 
@@ -183,7 +193,7 @@ class Digitisation:
 
     frame: Frame
     progress: pl.DataFrame
-    targets: pl.DataFrame
+    targets: pl.DataFrame  # year, target
     products: pl.DataFrame
     candidates: pl.DataFrame
 
@@ -197,11 +207,7 @@ def digitisation(
     if until_year is not None:
         progress = progress.filter(pl.col("period_month") <= date(until_year, 12, 1))
     years = sorted({d.year for d in progress["period_month"]})
-    targets = pl.DataFrame(
-        [(date(y, 12, 31), settings.target(y, "products_digital")) for y in years],
-        schema={"period": pl.Date, "target": pl.Float64},
-        orient="row",
-    ).drop_nulls()
+    targets = yearly_targets(settings, "products_digital", years)
     products = views.product_list(con, found.until)
     candidates = (
         products.filter(~pl.col("is_digital")).sort("assisted_hours", descending=True).head(15)

@@ -19,6 +19,9 @@ MIX = pl.DataFrame(
 )
 
 
+TARGETS = pl.DataFrame({"year": [2024], "target": [0.6]})
+
+
 def _specs(chart) -> list[dict]:
     spec = chart.to_dict()
     return spec.get("layer", [spec])
@@ -27,15 +30,19 @@ def _specs(chart) -> list[dict]:
 @pytest.mark.parametrize("lang", ["nl", "en"])
 @pytest.mark.parametrize("measure", ["share", "contacts"])
 def test_channel_mix_has_title_axes_and_channel_colours(lang, measure):
-    chart = charts.channel_mix(MIX, lang, measure, "month", target=0.6)
+    chart = charts.channel_mix(MIX, lang, measure, "month", TARGETS)
     spec = chart.to_dict()
     key = "channel_mix.share_chart" if measure == "share" else "channel_mix.chart"
     assert spec["title"] == TEXTS[key][lang]
     main = _specs(chart)[0]["encoding"]
     assert main["x"]["title"] and main["y"]["title"]
-    assert main["color"]["scale"]["range"] == [charts.CHANNEL_COLOURS[c] for c in charts.CHANNELS]
+    # shares show the target, in the same legend as the channels; counts have no target
+    target = [TEXTS["label.target"][lang]] if measure == "share" else []
+    colours = [charts.CHANNEL_COLOURS[c] for c in charts.CHANNELS]
+    assert main["color"]["scale"]["range"] == colours + [charts.TARGET_COLOUR] * len(target)
     assert main["color"]["scale"]["domain"] == [
-        TEXTS[f"channel.{c}"][lang] for c in charts.CHANNELS
+        *(TEXTS[f"channel.{c}"][lang] for c in charts.CHANNELS),
+        *target,
     ]
 
 
@@ -50,7 +57,7 @@ def test_dutch_axes_write_dutch_numbers_and_months():
 
 def test_charts_render_to_png_offline():
     png = vl_convert.vegalite_to_png(
-        charts.channel_mix(MIX, "nl", "share", "month", 0.6).properties(width=600).to_json()
+        charts.channel_mix(MIX, "nl", "share", "month", TARGETS).properties(width=600).to_json()
     )
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     svg = vl_convert.vegalite_to_svg(charts.channel_mix(MIX, "nl", "contacts", "month").to_json())
@@ -74,3 +81,48 @@ def test_tooltips_write_numbers_in_the_language():
     ).to_dict()
     rows = next(iter(data["datasets"].values()))
     assert (rows[0]["contacts_shown"], rows[0]["share_shown"]) == ("50.000", "50,0%")
+
+
+def _targets(chart) -> list[dict]:
+    """The rows behind the chart's target layer (the last layer)."""
+    spec = chart.to_dict()
+    return spec["datasets"][spec["layer"][-1]["data"]["name"]]
+
+
+def test_each_year_has_its_own_target_over_its_own_months():
+    mix = MIX.with_columns(pl.col("period").dt.offset_by("-1mo"))  # December 2023 and January
+    targets = pl.DataFrame({"year": [2023, 2024], "target": [0.5, 0.6]})
+    chart = charts.channel_mix(mix, "nl", "share", "month", targets)
+    assert chart.to_dict()["layer"][-1]["mark"]["type"] == "rule"
+    # a step per year, cut at the end of the data (January 2024 ends on 1 February)
+    assert [(r["start"], r["stop"], r["target"], r["target_shown"]) for r in _targets(chart)] == [
+        ("2023-01-01T00:00:00", "2024-01-01T00:00:00", 0.5, "50%"),
+        ("2024-01-01T00:00:00", "2024-02-01T00:00:00", 0.6, "60%"),
+    ]
+
+
+def test_a_yearly_chart_marks_each_years_target_on_its_own_point():
+    years = MIX.with_columns(pl.col("period").dt.offset_by("-1y").dt.truncate("1y"))
+    years = pl.concat([years.head(3), MIX.head(3).with_columns(pl.col("period").dt.truncate("1y"))])
+    targets = pl.DataFrame({"year": [2023, 2024], "target": [0.5, 0.6]})
+    chart = charts.channel_mix(years, "en", "share", "year", targets)
+    assert chart.to_dict()["layer"][-1]["mark"]["type"] == "point"
+    assert [(r["start"], r["target"]) for r in _targets(chart)] == [
+        ("2023-01-01T00:00:00", 0.5),
+        ("2024-01-01T00:00:00", 0.6),
+    ]
+
+
+def test_digitisation_target_of_a_year_sits_on_that_year():
+    progress = pl.DataFrame(
+        {
+            "period_month": [date(2014, m, 1) for m in range(1, 13)] + [date(2015, 1, 1)],
+            "products_total": [300] * 13,
+            "products_digital": list(range(40, 53)),
+            "share_digital": [0.2] * 13,
+        }
+    )
+    chart = charts.digitisation(progress, pl.DataFrame({"year": [2014], "target": [50]}), "nl")
+    assert [(r["start"], r["stop"]) for r in _targets(chart)] == [
+        ("2014-01-01T00:00:00", "2015-01-01T00:00:00")
+    ]

@@ -65,18 +65,18 @@ def test_overview_shows_the_last_complete_year_unless_another_is_chosen(con, ask
 
 
 @pytest.mark.parametrize(
-    ("first", "last", "filters", "years", "target"),
+    ("first", "last", "filters", "years", "targets"),
     [
-        (None, None, Filters(), (2022, 2023), 0.4),  # every year; the last year's target
-        (2022, 2022, Filters(), (2022, 2022), 0.3),
-        (1990, 2050, Filters(), (2022, 2023), 0.4),  # clamped to the data
-        (None, None, Filters(products=("paspoort",)), (2022, 2023), None),  # not a product's
+        (None, None, Filters(), (2022, 2023), [(2022, 0.3), (2023, 0.4)]),  # each year its own
+        (2022, 2022, Filters(), (2022, 2022), [(2022, 0.3)]),
+        (1990, 2050, Filters(), (2022, 2023), [(2022, 0.3), (2023, 0.4)]),  # clamped to the data
+        (None, None, Filters(products=("paspoort",)), (2022, 2023), []),  # not a product's
     ],
 )
-def test_channel_mix_target_is_the_whole_municipalitys(con, first, last, filters, years, target):
+def test_channel_mix_targets_are_the_whole_municipalitys(con, first, last, filters, years, targets):
     page = pages.channel_mix(con, SETTINGS, first=first, last=last, filters=filters)
     assert (page.first, page.last) == years
-    assert page.target == target
+    assert page.targets.rows() == targets
     assert page.mix.select("period", "channel", "contacts").rows() == [
         (date(y, 1, 1), "web", 1) for y in range(years[0], years[1] + 1)
     ]
