@@ -82,6 +82,7 @@ common.chart(
         t("label.hours"),
         ",.0f",
         grain,
+        additive=True,
         colours={
             t("label.hours_freed"): charts.CHANNEL_COLOURS["web"],
             t("label.web_correction_hours"): charts.ACCENT,

@@ -103,6 +103,41 @@ def yearly_targets(
     return base.mark_rule(strokeDash=[6, 4], strokeWidth=2.5).encode(x2="stop:T")
 
 
+def _complete(frame: pl.DataFrame, grain: str, lang: str) -> tuple[pl.DataFrame, str | None]:
+    """Leave the running period out of a chart of counts or hours; return the note saying so.
+
+    A quarter holding one month of three would read as a collapse.
+    """
+    if "is_partial" not in frame.columns or not frame["is_partial"].any():
+        return frame, None
+    running = frame.filter(pl.col("is_partial"))["period"].min()
+    note = text("chart.running_left_out", lang, period=formatting.period(running, grain, lang))
+    return frame.filter(~pl.col("is_partial")), note
+
+
+def _running_marks(frame: pl.DataFrame, y: str, lang: str) -> alt.Chart | None:
+    """Hollow marks on the running period's points of a share or a rate, with a legend entry."""
+    if "is_partial" not in frame.columns or not frame["is_partial"].any():
+        return None
+    running = frame.filter(pl.col("is_partial")).with_columns(
+        pl.lit(text("chart.running", lang)).alias("running")
+    )
+    return (
+        alt.Chart(running)
+        .mark_point(size=140, filled=True, color="white", stroke="#333333", strokeWidth=1.5)
+        .encode(
+            x="period:T",
+            y=f"{y}:Q",
+            shape=alt.Shape("running:N", title=None, legend=alt.Legend(orient="top")),
+        )
+    )
+
+
+def _titled(chart: alt.TopLevelMixin, title: str, note: str | None, **kw) -> alt.TopLevelMixin:
+    """Set a chart's title, with a note beneath it when there is one."""
+    return chart.properties(title=alt.TitleParams(title, subtitle=[note]) if note else title, **kw)
+
+
 def _after(last: date, grain: str) -> date:
     """The day after a period that starts on `last`."""
     months = {"month": 1, "quarter": 3, "year": 12}[grain]
@@ -146,13 +181,17 @@ def channel_mix(
     grain: str,
     targets: pl.DataFrame | None = None,
 ) -> alt.TopLevelMixin:
-    """Handled contacts per channel over time (period, channel, contacts, share).
+    """Handled contacts per channel over time (period, channel, contacts, share, is_partial).
 
-    Shares are drawn with each year's web-share target (`targets`: year, target).
+    Shares are drawn with each year's web-share target (`targets`: year, target) and the
+    running period marked; counts leave the running period out.
     """
+    share = measure == "share"
+    note = None
+    if not share:
+        frame, note = _complete(frame, grain, lang)
     data = with_channel_labels(frame, lang)
     data = _shown(_shown(data, "contacts", ",d", lang), "share", ".1%", lang)
-    share = measure == "share"
     y_title = text("label.share" if share else "label.contacts", lang)
     y = alt.Y(
         f"{'share' if share else 'contacts'}:Q",
@@ -182,8 +221,11 @@ def channel_mix(
     if with_targets:
         end = _after(data["period"].max(), grain)
         chart = chart + yearly_targets(targets, grain, end, lang, ".0%", colour)
+    marks = _running_marks(data, "share", lang) if share else None
+    if marks is not None:
+        chart = chart + marks
     title = text("channel_mix.share_chart" if share else "channel_mix.chart", lang)
-    return chart.properties(title=title, height=340)
+    return _titled(chart, title, note, height=340)
 
 
 def digitisation(progress: pl.DataFrame, targets: pl.DataFrame, lang: str) -> alt.TopLevelMixin:
@@ -246,7 +288,11 @@ def by_origin(
     fmt: str = ",.0f",
     grain: str = "month",
 ) -> alt.TopLevelMixin:
-    """A stacked bar per period by origin channel (period, origin_channel, value)."""
+    """A stacked bar per period by origin channel (period, origin_channel, value, is_partial).
+
+    The bars add up counts or hours: the running period is left out.
+    """
+    frame, note = _complete(frame, grain, lang)
     data = _shown(with_channel_labels(frame, lang, "origin_channel"), value, fmt, lang)
     chart = (
         alt.Chart(data)
@@ -262,15 +308,16 @@ def by_origin(
             ],
         )
     )
-    return chart.properties(title=title, height=300)
+    return _titled(chart, title, note, height=300)
 
 
 def long_form(frame: pl.DataFrame, series: dict[str, str | pl.Expr]) -> pl.DataFrame:
     """Stack columns of a frame into (period, value, series) rows: one line each in lines()."""
+    kept = [c for c in ("period", "is_partial") if c in frame.columns]
     return pl.concat(
         [
             frame.select(
-                "period",
+                *kept,
                 (pl.col(column) if isinstance(column, str) else column).alias("value"),
                 pl.lit(label).alias("series"),
             )
@@ -289,8 +336,16 @@ def lines(
     fmt: str,
     grain: str = "month",
     colours: dict[str, str] | None = None,
+    *,
+    additive: bool = False,
 ) -> alt.TopLevelMixin:
-    """Lines per series over time (period, <series>, <value>)."""
+    """Lines per series over time (period, <series>, <value>, is_partial).
+
+    `additive` values (counts, hours) leave the running period out; ratios mark it.
+    """
+    note = None
+    if additive:
+        frame, note = _complete(frame, grain, lang)
     colour = alt.Color(f"{series}:N", title=None, legend=alt.Legend(orient="top"))
     if colours:
         colour = alt.Color(
@@ -314,7 +369,10 @@ def lines(
             ],
         )
     )
-    return chart.properties(title=title, height=260)
+    marks = _running_marks(frame, value, lang)
+    if marks is not None:
+        chart = chart + marks
+    return _titled(chart, title, note, height=260)
 
 
 def product_history(

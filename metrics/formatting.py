@@ -117,6 +117,13 @@ def quarter(d: date | None, lang: str) -> str:
     return MISSING if d is None else format_skeleton(_QUARTER[lang], d, locale=locale)
 
 
+def period(d: date | None, grain: str, lang: str) -> str:
+    """Format the month, quarter or year that starts on a day."""
+    if d is None:
+        return MISSING
+    return {"month": month, "quarter": quarter}.get(grain, lambda d, _: str(d.year))(d, lang)
+
+
 def euro(x: float | None, lang: str) -> str:
     """Format an amount in euro; no cents from 100 euro on: "€ 1.234", "€ 12,50"."""
     locale = _locale(lang)

@@ -171,10 +171,17 @@ def channel_mix(
         last,
         grain,
         filters,
-        views.channel_mix(con, start, end, grain, filters),
+        running(views.channel_mix(con, start, end, grain, filters), grain, found.until),
         yearly_targets(settings, "web_share", [] if filtered else range(first, last + 1)),
         views.product_takeup(con, start, end, filters),
     )
+
+
+def running(frame: pl.DataFrame, grain: str, until: date) -> pl.DataFrame:
+    """Add is_partial: whether a period (its first day in `period`) ends after the data do."""
+    length = {"month": "1mo", "quarter": "1q", "year": "1y"}[grain]
+    ends = pl.col("period").dt.offset_by(length).dt.offset_by("-1d")
+    return frame.with_columns((ends > until).alias("is_partial"))
 
 
 def _years(found: Frame, first: int | None, last: int | None) -> tuple[int, int]:
@@ -261,8 +268,8 @@ def corrections(
         first,
         last,
         grain,
-        views.corrections_by_origin(con, start, end, grain, Filters()),
-        views.net_capacity(con, start, end, grain, Filters()),
+        running(views.corrections_by_origin(con, start, end, grain, Filters()), grain, found.until),
+        running(views.net_capacity(con, start, end, grain, Filters()), grain, found.until),
         top,
         choices,
         product,

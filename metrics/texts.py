@@ -30,6 +30,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Eerste start: de demogemeente wordt opgebouwd (minder dan een minuut).",
         "en": "First start: building the demo municipality (less than a minute).",
     },
+    "chart.running": {"nl": "loopt nog", "en": "still running"},
+    "chart.running_left_out": {
+        "nl": "{period} loopt nog en staat er niet in.",
+        "en": "{period} is still running and is left out.",
+    },
     "app.download_csv": {"nl": "Download gegevens (CSV)", "en": "Download data (CSV)"},
     "app.download_png": {"nl": "Download grafiek (PNG)", "en": "Download chart (PNG)"},
     # --- pages: filters, labels and titles of the dashboard's pages -------------------------------

@@ -126,3 +126,33 @@ def test_digitisation_target_of_a_year_sits_on_that_year():
     assert [(r["start"], r["stop"]) for r in _targets(chart)] == [
         ("2014-01-01T00:00:00", "2015-01-01T00:00:00")
     ]
+
+
+RUNNING = MIX.with_columns((pl.col("period") == date(2024, 2, 1)).alias("is_partial"))
+
+
+def test_counts_leave_the_running_period_out_and_say_so():
+    chart = charts.channel_mix(RUNNING, "nl", "contacts", "month")
+    spec = chart.to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert {r["period"] for r in rows} == {"2024-01-01T00:00:00"}
+    assert spec["title"]["subtitle"] == ["februari 2024 loopt nog en staat er niet in."]
+
+
+def test_shares_mark_the_running_period_in_the_legend():
+    chart = charts.channel_mix(RUNNING, "en", "share", "month")
+    layers = chart.to_dict()["layer"]
+    marked = layers[-1]
+    assert marked["encoding"]["shape"]["field"] == "running"
+    rows = chart.to_dict()["datasets"][marked["data"]["name"]]
+    assert {(r["period"], r["running"]) for r in rows} == {("2024-02-01T00:00:00", "still running")}
+
+
+def test_hours_lines_leave_the_running_period_out_rates_mark_it():
+    frame = charts.long_form(RUNNING.filter(pl.col("channel") == "web"), {"Web": "contacts"})
+    hours = charts.lines(frame, "nl", "series", "value", "Uren", "uur", ",.0f", additive=True)
+    spec = hours.to_dict()
+    assert spec["title"]["subtitle"] == ["februari 2024 loopt nog en staat er niet in."]
+    assert {r["period"] for r in next(iter(spec["datasets"].values()))} == {"2024-01-01T00:00:00"}
+    rate = charts.lines(frame, "nl", "series", "value", "Per 1.000", "per", ",.1f")
+    assert rate.to_dict()["layer"][-1]["encoding"]["shape"]["field"] == "running"

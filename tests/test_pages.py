@@ -140,3 +140,12 @@ def test_a_teams_last_four_weeks_against_the_twelve_before(store, db):
     assert page.abandoned_weeks == [date(2024, 4, 1)]
     assert page.week == date(2024, 4, 1)  # the latest week with an abandoned call
     assert page.abandoned["contact_id"].to_list() == ["t13"]
+
+
+@pytest.mark.parametrize(
+    ("grain", "running"),
+    [("year", {2023}), ("quarter", set()), ("month", set())],  # the data end on 31 March 2023
+)
+def test_a_period_that_ends_after_the_data_is_running(con, grain, running):
+    page = pages.channel_mix(con, SETTINGS, grain=grain)
+    assert {p.year for p in page.mix.filter("is_partial")["period"]} == running
