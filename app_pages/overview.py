@@ -25,7 +25,10 @@ st.caption(
 )
 
 st.subheader(t("overview.cards", year=year))
-st.caption(t("overview.vs_previous", year=year - 1))
+if page.previous_year is None:
+    st.caption(t("overview.no_previous", year=year - 1))
+else:
+    st.caption(t("overview.vs_previous", year=page.previous_year))
 columns = st.columns(4)
 for i, metric_id in enumerate(pages.OVERVIEW_CARDS):
     figure = page.figures[metric_id]

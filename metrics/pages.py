@@ -108,6 +108,11 @@ class Overview:
         """Whether the data end before the year does."""
         return self.figures[OVERVIEW_CARDS[0]].partial
 
+    @property
+    def previous_year(self) -> int | None:
+        """The year the changes compare with, None when it is not in the data."""
+        return self.year - 1 if self.year - 1 in self.frame.years else None
+
 
 def overview(
     con: duckdb.DuckDBPyConnection, settings: Settings, lang: str, *, year: int | None = None

@@ -148,6 +148,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Pijltjes: verschil met {year}; groen is de goede kant op.",
         "en": "Arrows: change against {year}; green is the right direction.",
     },
+    "overview.no_previous": {
+        "nl": "Geen vergelijking: {year} staat niet in de gegevens.",
+        "en": "No comparison: {year} is not in the data.",
+    },
     "overview.target": {"nl": "doel {value}", "en": "target {value}"},
     "overview.no_target": {"nl": "geen doel", "en": "no target"},
     "overview.partial": {"nl": "{year} tot en met {month}", "en": "{year} up to {month}"},

@@ -62,6 +62,8 @@ def test_overview_shows_the_last_complete_year_unless_another_is_chosen(con, ask
     expected = "running" if shown == 2023 else "met"  # 100% against 30% or 40%
     assert page.verdicts["web_share"] == expected
     assert page.sentences  # written from the figures; their wording: test_narrative.py
+    # the first year of the data has no year before it to compare with
+    assert page.previous_year == (2022 if shown == 2023 else None)
 
 
 @pytest.mark.parametrize(
