@@ -24,10 +24,8 @@ rows = [
     {
         t("label.metric"): figure.metric.label[lang()],
         t("label.year"): str(year) + (" *" if figure.partial else ""),
-        t("label.value"): formatting.beside_target(
-            figure.value, figure.target, figure.met, figure.metric.unit, lang()
-        ),
-        t("label.target"): formatting.value(figure.target, figure.metric.unit, lang()),
+        t("label.value"): pages.shown(page.results[year], figure.metric.id, lang()).value,
+        t("label.target"): pages.shown(page.results[year], figure.metric.id, lang()).target,
         t("label.met"): t(f"verdict.{judged}"),
     }
     for year, figure, judged in page.rows()

@@ -33,11 +33,9 @@ columns = st.columns(4)
 for i, metric_id in enumerate(pages.OVERVIEW_CARDS):
     figure = page.figures[metric_id]
     metric = figure.metric
-    delta = (
-        formatting.change(figure.change, metric.unit, lang()) if figure.change is not None else None
-    )
+    written = pages.shown(page.figures, metric_id, lang())
     target = (
-        t("overview.target", value=formatting.value(figure.target, metric.unit, lang()))
+        t("overview.target", value=written.target)
         if figure.target is not None
         else t("overview.no_target")
     )
@@ -45,8 +43,8 @@ for i, metric_id in enumerate(pages.OVERVIEW_CARDS):
     with columns[i % 4]:
         st.metric(
             metric.label[lang()],
-            pages.shown_value(page.figures, metric_id, lang()),
-            delta=delta,
+            written.value,
+            delta=written.change,
             delta_color=colour,
             help=f"{metric.definition[lang()]} ({target})",
             border=True,

@@ -22,7 +22,7 @@ import polars as pl
 import xlsxwriter
 from xlsxwriter.utility import xl_pixel_width
 
-from metrics import headlines, query, views
+from metrics import formatting, headlines, query, views
 from metrics.catalog import METRICS, Metric
 from metrics.headlines import Headline, verdict
 from metrics.texts import LANGUAGES, text
@@ -206,6 +206,16 @@ def _yearly(
     )
 
 
+def _result_format(figure: Headline) -> str:
+    """A result's cell format: a share that misses its target shows the decimals telling them
+    apart (formatting.target_decimals), as every other surface does."""
+    unit = figure.metric.unit
+    decimals = formatting.target_decimals(figure.value, figure.target, figure.met, unit)
+    if unit == "share" and decimals > 1:
+        return f"0.{'0' * decimals}%"
+    return UNIT_FORMAT[unit]
+
+
 def _value_formats(metric: Metric) -> dict[str, str]:
     unit = UNIT_FORMAT[metric.unit]
     # A share's numerator is a count, a rate's 1,000 x a count; seconds stay seconds.
@@ -241,18 +251,18 @@ def _summary(con, db, period, settings, made_at, yearly) -> _Sheet:
                     partial: is_partial,
                     months: with_data,
                     "_unit": UNIT_FORMAT[metric.unit],
+                    "_result": _result_format(figure),
                 }
             )
     frame = pl.DataFrame(
         rows,
         schema_overrides={year: pl.Int32, result: pl.Float64, target: pl.Float64},
     )
-    units = frame["_unit"].to_list()
     table = _Table(
         text("audit.targets", NL),
-        frame.drop("_unit"),
+        frame.drop("_unit", "_result"),
         formats={year: ID, months: ID},
-        row_formats={result: units, target: units},
+        row_formats={result: frame["_result"].to_list(), target: frame["_unit"].to_list()},
     )
     verdicts = {v: text(f"verdict.{v}", NL) for v in ("met", "not_met", "running", "none")}
     return _Sheet(
@@ -497,8 +507,9 @@ def _shown(value: object, fmt: str | None) -> str:
         return value.strftime(_STRFTIME.get(fmt or DAY, "%Y-%m-%d %H:%M:%S"))
     if not isinstance(value, int | float) or isinstance(value, bool):
         return str(value)
+    if fmt and fmt.endswith("%"):
+        return f"{100 * value:,.{len(fmt.partition('.')[2]) - 1}f}%"
     shown = {
-        "0.0%": lambda x: f"{100 * x:,.1f}%",
         COUNT: lambda x: f"{x:,.0f}",
         ID: lambda x: f"{x:.0f}",
         "#,##0.0": lambda x: f"{x:,.1f}",

@@ -67,12 +67,11 @@ def content(con: duckdb.DuckDBPyConnection, year: int, lang: str, settings: Sett
     rows = []
     for metric_id in FIGURES:
         figure, metric = figures[metric_id], METRIC[metric_id]
-        shown = hidden.get(metric_id) or pages.shown_value(figures, metric_id, lang)
-        previous = formatting.value(figure.previous, metric.unit, lang)
-        change = "–"
-        if figure.change is not None and metric_id not in hidden:
-            change = formatting.change(figure.change, metric.unit, lang)
-        target = formatting.value(figure.target, metric.unit, lang)
+        written = pages.shown(figures, metric_id, lang)
+        shown = hidden.get(metric_id) or written.value
+        previous = written.previous
+        change = written.change if written.change and metric_id not in hidden else "–"
+        target = written.target
         rows.append(
             [
                 metric.label[lang],

@@ -135,11 +135,14 @@ def euro(x: float | None, lang: str) -> str:
     return pattern.apply(_round(cents, decimals), locale, currency="EUR", currency_digits=False)
 
 
-def value(x: float | None, unit: str, lang: str) -> str:
-    """Format a metric value by its catalogue unit (share, count, hours, euro, ...)."""
+def value(x: float | None, unit: str, lang: str, decimals: int = 0) -> str:
+    """Format a metric value by its catalogue unit (share, count, hours, euro, ...).
+
+    `decimals` applies to shares (see target_decimals).
+    """
     locale = _locale(lang)
     if unit == "share":
-        return share(x, lang)
+        return share(x, lang, decimals)
     if unit == "count":
         return number(x, lang)
     if unit == "euro":
@@ -157,22 +160,25 @@ def value(x: float | None, unit: str, lang: str) -> str:
     return f"{text} {one if locale.plural_form(int(abs(_round(x, 0)))) == 'one' else other}"
 
 
+def target_decimals(x: float | None, target: float | None, met: bool | None, unit: str) -> int:
+    """Return the decimals a share needs so that, missing its target, it never reads as it.
+
+    0.5499 against 0.55 would read "55%, target 55%, not met": decimals are added until the
+    two differ. Every surface shows the share, and the year it is compared with, with these.
+    """
+    if unit != "share" or met is not False or not (_known(x) and _known(target)):
+        return 0
+    for decimals in (0, 1, 2):
+        if share(x, "en", decimals) != share(target, "en", decimals):
+            return decimals
+    return 3
+
+
 def beside_target(
     x: float | None, target: float | None, met: bool | None, unit: str, lang: str
 ) -> str:
-    """Format a value shown with its target: a share that misses it never reads as the target.
-
-    0.5499 against 0.55 would read "55%, target 55%, not met": decimals are added until the
-    two differ.
-    """
-    shown = value(x, unit, lang)
-    if unit != "share" or met is not False:
-        return shown
-    for decimals in (0, 1, 2):
-        shown = share(x, lang, decimals)
-        if shown != share(target, lang, decimals):
-            return shown
-    return shown
+    """Format a value shown with its target, with target_decimals."""
+    return value(x, unit, lang, target_decimals(x, target, met, unit))
 
 
 def change(delta: float | None, unit: str, lang: str) -> str:

@@ -79,15 +79,31 @@ def yearly_targets(settings: Settings, key: str, years: Iterable[int]) -> pl.Dat
     ).drop_nulls()
 
 
-def shown_value(figures: dict[str, Headline], metric_id: str, lang: str) -> str:
-    """A headline as a card or a table shows it: beside its target, products as 'x / N'."""
+@dataclass(frozen=True)
+class Shown:
+    """A headline as every surface writes it: value, the year before, change and target."""
+
+    value: str
+    previous: str
+    change: str | None  # None when either year is unknown
+    target: str
+
+
+def shown(figures: dict[str, Headline], metric_id: str, lang: str) -> Shown:
+    """Write a headline: beside its target, both years with the same decimals, 'x / N'."""
     figure = figures[metric_id]
-    metric = figure.metric
-    shown = formatting.beside_target(figure.value, figure.target, figure.met, metric.unit, lang)
+    unit = figure.metric.unit
+    decimals = formatting.target_decimals(figure.value, figure.target, figure.met, unit)
+    value = formatting.value(figure.value, unit, lang, decimals)
     total = figures.get("products_total")
     if metric_id == "products_digital" and total is not None and total.value is not None:
-        shown = f"{shown} / {formatting.number(total.value, lang)}"
-    return shown
+        value = f"{value} / {formatting.number(total.value, lang)}"
+    return Shown(
+        value,
+        formatting.value(figure.previous, unit, lang, decimals),
+        None if figure.change is None else formatting.change(figure.change, unit, lang),
+        formatting.value(figure.target, unit, lang),
+    )
 
 
 # --- Overzicht --------------------------------------------------------------------------------

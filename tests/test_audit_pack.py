@@ -23,6 +23,7 @@ from channelshift import main
 from documents import audit_pack
 from metrics import headlines, query, views
 from metrics.catalog import METRIC, METRICS
+from metrics.headlines import Headline
 from metrics.texts import TEXTS
 from pipelines import marts, store
 from pipelines.load import load_files
@@ -414,3 +415,16 @@ def test_demo_pack_lists_every_target_for_each_year_with_data(demo_pack):
     assert {r["Deeljaar"] for r in rows if r["Jaar"] == 2013} == {"geen gegevens"}
     assert load_settings(DEFAULT_FILE).audit_periods[0].name == "2010-2013"
     assert len(book.sheetnames) == len(METRICS) + 4
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "cell"),
+    [
+        (0.54991, 0.55, "0.00%"),  # "55,0%" beside "55,0%" and "niet gehaald" would not do
+        (0.549, 0.55, "0.0%"),
+        (0.56, 0.55, "0.0%"),
+    ],
+)
+def test_a_result_that_misses_its_target_by_a_hair_gets_the_decimals(value, target, cell):
+    figure = Headline(METRIC["web_share"], 2025, value, None, target, date(2025, 12, 31))
+    assert audit_pack._result_format(figure) == cell

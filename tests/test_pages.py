@@ -8,6 +8,8 @@ from datetime import date, timedelta
 import pytest
 
 from metrics import pages
+from metrics.catalog import METRIC
+from metrics.headlines import Headline
 from metrics.query import Filters
 from pipelines import store as stored
 from pipelines.settings import AuditPeriod, Settings, Targets
@@ -151,3 +153,17 @@ def test_a_teams_last_four_weeks_against_the_twelve_before(store, db):
 def test_a_period_that_ends_after_the_data_is_running(con, grain, running):
     page = pages.channel_mix(con, SETTINGS, grain=grain)
     assert {p.year for p in page.mix.filter("is_partial")["period"]} == running
+
+
+def test_a_share_that_misses_its_target_is_written_with_the_decimals_that_tell_them_apart():
+    figure = Headline(METRIC["web_share"], 2025, 0.54991, 0.5429, 0.55, date(2025, 12, 31))
+    written = pages.shown({"web_share": figure}, "web_share", "nl")
+    # both years with two decimals, never "54,99% | 54%"
+    assert (written.value, written.previous, written.change, written.target) == (
+        "54,99%",
+        "54,29%",
+        "+0,7 procentpunt",
+        "55%",
+    )
+    met = Headline(METRIC["web_share"], 2025, 0.5612, 0.5429, 0.55, date(2025, 12, 31))
+    assert pages.shown({"web_share": met}, "web_share", "en").previous == "54%"
