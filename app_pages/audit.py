@@ -6,7 +6,7 @@ import streamlit as st
 from app_pages import common
 from app_pages.common import lang, t
 from documents import audit_pack
-from metrics import formatting, pages
+from metrics import charts, formatting, pages
 from metrics.catalog import METRICS
 from metrics.texts import TEXTS
 
@@ -77,8 +77,9 @@ st.subheader(t("audit.rejects"))
 st.dataframe(
     page.rejects.with_columns(
         pl.col("reason")
-        .map_elements(
-            lambda r: t(f"reason.{r}") if f"reason.{r}" in TEXTS else r, return_dtype=pl.String
+        .replace_strict(
+            {r: t(f"reason.{r}") for r in page.rejects["reason"] if f"reason.{r}" in TEXTS},
+            default=pl.col("reason"),
         )
         .alias("explanation")
     ),
@@ -98,11 +99,11 @@ for column, key in zip((q1, q2, q3), ("untagged", "unknown", "gaps"), strict=Tru
     column.metric(t(f"quality.{key}"), formatting.number(page.quality[key], lang()), border=True)
 if not page.gaps.is_empty():
     st.dataframe(
-        page.gaps.with_columns(
-            pl.col("period_month").map_elements(
-                lambda d: formatting.month(d, lang()), return_dtype=pl.String
+        charts.with_channel_labels(page.gaps, lang()).select(
+            pl.Series(
+                "period_month", [formatting.month(d, lang()) for d in page.gaps["period_month"]]
             ),
-            pl.col("channel").map_elements(lambda c: t(f"channel.{c}"), return_dtype=pl.String),
+            pl.col("channel_label").alias("channel"),
         ),
         hide_index=True,
         column_config={"period_month": t("label.month"), "channel": t("label.channel")},

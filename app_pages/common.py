@@ -102,12 +102,14 @@ def require_data() -> pages.Frame:
     return found
 
 
+def product_names() -> dict[str, str]:
+    """Return every product's name in the chosen language, by id."""
+    return {pid: names[lang()] for pid, names in require_data().names.items()}
+
+
 def product_label(product_id: str | None) -> str:
     """Return a product's name in the chosen language (its id when unknown)."""
-    if product_id is None:
-        return "–"
-    names = require_data().names.get(product_id)
-    return names[lang()] if names else product_id
+    return "–" if product_id is None else product_names().get(product_id, product_id)
 
 
 # --- Filters that live in the URL -------------------------------------------------------------
@@ -254,8 +256,9 @@ def footer(found: pages.Frame) -> None:
 
 def dates_as_text(column: str) -> pl.Expr:
     """Show a date column as '1 maart 2013' (and '–' when empty) in the chosen language."""
+    chosen = lang()  # read here: Polars runs the function on its own threads
     return pl.col(column).map_elements(
-        lambda d: formatting.day(d, lang()), return_dtype=pl.String, skip_nulls=False
+        lambda d: formatting.day(d, chosen), return_dtype=pl.String, skip_nulls=False
     )
 
 

@@ -125,7 +125,9 @@ if page.week is not None:
     )
     st.dataframe(
         page.abandoned.with_columns(
-            pl.col("product_id").map_elements(common.product_label, return_dtype=pl.String)
+            pl.col("product_id")
+            .replace_strict(common.product_names(), default=pl.col("product_id"))
+            .fill_null("–")
         ),
         hide_index=True,
         width="stretch",
