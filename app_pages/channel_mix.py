@@ -32,7 +32,9 @@ products = common.url_multiselect(
     format_func=common.product_label,
     container=b,
 )
-owners = common.url_multiselect(t("filter.team"), found.options["teams"], "eigenaar", container=c)
+owners = common.url_multiselect(
+    t("filter.owner_team"), found.options["owners"], "eigenaar", container=c
+)
 filters = Filters(products=tuple(products), categories=tuple(categories), teams=tuple(owners))
 page = common.model(pages.channel_mix, first=first, last=last, grain=grain, filters=filters)
 

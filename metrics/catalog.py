@@ -67,7 +67,7 @@ METRICS: tuple[Metric, ...] = (
     ),
     _m(
         id="desk_share",
-        label={"nl": "Aandeel balie (face)", "en": "Desk share (face)"},
+        label={"nl": "Aandeel balie", "en": "Desk share (face)"},
         definition={
             "nl": "Baliebezoeken gedeeld door alle afgehandelde contacten.",
             "en": "Desk visits divided by all handled contacts.",

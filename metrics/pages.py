@@ -43,7 +43,7 @@ class Frame:
 
     years: list[int]
     until: date
-    options: dict[str, list[str]]  # categories, products (ids), teams
+    options: dict[str, list[str]]  # categories, products (ids), teams, owners (of products)
     names: dict[str, dict[str, str]]  # product_id -> {nl, en}
 
     def complete_years(self) -> list[int]:

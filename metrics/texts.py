@@ -46,7 +46,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "page.audit": {"nl": "Audit", "en": "Audit"},
     "channel.web": {"nl": "Website (klik)", "en": "Web (click)"},
     "channel.phone": {"nl": "Telefoon (bel)", "en": "Phone (call)"},
-    "channel.desk": {"nl": "Balie (face)", "en": "Desk (face)"},
+    "channel.desk": {"nl": "Balie", "en": "Desk (face)"},
     "filter.all": {"nl": "Alle", "en": "All"},
     "filter.year": {"nl": "Jaar", "en": "Year"},
     "filter.years": {"nl": "Periode (jaren)", "en": "Period (years)"},
@@ -55,6 +55,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "filter.category": {"nl": "Productgroep", "en": "Product category"},
     "filter.product": {"nl": "Product", "en": "Product"},
     "filter.team": {"nl": "Team", "en": "Team"},
+    "filter.owner_team": {"nl": "Team (eigenaar product)", "en": "Team (product owner)"},
     "filter.period": {"nl": "Auditperiode", "en": "Audit period"},
     "filter.week": {"nl": "Week", "en": "Week"},
     "grain.month": {"nl": "maand", "en": "month"},
@@ -312,7 +313,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{end} {digital} products{at} could be requested fully online{target}.",
     },
     "story.phone": {
-        "nl": "{period} werd{at} {value} van de telefoontjes binnen de afgesproken wachttijd "
+        "nl": "{period} werd{at} {value} van de telefoongesprekken binnen de afgesproken wachttijd "
         "opgenomen{target}.",
         "en": "{period} {value} of calls{at} were answered within the agreed waiting time{target}.",
     },

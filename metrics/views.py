@@ -64,7 +64,7 @@ def product_takeup(
 
 
 def options(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    """The values the filters offer: categories, products (id), teams."""
+    """The values the filters offer: categories, products (id), teams, owners (of products)."""
     return {
         "categories": [
             r[0]
@@ -77,6 +77,12 @@ def options(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
             r[0]
             for r in con.execute(
                 "select distinct team from contacts where team is not null order by 1"
+            ).fetchall()
+        ],
+        "owners": [
+            r[0]
+            for r in con.execute(
+                "select distinct owner_team from products where owner_team is not null order by 1"
             ).fetchall()
         ],
     }

@@ -34,8 +34,8 @@ EXPECTED = {
         "In 2024 kwam 58% van de afgehandelde contacten via de website, 6 procentpunt meer dan "
         "in 2023; het doel was 60%.",
         "Eind 2024 waren 127 van de 295 producten volledig online aan te vragen (doel: 130).",
-        "In 2024 werd 72% van de telefoontjes binnen de afgesproken wachttijd opgenomen; het doel "
-        "was 80%.",
+        "In 2024 werd 72% van de telefoongesprekken binnen de afgesproken wachttijd opgenomen; "
+        "het doel was 80%.",
         "In 2024 kostte herstelwerk 1.234 uur, 12% minder dan in 2023.",
         "In 2024 maakte digitalisering naar schatting per saldo 3.400 uur vrij, na aftrek van "
         "herstelwerk aan webaanvragen.",
@@ -172,8 +172,8 @@ def _partial() -> dict[str, Headline]:
                 "3 procentpunt meer dan in dezelfde maanden van 2025; het doel voor 2026 is 60%.",
                 "Eind oktober 2026 waren 130 van de 295 producten volledig online aan te vragen "
                 "(doel: 130).",
-                "In 2026 tot en met oktober werd 81% van de telefoontjes binnen de afgesproken "
-                "wachttijd opgenomen; het doel voor 2026 is 80%.",
+                "In 2026 tot en met oktober werd 81% van de telefoongesprekken binnen de "
+                "afgesproken wachttijd opgenomen; het doel voor 2026 is 80%.",
                 "In 2026 tot en met oktober kostte herstelwerk 797 uur, evenveel als in dezelfde "
                 "maanden van 2025.",
                 "In 2026 tot en met oktober maakte digitalisering naar schatting per saldo 6.867 "

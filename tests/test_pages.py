@@ -167,3 +167,11 @@ def test_a_share_that_misses_its_target_is_written_with_the_decimals_that_tell_t
     )
     met = Headline(METRIC["web_share"], 2025, 0.5612, 0.5429, 0.55, date(2025, 12, 31))
     assert pages.shown({"web_share": met}, "web_share", "en").previous == "54%"
+
+
+def test_owner_team_filter_offers_the_teams_that_own_products(fixture_store):
+    """Kanaalmix filters by the product's owner team: not the teams that took contacts."""
+    with stored.read_only(fixture_store) as connection:
+        found = pages.frame(connection)
+    assert found.options["owners"] == ["Belastingen", "Burgerzaken"]  # tests/fixtures/products.csv
+    assert "KCC" in found.options["teams"]  # took calls, owns no product
