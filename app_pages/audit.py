@@ -65,8 +65,17 @@ st.dataframe(
 )
 
 st.subheader(t("audit.lineage"))
+failed = page.runs.filter(pl.col("status") == "failed").height
+if failed:
+    st.warning(t("audit.failed_runs", runs=failed), icon=":material/error:")
 st.dataframe(
-    page.runs,
+    page.runs.with_columns(
+        pl.col("status").replace_strict(
+            {s: t(f"runs.status.{s}") for s in ("ok", "skipped", "failed")},
+            default=pl.col("status"),
+        ),
+        pl.col("message").fill_null(""),
+    ),
     hide_index=True,
     width="stretch",
     column_config={c: t(f"runs.{c}") for c in page.runs.columns if f"runs.{c}" in TEXTS},

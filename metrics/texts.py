@@ -113,6 +113,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "runs.rows_rejected": {"nl": "Geweigerd", "en": "Rejected"},
     "runs.status": {"nl": "Status", "en": "Status"},
     "runs.message": {"nl": "Melding", "en": "Message"},
+    "runs.status.ok": {"nl": "geladen", "en": "loaded"},
+    "runs.status.skipped": {"nl": "overgeslagen (al geladen)", "en": "skipped (loaded before)"},
+    "runs.status.failed": {"nl": "⛔ mislukt", "en": "⛔ failed"},
+    "audit.failed_runs": {
+        "nl": "{runs} laadrun(s) mislukt: van die bestanden is niets opgeslagen (zie Melding).",
+        "en": "{runs} load run(s) failed: nothing of those files was stored (see Message).",
+    },
     "rejects.reason": {"nl": "Reden", "en": "Reason"},
     "rejects.rows": {"nl": "Regels", "en": "Rows"},
     "rejects.explanation": {"nl": "Uitleg", "en": "Explanation"},

@@ -108,3 +108,21 @@ def test_empty_store_explains_instead_of_failing(db, load, monkeypatch, page):
     at = open_page(page, "nl")
     assert not at.exception, [e.value for e in at.exception]
     assert at.info[0].value == TEXTS["app.no_data"]["nl"]
+
+
+def test_audit_lineage_speaks_the_language_and_failed_runs_stand_out(
+    db, load, monkeypatch, tmp_path
+):
+    broken = tmp_path / "broken.csv"
+    broken.write_text("contact_id\nW1\n")  # one column: the file fails
+    load("products", "products.csv")
+    load("web", "web_canonical.csv")
+    load("web", broken)
+    load("web", "web_canonical.csv")  # the same file again: skipped
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(db))
+    at = open_page("audit", "en")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.warning[0].value == TEXTS["audit.failed_runs"]["en"].format(runs=1)
+    runs = next(d.value for d in at.dataframe if "file_sha256" in d.value.columns)
+    assert list(runs["status"]) == ["skipped (loaded before)", "⛔ failed", "loaded", "loaded"]
+    assert list(runs["message"])[2:] == ["", ""]  # no "None" where nothing went wrong
