@@ -58,6 +58,19 @@ def _shown(frame: pl.DataFrame, column: str, fmt: str, lang: str) -> pl.DataFram
     )
 
 
+def _periods_shown(frame: pl.DataFrame, grain: str, lang: str, column: str = "period"):
+    """Add `<column>_shown`: the period as the language writes it ("mei 2015"), for tooltips.
+
+    Vega's own time formats speak English only.
+    """
+    write = formatting.day if grain == "week" else lambda d, lang: formatting.period(d, grain, lang)
+    return frame.with_columns(
+        pl.col(column)
+        .map_elements(lambda d: write(d, lang), return_dtype=pl.String, skip_nulls=False)
+        .alias(f"{column}_shown")
+    )
+
+
 def _channel_colour(lang: str, title: str | None = None, target: bool = False) -> alt.Color:
     """One colour per channel; with `target`, the yearly target joins the same legend."""
     labels = [text(f"channel.{c}", lang) for c in CHANNELS]
@@ -192,6 +205,7 @@ def channel_mix(
         frame, note = _complete(frame, grain, lang)
     data = with_channel_labels(frame, lang)
     data = _shown(_shown(data, "contacts", ",d", lang), "share", ".1%", lang)
+    data = _periods_shown(data, grain, lang)
     y_title = text("label.share" if share else "label.contacts", lang)
     y = alt.Y(
         f"{'share' if share else 'contacts'}:Q",
@@ -208,11 +222,7 @@ def channel_mix(
         y=y,
         color=colour,
         tooltip=[
-            alt.Tooltip(
-                "period:T",
-                title=text("label.period", lang),
-                format="%Y" if grain == "year" else "%b %Y",
-            ),
+            alt.Tooltip("period_shown:N", title=text("label.period", lang)),
             alt.Tooltip("channel_label:N", title=text("label.channel", lang)),
             alt.Tooltip("contacts_shown:N", title=text("label.contacts", lang)),
             alt.Tooltip("share_shown:N", title=text("label.share", lang)),
@@ -247,6 +257,7 @@ def digitisation(progress: pl.DataFrame, targets: pl.DataFrame, lang: str) -> al
             ),
         ]
     )
+    long = _periods_shown(_shown(long, "products", ",d", lang), "month", lang)
     target_label = text("label.target", lang)
     # one legend for the lines and the target marks: the same field and scale in both layers
     colour = alt.Color(
@@ -266,9 +277,9 @@ def digitisation(progress: pl.DataFrame, targets: pl.DataFrame, lang: str) -> al
             y=alt.Y("products:Q", title=text("label.products", lang), axis=_y_axis(",d", lang)),
             color=colour,
             tooltip=[
-                alt.Tooltip("period:T", format="%b %Y", title=text("label.month", lang)),
+                alt.Tooltip("period_shown:N", title=text("label.month", lang)),
                 alt.Tooltip("series:N", title=" "),
-                alt.Tooltip("products:Q", title=text("label.products", lang)),
+                alt.Tooltip("products_shown:N", title=text("label.products", lang)),
             ],
         )
     )
@@ -294,6 +305,7 @@ def by_origin(
     """
     frame, note = _complete(frame, grain, lang)
     data = _shown(with_channel_labels(frame, lang, "origin_channel"), value, fmt, lang)
+    data = _periods_shown(data, grain, lang)
     chart = (
         alt.Chart(data)
         .mark_bar()
@@ -302,7 +314,7 @@ def by_origin(
             y=alt.Y(f"{value}:Q", title=axis_title, axis=_y_axis(fmt, lang)),
             color=_channel_colour(lang, text("label.origin", lang)),
             tooltip=[
-                alt.Tooltip("period:T", format="%b %Y", title=text("label.period", lang)),
+                alt.Tooltip("period_shown:N", title=text("label.period", lang)),
                 alt.Tooltip("channel_label:N", title=text("label.origin", lang)),
                 alt.Tooltip(f"{value}_shown:N", title=axis_title),
             ],
@@ -354,7 +366,7 @@ def lines(
             legend=alt.Legend(orient="top"),
             scale=alt.Scale(domain=list(colours), range=list(colours.values())),
         )
-    frame = _shown(frame, value, fmt, lang)
+    frame = _periods_shown(_shown(frame, value, fmt, lang), grain, lang)
     chart = (
         alt.Chart(frame)
         .mark_line(point=True, strokeWidth=2)
@@ -363,7 +375,7 @@ def lines(
             y=alt.Y(f"{value}:Q", title=axis_title, axis=_y_axis(fmt, lang)),
             color=colour,
             tooltip=[
-                alt.Tooltip("period:T", format="%e %b %Y", title=text("label.period", lang)),
+                alt.Tooltip("period_shown:N", title=text("label.period", lang)),
                 alt.Tooltip(f"{series}:N", title=" "),
                 alt.Tooltip(f"{value}_shown:N", title=axis_title),
             ],
@@ -382,6 +394,9 @@ def product_history(
 
     contacts: period, contacts; corrections: period, corrections; events: day, label.
     """
+    contacts = _periods_shown(_shown(contacts, "contacts", ",d", lang), "month", lang)
+    corrections = _periods_shown(_shown(corrections, "corrections", ",d", lang), "month", lang)
+    events = _periods_shown(events, "week", lang, "day")  # a day
     web = CHANNEL_COLOURS["web"]
     left = (
         alt.Chart(contacts)
@@ -394,8 +409,8 @@ def product_history(
                 axis=_y_axis(",d", lang, titleColor=web),
             ),
             tooltip=[
-                alt.Tooltip("period:T", format="%b %Y", title=text("label.month", lang)),
-                alt.Tooltip("contacts:Q", title=text("channel.web", lang), format=",d"),
+                alt.Tooltip("period_shown:N", title=text("label.month", lang)),
+                alt.Tooltip("contacts_shown:N", title=text("channel.web", lang)),
             ],
         )
     )
@@ -410,8 +425,8 @@ def product_history(
                 axis=_y_axis(",d", lang, titleColor=ACCENT),
             ),
             tooltip=[
-                alt.Tooltip("period:T", format="%b %Y", title=text("label.month", lang)),
-                alt.Tooltip("corrections:Q", title=text("label.corrections", lang)),
+                alt.Tooltip("period_shown:N", title=text("label.month", lang)),
+                alt.Tooltip("corrections_shown:N", title=text("label.corrections", lang)),
             ],
         )
     )
@@ -423,7 +438,7 @@ def product_history(
             .encode(
                 x="day:T",
                 tooltip=[
-                    alt.Tooltip("day:T", format="%d-%m-%Y", title=" "),
+                    alt.Tooltip("day_shown:N", title=" "),
                     alt.Tooltip("label:N", title=text("label.release", lang)),
                 ],
             )

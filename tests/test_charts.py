@@ -156,3 +156,25 @@ def test_hours_lines_leave_the_running_period_out_rates_mark_it():
     assert {r["period"] for r in next(iter(spec["datasets"].values()))} == {"2024-01-01T00:00:00"}
     rate = charts.lines(frame, "nl", "series", "value", "Per 1.000", "per", ",.1f")
     assert rate.to_dict()["layer"][-1]["encoding"]["shape"]["field"] == "running"
+
+
+@pytest.mark.parametrize(("lang", "month"), [("nl", "februari 2024"), ("en", "February 2024")])
+def test_tooltips_write_periods_in_the_language(lang, month):
+    """Vega's time formats speak English only: tooltips show the period as text."""
+    spec = charts.channel_mix(MIX, lang, "share", "month").to_dict()
+    tooltip = (
+        spec["encoding"]["tooltip"]
+        if "encoding" in spec
+        else spec["layer"][0]["encoding"]["tooltip"]
+    )
+    assert tooltip[0]["field"] == "period_shown"
+    rows = next(iter(spec["datasets"].values()))
+    assert month in {r["period_shown"] for r in rows}
+    history = charts.product_history(
+        MIX.filter(pl.col("channel") == "web").select("period", "contacts"),
+        MIX.filter(pl.col("channel") == "web").select("period", corrections="contacts"),
+        pl.DataFrame({"day": [date(2024, 2, 1)], "label": ["Nieuw formulier"]}),
+        lang,
+    ).to_dict()
+    fields = {t["field"] for layer in history["layer"] for t in layer["encoding"]["tooltip"]}
+    assert fields == {"period_shown", "contacts_shown", "corrections_shown", "day_shown", "label"}
