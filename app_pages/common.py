@@ -178,7 +178,12 @@ def url_multiselect(
     """A multiselect whose values are the repeated query parameter `key`."""
     wanted = [v for v in st.query_params.get_all(key) if v in options]
     chosen = container.multiselect(
-        label, options, default=wanted, format_func=format_func, key=f"w_{key}"
+        label,
+        options,
+        default=wanted,
+        format_func=format_func,
+        key=f"w_{key}",
+        placeholder=t("filter.all"),  # nothing chosen means all; not Streamlit's English
     )
     if chosen:
         st.query_params[key] = chosen

@@ -99,6 +99,7 @@ def test_filters_come_from_the_url(demo_db, monkeypatch):
     assert not at.exception
     assert at.radio(key="w_per").value == "month"
     assert at.multiselect(key="w_groep").value == ["Burgerzaken"]
+    assert at.multiselect(key="w_producten").placeholder == "Alle"
 
 
 @pytest.mark.parametrize("page", PAGES)
