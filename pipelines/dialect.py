@@ -205,9 +205,27 @@ def read_batches(
 def _renames(
     path: Path, headers: list[str], schema: SourceSchema, mapping: MappingFile | None
 ) -> dict[str, str]:
-    """Return header -> canonical column, raising FileError when a required column is missing."""
+    """Return header -> canonical column, raising FileError when a column cannot be found.
+
+    A canonical name matches a header whatever its case (`Citizen_Ref`); a header the mapping
+    names must be in the file, or the column would silently load empty (and a reference
+    column unpseudonymised).
+    """
     columns = mapping.columns if mapping else {}
-    rename = {columns.get(name, name): name for name in schema.names}
+    absent = [
+        f"{name} (header {header!r})" for name, header in columns.items() if header not in headers
+    ]
+    if absent:
+        raise FileError(
+            path,
+            f"the mapping names header(s) not in the file: {', '.join(absent)}; "
+            f"the file has: {', '.join(c for c in headers if c != '_line')}",
+        )
+    by_case = {h.strip().lower(): h for h in headers}
+    rename = {
+        columns[name] if name in columns else by_case.get(name.lower(), name): name
+        for name in schema.names
+    }
     rename = {header: name for header, name in rename.items() if header in headers}
     missing = [
         f"{name} (header {columns[name]!r})" if name in columns else name

@@ -176,6 +176,7 @@ def _load_file(
     except Exception as exc:
         con.rollback()
         problem = exc.problem if isinstance(exc, dialect.FileError) else repr(exc)
+        problem = privacy.mask_text(problem)  # a parser's message may quote a record
         run = Run(**{f: getattr(run, f) for f in IDENTITY}, status="failed", message=problem)
         _record(con, run)
     return run
@@ -296,9 +297,23 @@ def _supersede(
 
 
 def _rejects(raw: dialect.RawFile, rejects: pl.DataFrame, run: Run) -> pl.DataFrame:
-    """Return load_rejects rows, each with its record's fields and citizen_ref masked."""
-    masked = {h for h, name in raw.rename.items() if name == "citizen_ref"}
-    fields = [_mask(c, c in masked) for c in raw.frame.columns if c != "_line"]
+    """Return load_rejects rows, each with its record as far as it is known, masked.
+
+    The raw line keeps only the columns the load reads (an unmapped column, such as a raw
+    BSN beside the mapped reference, is left out), with citizen_ref masked. Whatever may sit
+    in another column than its header says (a line with too few or too many fields shifts
+    its values) is masked by what it looks like (privacy.mask_text): raw line and value both.
+    """
+
+    def field(header: str, name: str) -> pl.Expr:
+        cell = pl.col(header).fill_null("")
+        return (
+            pl.when(cell != "").then(pl.lit(privacy.MASK)).otherwise(cell)
+            if name == "citizen_ref"
+            else cell
+        )
+
+    fields = [field(header, name) for header, name in raw.rename.items()]
     lines = raw.frame.join(rejects.select("_line").unique(), on="_line", how="semi")
     lines = lines.select(
         "_line", pl.concat_str(fields, separator=raw.dialect.delimiter).alias("raw_line")
@@ -309,15 +324,10 @@ def _rejects(raw: dialect.RawFile, rejects: pl.DataFrame, run: Run) -> pl.DataFr
         pl.lit(run.file).alias("file"),
         pl.col("_line").alias("line_number"),
         "column_name",
-        "value",
+        privacy.masked("value").alias("value"),
         "reason",
-        "raw_line",
+        privacy.masked("raw_line").alias("raw_line"),
     )
-
-
-def _mask(column: str, masked: bool) -> pl.Expr:
-    cell = pl.col(column).fill_null("")
-    return pl.when(cell != "").then(pl.lit("***")).otherwise(cell) if masked else cell
 
 
 def _count(run: Run, checked: Validated) -> None:

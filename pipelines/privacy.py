@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -19,6 +20,36 @@ from pipelines import store
 
 KEY_ENV = "CHANNELSHIFT_PSEUDONYM_KEY"
 BLOCK = 64  # SHA-256 block size in bytes (RFC 2104)
+MASK = "***"
+# What a citizen reference looks like where it cannot be told by its column: an e-mail
+# address, a Dutch phone number (06-12345678, 020 123 4567, +31 6 1234 5678) or nine digits
+# passing the BSN eleven-test.
+_EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)31[\s-]?(?:\(0\)[\s-]?)?|0)[1-9](?:[\s-]?\d){8}(?!\d)")
+_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+
+
+def is_bsn(digits: str) -> bool:
+    """Whether nine digits pass the BSN eleven-test (9*d1 + 8*d2 + ... + 2*d8 - d9 = 0 mod 11)."""
+    weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+    return (
+        len(digits) == 9 and sum(w * int(d) for w, d in zip(weights, digits, strict=True)) % 11 == 0
+    )
+
+
+def mask_text(text: str | None) -> str | None:
+    """Replace everything in a text that looks like a citizen reference by ***."""
+    if not text:
+        return text
+    text = _EMAIL.sub(MASK, text)
+    text = _PHONE.sub(MASK, text)
+    return _NINE_DIGITS.sub(lambda m: MASK if is_bsn(m.group()) else m.group(), text)
+
+
+def masked(column: str | pl.Expr) -> pl.Expr:
+    """mask_text over a column (for the few rows of rejects and messages, not for loads)."""
+    expr = pl.col(column) if isinstance(column, str) else column
+    return expr.map_elements(mask_text, return_dtype=pl.String, skip_nulls=True)
 
 
 def key_for(db: Path) -> bytes:

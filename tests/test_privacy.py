@@ -1,0 +1,131 @@
+"""No resident's number is stored or printed raw, whatever shape the file is in (issue 15).
+
+Each case loads a small hand-made file holding a citizen reference where the column
+positions cannot be trusted, then reads every text column of every table in the store: the
+reference must not be anywhere.
+"""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines import privacy
+from pipelines.load import load_files
+from tests.conftest import NOW
+
+BSN = "111222333"  # passes the eleven-test: 9+8+7+12+10+8+9+6-3 = 66 = 6 x 11
+PHONE = "06-12345678"
+EMAIL = "jan.jansen@example.org"
+
+
+def stored_texts(db: Path) -> list[str]:
+    """Every value of every text column of every table in the store."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        columns = con.execute(
+            "select table_name, column_name from duckdb_columns() "
+            "where data_type = 'VARCHAR' and not internal"
+        ).fetchall()
+        return [
+            value
+            for table, column in columns
+            for (value,) in con.execute(f'select "{column}" from "{table}"').fetchall()
+            if value is not None
+        ]
+
+
+def leaks(db: Path, *refs: str) -> list[str]:
+    """The stored values that hold any of the references."""
+    return [v for v in stored_texts(db) if any(ref in v for ref in refs)]
+
+
+def load(db: Path, tmp_path: Path, text: str, source: str = "web", mapping: str | None = None):
+    path = tmp_path / f"{source}.csv"
+    path.write_text(text)
+    spec = None
+    if mapping:
+        spec = tmp_path / "mapping.toml"
+        spec.write_text(mapping)
+    return load_files(db, source, [path], spec, now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("bsn", "expected"),
+    [("111222333", True), ("123456782", True), ("111222334", False), ("12345678", False)],
+)
+def test_the_eleven_test(bsn, expected):
+    assert privacy.is_bsn(bsn) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"W1,{BSN},x", "W1,***,x"),
+        ("bel 06-12345678 of 020 123 4567", "bel *** of ***"),
+        ("+31 6 1234 5678", "***"),
+        (f"mail {EMAIL}!", "mail ***!"),
+        ("order 111222334", "order 111222334"),  # nine digits, but no BSN
+        ("2024-03-04T10:00:00", "2024-03-04T10:00:00"),
+    ],
+)
+def test_mask_text_hides_what_looks_like_a_reference(text, expected):
+    assert privacy.mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"W2,2024-03-04T10:00:00,{BSN}",  # short: the reference lands under product_id
+        f"W2,2024-03-04T10:00:00,paspoort,true,{BSN},extra,{PHONE}",  # long: past the header
+        f"W2,not-a-date,{EMAIL},true",  # short and rejected for its date
+    ],
+)
+def test_a_line_with_too_few_or_too_many_fields_leaks_nothing(db, tmp_path, line):
+    header = "contact_id,submitted_at,product_id,completed,citizen_ref"
+    (run,) = load(db, tmp_path, f"{header}\nW1,2024-03-04T09:00:00,paspoort,true,{BSN}\n{line}\n")
+    assert run.rows_rejected == 1, run.summary()
+    assert leaks(db, BSN, PHONE, EMAIL) == []
+
+
+def test_an_unmapped_column_is_left_out_of_the_raw_line(db, tmp_path):
+    text = (
+        "contact_id,submitted_at,product_id,completed,citizen_ref,bsn\n"
+        f"W1,2024-03-04T09:00:00,paspoort,maybe,{EMAIL},{BSN}\n"
+    )
+    (run,) = load(db, tmp_path, text)
+    assert run.reasons == {"invalid_boolean": 1}
+    assert leaks(db, BSN, EMAIL) == []
+
+
+def test_a_reference_header_in_another_case_is_still_the_reference(db, tmp_path):
+    header = "Contact_ID,Submitted_At,Product_ID,Completed,Citizen_Ref"
+    text = f"{header}\nW1,2024-03-04T09:00:00,a,true,{BSN}\n"
+    (run,) = load(db, tmp_path, text)
+    assert (run.status, run.rows_loaded) == ("ok", 1), run.summary()
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select citizen_key is not null from contacts").fetchall() == [(True,)]
+    assert leaks(db, BSN) == []
+
+
+def test_a_mapping_that_names_an_absent_reference_header_fails_the_file(db, tmp_path):
+    text = (
+        f"contact_id,submitted_at,product_id,completed,bsn\nW1,2024-03-04T09:00:00,a,true,{BSN}\n"
+    )
+    mapping = 'source = "web"\n[columns]\ncitizen_ref = "burgerservicenummer"\n'
+    (run,) = load(db, tmp_path, text, mapping=mapping)
+    assert run.status == "failed"
+    assert "'burgerservicenummer'" in run.message and "not in the file" in run.message
+    assert leaks(db, BSN) == []
+
+
+def test_a_parser_message_never_quotes_a_record(db, tmp_path, monkeypatch):
+    from pipelines import dialect
+
+    def fails(*args, **kwargs):
+        raise RuntimeError(f"could not parse line 2: W1,{BSN},{EMAIL}")
+
+    monkeypatch.setattr(dialect, "_parse", fails)
+    (run,) = load(db, tmp_path, f"contact_id,submitted_at\nW1,{BSN}\n")
+    assert run.status == "failed"
+    assert BSN not in run.message and EMAIL not in run.message
+    assert leaks(db, BSN, EMAIL) == []
