@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from metrics import status
-from pipelines import store
+from pipelines import privacy, store
 from pipelines.load import SOURCES, load_files
 from pipelines.settings import SettingsError
 from pipelines.settings import load as load_settings
@@ -102,17 +102,22 @@ def main(argv: list[str] | None = None, prog: str = "channelshift") -> int:
 
 
 def _load(args: argparse.Namespace, db: Path, settings) -> int:
+    try:
+        runs = _runs(args, db, settings)
+    except privacy.KeyProblem as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_FAILED if any(r.status == "failed" for r in runs) else 0
+
+
+def _runs(args: argparse.Namespace, db: Path, settings) -> list:
     if args.command == "load":
-        runs = load_files(
+        return load_files(
             db, args.source, args.files, args.mapping, force=args.force, settings=settings
         )
-    else:
-        import demo  # numpy-heavy: only the demo needs it
+    import demo  # numpy-heavy: only the demo needs it
 
-        runs = demo.build(
-            db, until=args.until, seed=args.seed, exports=args.exports, settings=settings
-        )
-    return EXIT_FAILED if any(r.status == "failed" for r in runs) else 0
+    return demo.build(db, until=args.until, seed=args.seed, exports=args.exports, settings=settings)
 
 
 def _generate(args: argparse.Namespace) -> int:

@@ -52,17 +52,73 @@ def masked(column: str | pl.Expr) -> pl.Expr:
     return expr.map_elements(mask_text, return_dtype=pl.String, skip_nulls=True)
 
 
+MIN_KEY_BYTES = 32
+
+
+class KeyProblem(Exception):
+    """The pseudonymisation key cannot be used; the message says what to do."""
+
+
 def key_for(db: Path) -> bytes:
-    """Return the pseudonymisation key for a database, creating its key file if needed."""
-    if os.environ.get(KEY_ENV):
-        return os.environ[KEY_ENV].encode()
+    """Return the pseudonymisation key for a database, creating its key file for a new store.
+
+    A key shorter than MIN_KEY_BYTES is refused (pseudonyms made with an empty key reverse by
+    trying every possible BSN), as is a key file others may read. A store that already holds
+    pseudonyms never gets a new key: its pseudonyms would no longer link repeat contacts.
+    """
+    if os.environ.get(KEY_ENV) is not None:
+        return _checked(os.environ[KEY_ENV].encode(), f"${KEY_ENV}")
     path = db.with_name(db.name + ".key")
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        if _holds_pseudonyms(db):
+            raise KeyProblem(
+                f"{path} is missing, but {db} holds pseudonyms made with it: restore the key "
+                f"file from the backup (or set {KEY_ENV}); to start over with a new key, "
+                "rebuild the store from the exports"
+            )
+        _create(path)
+    if path.stat().st_mode & 0o077:
+        raise KeyProblem(f"{path} may be read by others: run `chmod 600 {path}`")
+    return _checked(path.read_text().strip().encode(), str(path))
+
+
+def _checked(key: bytes, where: str) -> bytes:
+    if len(key) < MIN_KEY_BYTES:
+        raise KeyProblem(
+            f"{where}: the pseudonymisation key has {len(key)} bytes, at least "
+            f"{MIN_KEY_BYTES} are needed (e.g. `python -c 'import secrets; "
+            "print(secrets.token_hex(32))'`)"
+        )
+    return key
+
+
+def _create(path: Path) -> None:
+    """Write a new random key, owner-only; a load that made it first at the same moment wins.
+
+    The key is written beside the path and linked into place, so no reader sees a half file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, path)
+    finally:
+        draft.unlink()
+
+
+def _holds_pseudonyms(db: Path) -> bool:
+    if not db.exists():
+        return False
+    with store.read_only(db) as con:
+        tables = {
+            name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()
+        }
+        return "contacts" in tables and bool(
+            con.execute("select count(citizen_key) from contacts").fetchall()[0][0]
+        )
 
 
 def pseudonymise(

@@ -384,7 +384,7 @@ def test_pages_keep_working_while_a_load_publishes_new_data(browser, db, tmp_pat
     """A load in another process while the app serves pages; new data without a restart."""
     own = tmp_path / "store.duckdb"  # a copy: the other tests keep their store as built
     for suffix in ("", ".key"):
-        shutil.copyfile(db.with_name(db.name + suffix), own.with_name(own.name + suffix))
+        shutil.copy2(db.with_name(db.name + suffix), own.with_name(own.name + suffix))
     export = tmp_path / "web_e2e.csv"
     write_web_export(export, own)
     runs_before = status.counts(own)["load_runs"]

@@ -17,6 +17,7 @@ from tests.conftest import NOW
 BSN = "111222333"  # passes the eleven-test: 9+8+7+12+10+8+9+6-3 = 66 = 6 x 11
 PHONE = "06-12345678"
 EMAIL = "jan.jansen@example.org"
+WEB = "contact_id,submitted_at,product_id,completed,citizen_ref"
 
 
 def stored_texts(db: Path) -> list[str]:
@@ -129,3 +130,64 @@ def test_a_parser_message_never_quotes_a_record(db, tmp_path, monkeypatch):
     assert run.status == "failed"
     assert BSN not in run.message and EMAIL not in run.message
     assert leaks(db, BSN, EMAIL) == []
+
+
+# --- The key -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_env_key(monkeypatch):
+    """The key comes from the key file beside the store, not from the environment."""
+    monkeypatch.delenv(privacy.KEY_ENV, raising=False)
+
+
+def _key_file(db: Path) -> Path:
+    return db.with_name(db.name + ".key")
+
+
+@pytest.mark.parametrize("key", ["", "short", "x" * 31])
+def test_a_short_or_empty_key_is_refused(db, no_env_key, key):
+    _key_file(db).write_text(key)
+    _key_file(db).chmod(0o600)
+    with pytest.raises(privacy.KeyProblem, match="at least 32"):
+        privacy.key_for(db)
+
+
+def test_a_short_key_in_the_environment_is_refused(db, monkeypatch):
+    monkeypatch.setenv(privacy.KEY_ENV, "secret")
+    with pytest.raises(privacy.KeyProblem, match="at least 32"):
+        privacy.key_for(db)
+
+
+def test_a_key_file_others_may_read_is_refused_with_the_fix(db, no_env_key):
+    privacy.key_for(db)
+    _key_file(db).chmod(0o644)
+    with pytest.raises(privacy.KeyProblem, match=f"chmod 600 {_key_file(db)}"):
+        privacy.key_for(db)
+
+
+def test_a_lost_key_is_not_silently_replaced(db, tmp_path, no_env_key, capsys):
+    from channelshift import main
+
+    (run,) = load(db, tmp_path, f"{WEB}\nW1,2024-03-04T09:00:00,a,true,{BSN}\n")
+    assert run.status == "ok"
+    with duckdb.connect(str(db), read_only=True) as con:
+        before = con.execute("select citizen_key from contacts").fetchall()
+    _key_file(db).unlink()
+    again = tmp_path / "again.csv"
+    again.write_text(f"{WEB}\nW2,2024-03-05T09:00:00,a,true,{BSN}\n")
+    assert main(["load", "--db", str(db), "--source", "web", str(again)]) == 2
+    assert "restore the key file" in capsys.readouterr().err
+    assert not _key_file(db).exists()
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select citizen_key from contacts").fetchall() == before
+
+
+def test_first_loads_at_the_same_moment_share_one_key(db, no_env_key):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: privacy.key_for(db), range(16)))
+    assert len(keys) == 1
+    assert len(next(iter(keys))) >= privacy.MIN_KEY_BYTES
+    assert [p.name for p in db.parent.iterdir()] == [_key_file(db).name]  # no drafts left
