@@ -799,13 +799,18 @@ def key_violations(con) -> dict[str, list]:
     return found
 
 
-@pytest.mark.parametrize("store_fixture", ["demo_store", "fixture_store_read_only"])
-def test_no_two_rows_of_a_mart_share_its_key(store_fixture, request):
+@pytest.fixture(params=["demo_store", "fixture_store_read_only"])
+def built_store(request) -> Path:
+    """The session's demo store, then its fixture store: read only."""
+    return request.getfixturevalue(request.param)
+
+
+def test_no_two_rows_of_a_mart_share_its_key(built_store, request):
     """The dbt `unique` and `not_null` tests on every mart's declared grain."""
-    with read_only(request.getfixturevalue(store_fixture)) as con:
+    with read_only(built_store) as con:
         assert key_violations(con) == {}
         # the demo has untagged calls: a key column that may be null is null there
-        if store_fixture == "demo_store":
+        if request.node.callspec.params["built_store"] == "demo_store":
             assert con.execute(
                 "select count(*) from mart_product_channel where product_id is null"
             ).fetchone()[0]
