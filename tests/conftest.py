@@ -7,7 +7,8 @@ makes the first worker build it and the others wait).
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -46,37 +47,52 @@ def approx_rows(rows: list[tuple]) -> list:
 
 
 def copy_store(db: Path, to: Path) -> Path:
-    """Copy a store and its pseudonymisation key (`<db>.key`) to `to`; return `to`."""
+    """Copy a store and its pseudonymisation key (`<db>.key`, owner-only) to `to`; return `to`.
+
+    Loads into the copy pseudonymise with the same key, so its residents stay the same.
+    """
     to.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", ".key"):
-        shutil.copyfile(db.with_name(db.name + suffix), to.with_name(to.name + suffix))
-        os.chmod(to.with_name(to.name + suffix), 0o644)
+    shutil.copyfile(db, to)
+    key = db.with_name(db.name + ".key")
+    if key.exists():  # none when CHANNELSHIFT_PSEUDONYM_KEY gives the key
+        shutil.copy(key, to.with_name(to.name + ".key"))  # with its mode: owner-only
     return to
 
 
-def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]) -> Path:
+def _signature(db: Path) -> str:
+    """Return what changes when a store or its key is written to or replaced."""
+    files = [f for f in (db, db.with_name(db.name + ".key")) if f.exists()]
+    return " ".join(f"{s.st_ino}:{s.st_mtime_ns}:{s.st_size}" for s in map(os.stat, files))
+
+
+@contextmanager
+def built_once(
+    factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]
+) -> Iterator[Path]:
     """Build the store `name` once for the test session (shared by xdist workers); read only.
 
-    The store's folder is made read only, so that a test that writes to it fails instead of
-    changing what other tests read.
+    At the end of the session the store must be as built: a test that wrote to it, instead of
+    to a copy, fails the session (root ignores a read-only folder, so it is checked after).
     """
     base = factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # the folder all workers of this session share
     folder = base / f"session-{name}"
-    db = folder / "store.duckdb"
+    db, built = folder / "store.duckdb", folder / "built"
     with FileLock(base / f"session-{name}.lock"):
-        if not (folder / "built").exists():
+        if not built.exists():
             shutil.rmtree(folder, ignore_errors=True)  # a build that failed half-way
             folder.mkdir()
             build(db)
-            (folder / "built").touch()
-            folder.chmod(0o555)
-    return db
+            built.write_text(_signature(db))
+    yield db
+    assert _signature(db) == built.read_text(), (
+        f"a test changed the session's {name} store {db}: load into a copy (copy_store)"
+    )
 
 
 @pytest.fixture(scope="session")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The demo municipality from 2008 to DEMO_UNTIL, as `channelshift demo` builds it; read only.
 
     Built once per session with the CLI's defaults (seed 52, data/municipality.toml); its raw
@@ -93,18 +109,20 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
         assert {r.status for r in runs} == {"ok"}, [r.summary() for r in runs]
 
-    return built_once(tmp_path_factory, "demo", build)
+    with built_once(tmp_path_factory, "demo", build) as db:
+        yield db
 
 
 @pytest.fixture(scope="session")
-def fixture_store_read_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def fixture_store_read_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The fixture store (see `fixture_store`), built once per session; read only."""
 
     def build(db: Path) -> None:
         runs = load_deliveries(db, FIXTURE_DELIVERIES, now=NOW)
         assert [(r.status, r.rows_rejected) for r in runs] == [("ok", 0)] * len(runs)
 
-    return built_once(tmp_path_factory, "fixtures", build)
+    with built_once(tmp_path_factory, "fixtures", build) as db:
+        yield db
 
 
 @pytest.fixture
