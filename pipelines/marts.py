@@ -126,6 +126,24 @@ def grain(name: str) -> str:
     return sql(name).splitlines()[0].removeprefix("--").strip()
 
 
+def key(name: str) -> dict[str, bool]:
+    """Return the key columns a mart's second line declares, each with whether it may be null.
+
+    `-- key: period_month, product_id (may be null), channel`: no two rows share the key;
+    null counts as a value (an untagged product is one product).
+    """
+    line = sql(name).splitlines()[1]
+    if not line.startswith("-- key: "):
+        raise ValueError(f"{name}.sql declares no key on its second line (-- key: ...)")
+    columns = {}
+    for part in line.removeprefix("-- key: ").split(","):
+        column, _, rest = part.strip().partition(" ")
+        if rest not in ("", "(may be null)") or not column.isidentifier():
+            raise ValueError(f"{name}.sql: cannot read key column {part.strip()!r}")
+        columns[column] = rest == "(may be null)"
+    return columns
+
+
 def settings_row(settings: Settings) -> dict[str, float | int]:
     """Return the settings the marts read, as one flat row."""
     norms = settings.norms

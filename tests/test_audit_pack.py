@@ -8,8 +8,6 @@ has a year without data (2023) and a partial year (2024, four months).
 import csv
 import hashlib
 import io
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -26,12 +24,11 @@ from metrics.catalog import METRIC, METRICS
 from metrics.headlines import Headline
 from metrics.texts import TEXTS
 from pipelines import marts, store
-from pipelines.load import load_files
+from pipelines.load import Delivery, load_deliveries
 from pipelines.settings import DEFAULT_FILE, AuditPeriod, Settings, Targets
 from pipelines.settings import load as load_settings
 from tests.conftest import FIXTURES, NOW
 
-REPO = Path(__file__).parents[1]
 SETTINGS = Settings(
     audit_periods=(AuditPeriod(name="2023-2024", start=date(2023, 1, 1), end=date(2024, 12, 31)),),
     targets={2024: Targets(web_share=0.25, products_digital=3, max_phone_abandonment=0.2)},
@@ -48,10 +45,13 @@ FILES = (  # source, file, mapping
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> Path:
-    """The fixture store, loaded once for the module as if today were NOW."""
+    """The fixture store, loaded once for the module (in one load) as if today were NOW."""
     path = tmp_path_factory.mktemp("store") / "store.duckdb"
-    for source, name, mapping in FILES:
-        load_files(path, source, [FIXTURES / name], mapping and FIXTURES / mapping, now=NOW)
+    deliveries = [
+        Delivery(source, (FIXTURES / name,), mapping and FIXTURES / mapping)
+        for source, name, mapping in FILES
+    ]
+    load_deliveries(path, deliveries, now=NOW)
     return path
 
 
@@ -389,19 +389,10 @@ def test_cli_reports_an_unknown_period_with_exit_code_2(db, tmp_path, capsys):
 
 
 @pytest.fixture(scope="module")
-def demo_pack(tmp_path_factory) -> Path:
+def demo_pack(demo_store, tmp_path_factory) -> Path:
     """The audit pack 2010-2013 of the demo municipality (2008 to 2012), made by the CLI."""
-    tmp = tmp_path_factory.mktemp("demo")
-    db = tmp / "demo.duckdb"
-    demo = ["demo", "--db", str(db), "--until", "2012-12-31", "--exports", str(tmp / "exports")]
-    subprocess.run(
-        [sys.executable, "-m", "pipelines", *demo],
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-    )
-    out = tmp / "audit.xlsx"
-    args = ["audit-pack", "--period", "2010-2013", "--db", str(db), "--out", str(out)]
+    out = tmp_path_factory.mktemp("demo") / "audit.xlsx"
+    args = ["audit-pack", "--period", "2010-2013", "--db", str(demo_store), "--out", str(out)]
     assert main([*args, "--settings", str(DEFAULT_FILE)]) == 0
     return out
 

@@ -24,9 +24,9 @@ def pdf_text(pdf: bytes) -> str:
 
 
 @pytest.fixture
-def small(fixture_store):
-    """The fixture store: a handful of contacts in 2024, so every count is small."""
-    return fixture_store
+def small(fixture_store_read_only):
+    """The fixture store: a handful of contacts in 2024, so every count is small; read only."""
+    return fixture_store_read_only
 
 
 def test_small_numbers_are_suppressed(small):
@@ -55,20 +55,10 @@ def test_threshold_is_a_setting(small):
     assert facts["rows"][0][1] == "29%"  # web share 4/14, shown when nothing is small
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """A short demo municipality (2008-2012)."""
-    from channelshift import main as pipelines_main
-
-    folder = tmp_path_factory.mktemp("demo")
-    db = folder / "demo.duckdb"
-    assert (
-        pipelines_main(
-            ["demo", "--db", str(db), "--until", "2012-12-31", "--exports", str(folder / "exports")]
-        )
-        == 0
-    )
-    return db
+@pytest.fixture
+def demo(demo_store):
+    """The session's short demo municipality (2008-2012), read only."""
+    return demo_store
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

@@ -1,9 +1,9 @@
 """End to end: the dashboard as a person uses it, in real headless Chromium.
 
-One short demo store (2008-2012) is built per module and served by `streamlit run` on a free
-port. Every page is opened in Dutch and English; the figures the tests look for are computed
-from the store with the project's own functions, never typed in. Screenshots of every page
-land in test-artifacts/screenshots/ (gitignored) for a person to look at.
+The session's short demo store (2008-2012, tests/conftest.py) is served by `streamlit run`
+on a free port. Every page is opened in Dutch and English; the figures the tests look for are
+computed from the store with the project's own functions, never typed in. Screenshots of every
+page land in test-artifacts/screenshots/ (gitignored) for a person to look at.
 
 Needs Debian's `chromium` (/usr/bin/chromium); without it these tests fail, never skip.
 """
@@ -29,11 +29,11 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from channelshift import main as pipelines_main
 from metrics import formatting, query, status, views
 from metrics.catalog import METRIC
 from metrics.texts import text
 from pipelines import store
+from tests.conftest import DEMO_UNTIL, copy_store
 
 pytestmark = pytest.mark.browser
 
@@ -102,15 +102,10 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A short demo store (2008 to 2012), built once for the module."""
-    folder = tmp_path_factory.mktemp("browser_store")
-    path = folder / "store.duckdb"
-    code = pipelines_main(
-        ["demo", "--db", str(path), "--until", f"{YEAR}-12-31", "--exports", str(folder / "x")]
-    )
-    assert code == 0, "the demo build failed"
-    return path
+def db(demo_store: Path) -> Path:
+    """The session's short demo store (2008 to 2012); read only."""
+    assert date(YEAR, 12, 31) == DEMO_UNTIL
+    return demo_store
 
 
 def free_port() -> int:
@@ -382,9 +377,7 @@ def write_web_export(path: Path, db: Path, rows: int = 50, unknown: int = 5) -> 
 
 def test_pages_keep_working_while_a_load_publishes_new_data(browser, db, tmp_path):
     """A load in another process while the app serves pages; new data without a restart."""
-    own = tmp_path / "store.duckdb"  # a copy: the other tests keep their store as built
-    for suffix in ("", ".key"):
-        shutil.copy2(db.with_name(db.name + suffix), own.with_name(own.name + suffix))
+    own = copy_store(db, tmp_path / "store.duckdb")  # the other tests keep the store as built
     export = tmp_path / "web_e2e.csv"
     write_web_export(export, own)
     runs_before = status.counts(own)["load_runs"]

@@ -20,10 +20,10 @@ from pipelines import store
 YEAR = (date(2024, 1, 1), date(2024, 12, 1))
 
 
-@pytest.fixture
-def con(fixture_store):
+@pytest.fixture(scope="module")
+def con(fixture_store_read_only):
     """A read-only connection to the store with all fixture exports loaded."""
-    with store.read_only(fixture_store) as connection:
+    with store.read_only(fixture_store_read_only) as connection:
         yield connection
 
 

@@ -1,6 +1,12 @@
 """The command line: exit codes, one line per file, status."""
 
+from pathlib import Path
+
+import polars as pl
+
 from channelshift import main
+from metrics import status
+from pipelines import store
 from tests.conftest import FIXTURES
 
 
@@ -53,19 +59,11 @@ def test_status_without_database(db, capsys):
     assert "no database yet" in capsys.readouterr().out
 
 
-def test_demo_builds_a_store_through_the_real_pipeline(db, tmp_path, capsys):
-    """The demo loads through the same pipeline as real data; only planted glitches fail."""
-    import polars as pl
-
-    from metrics import status
-    from pipelines import store
-
-    exports = tmp_path / "exports"
-    code = main(["demo", "--db", str(db), "--until", "2012-12-31", "--exports", str(exports)])
-    assert code == 0
+def check_demo_store(db: Path, exports: Path, year: int, min_contacts: int) -> None:
+    """The demo loaded through the same pipeline as real data; only planted glitches fail."""
     counts = status.counts(db)
     assert 290 <= counts["products"] <= 310
-    assert counts["contacts"] > 500_000
+    assert counts["contacts"] > min_contacts
     with store.read_only(db) as con:
         assert con.execute("select distinct status from load_runs").fetchall() == [("ok",)]
         reasons = {r for (r,) in con.execute("select distinct reason from load_rejects").fetchall()}
@@ -80,9 +78,25 @@ def test_demo_builds_a_store_through_the_real_pipeline(db, tmp_path, capsys):
         first_month = con.execute("select min(period_month) from mart_calendar").fetchone()[0]
     assert str(first_month) == "2008-01-01"
     # no raw reference of the exports is a stored key (keys are hashes, never the value)
-    web = pl.read_csv(exports / "web" / "web_2012.csv", infer_schema=False)
+    web = pl.read_csv(exports / "web" / f"web_{year}.csv", infer_schema=False)
     raw = set(web["citizen_ref"].drop_nulls())
     assert raw and not raw & set(stored_keys.drop_nulls())
+
+
+def test_demo_builds_a_store_through_the_real_pipeline(db, tmp_path):
+    """`channelshift demo`, kept short (three months): the session's demo store is the long one."""
+    exports = tmp_path / "exports"
+    code = main(["demo", "--db", str(db), "--until", "2008-03-31", "--exports", str(exports)])
+    assert code == 0
+    check_demo_store(db, exports, 2008, min_contacts=40_000)
+    with store.read_only(db) as con:
+        last_month = con.execute("select max(period_month) from mart_calendar").fetchone()[0]
+    assert str(last_month) == "2008-03-01"
+
+
+def test_demo_of_five_years_holds_over_half_a_million_contacts(demo_store):
+    """The demo store 2008-2012 (tests/conftest.py: the CLI's defaults, built by demo.build)."""
+    check_demo_store(demo_store, demo_store.with_name("exports"), 2012, min_contacts=500_000)
 
 
 def test_one_command_line_behind_every_entry_point():

@@ -7,25 +7,20 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from channelshift import main as pipelines_main
 from metrics import formatting, query, views
 from metrics.texts import TEXTS
 from pipelines import store
+from pipelines.load import load_files
+from tests.conftest import FIXTURES, NOW
 
 APP = str(Path(__file__).parents[1] / "dashboard.py")
 PAGES = ("overview", "channel_mix", "digitisation", "corrections", "teams", "audit")
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    """A short demo municipality (2008-2012), built once for this module."""
-    folder = tmp_path_factory.mktemp("demo")
-    db = folder / "demo.duckdb"
-    code = pipelines_main(
-        ["demo", "--db", str(db), "--until", "2012-12-31", "--exports", str(folder / "exports")]
-    )
-    assert code == 0
-    return db
+@pytest.fixture
+def demo_db(demo_store) -> Path:
+    """The session's short demo municipality (2008-2012); the app only reads it."""
+    return demo_store
 
 
 @pytest.fixture(autouse=True)
@@ -102,10 +97,17 @@ def test_filters_come_from_the_url(demo_db, monkeypatch):
     assert at.multiselect(key="w_producten").placeholder == "Alle"
 
 
+@pytest.fixture(scope="module")
+def catalogue_only(tmp_path_factory) -> Path:
+    """A store with a catalogue but no contacts yet, loaded once for this module."""
+    db = tmp_path_factory.mktemp("catalogue") / "store.duckdb"
+    load_files(db, "products", [FIXTURES / "products.csv"], now=NOW)
+    return db
+
+
 @pytest.mark.parametrize("page", PAGES)
-def test_empty_store_explains_instead_of_failing(db, load, monkeypatch, page):
-    load("products", "products.csv")  # a store with a catalogue but no contacts yet
-    monkeypatch.setenv("CHANNELSHIFT_DB", str(db))
+def test_empty_store_explains_instead_of_failing(catalogue_only, monkeypatch, page):
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(catalogue_only))
     at = open_page(page, "nl")
     assert not at.exception, [e.value for e in at.exception]
     assert at.info[0].value == TEXTS["app.no_data"]["nl"]

@@ -8,7 +8,7 @@ import pytest
 
 from channelshift import main
 from demo import synthetic as generate
-from pipelines.load import load_files
+from pipelines.load import load_deliveries
 
 NOW = datetime(2026, 6, 1, 12, 0)  # after the generated period (it ends on generate.UNTIL)
 ROWS = 20_000
@@ -28,10 +28,8 @@ def _data_rows(path: Path) -> int:
 
 def test_every_row_loads_without_rejects_and_contacts_match_the_request(exports, tmp_path):
     db = tmp_path / "store.duckdb"
-    runs = []
-    for source in ("products", "releases", "web", "phone", "desk", "corrections"):
-        delivery = exports[source]
-        runs += load_files(db, source, delivery.files, delivery.mapping, now=NOW)
+    sources = ("products", "releases", "web", "phone", "desk", "corrections")
+    runs = load_deliveries(db, [exports[source] for source in sources], now=NOW)
     assert [(r.source, r.status, r.rows_rejected, r.rows_duplicate) for r in runs] == [
         (source, "ok", 0, 0)
         for source in ("products", "releases", "web", "phone", "desk", "corrections")
@@ -105,13 +103,10 @@ def test_phone_only_puts_every_row_in_the_phone_export(tmp_path):
 
 def test_a_day_after_the_period_loads_beside_the_exports(tmp_path):
     db = tmp_path / "store.duckdb"
-    for d in generate.write_exports(tmp_path / "all", 3_000):
-        load_files(db, d.source, d.files, d.mapping, now=NOW)
+    load_deliveries(db, generate.write_exports(tmp_path / "all", 3_000), now=NOW)
     [day] = generate.days_after(1)
     assert day > generate.UNTIL and day.weekday() < 5
-    runs = []
-    for d in generate.write_day(tmp_path / "day", day, 1_000):
-        runs += load_files(db, d.source, d.files, d.mapping, now=NOW)
+    runs = load_deliveries(db, generate.write_day(tmp_path / "day", day, 1_000), now=NOW)
     assert sum(r.rows_inserted for r in runs) == 1_000
     assert sum(r.rows_rejected + r.rows_updated for r in runs) == 0
 

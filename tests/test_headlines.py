@@ -18,7 +18,9 @@ from metrics.catalog import METRIC
 from metrics.headlines import Headline, verdict
 from metrics.query import Filters
 from pipelines import store
+from pipelines.load import load_files
 from pipelines.settings import Settings, Targets
+from tests.conftest import NOW, copy_store
 
 PHONE_2023 = """\
 contact_id,started_at,product_id,team,wait_seconds,talk_seconds,abandoned,resolved_first_contact,citizen_ref
@@ -40,16 +42,14 @@ SETTINGS = Settings(
 )
 
 
-@pytest.fixture
-def con(db, load, tmp_path):
+@pytest.fixture(scope="module")
+def con(fixture_store_read_only, tmp_path_factory):
     """A read-only connection to the fixture store with three calls of 2023 added."""
-    phone_2023 = tmp_path / "phone_2023.csv"
+    folder = tmp_path_factory.mktemp("headlines")
+    db = copy_store(fixture_store_read_only, folder / "store.duckdb")
+    phone_2023 = folder / "phone_2023.csv"
     phone_2023.write_text(PHONE_2023)
-    load("products", "products.csv")
-    load("web", "web_canonical.csv")
-    load("desk", "desk_dutch.csv")
-    load("phone", "phone_acd.csv", mapping="phone_mapping.toml")
-    load("phone", phone_2023)
+    load_files(db, "phone", [phone_2023], now=NOW)
     with store.read_only(db) as connection:
         yield connection
 

@@ -8,8 +8,10 @@ from conftest import approx_rows
 
 from metrics import views
 from metrics.query import Filters
+from pipelines import marts
 from pipelines import store as stored
 from pipelines.settings import ServiceNorms, Settings
+from pipelines.store import read_only
 
 MART_FILES = sorted((Path(__file__).parents[1] / "pipelines" / "marts").glob("*.sql"))
 # One month of contacts in all three channels, shared by several tests.
@@ -757,3 +759,64 @@ def test_a_store_with_the_intermediate_as_table_gets_the_view(store, query, db):
     assert query(
         "select contacts, repeated_contacts from mart_repeat_contacts where channel = 'web'"
     ) == [(2, 1)]
+
+
+KEYS = {  # a few, spelled out: the line reads as the columns, "(may be null)" marks a null
+    "mart_calendar": {"period_month": False},
+    "mart_product_channel": {"period_month": False, "product_id": True, "channel": False},
+    "mart_team_week": {"week_start": False, "team": False},
+}
+
+
+def test_every_mart_file_declares_its_key():
+    assert {path.stem: marts.key(path.stem) for path in MART_FILES if path.stem in KEYS} == KEYS
+    assert {path.stem for path in MART_FILES} == set(marts.ORDER)
+    for path in MART_FILES:
+        assert marts.key(path.stem), f"{path.name} declares an empty key"
+
+
+def key_violations(con) -> dict[str, list]:
+    """Return, per mart and intermediate in the store, repeated keys and nulls not allowed."""
+    names = [
+        name
+        for (name,) in con.execute(
+            "select table_name from duckdb_tables() where starts_with(table_name, 'mart_') "
+            "union all select view_name from duckdb_views() where starts_with(view_name, 'int_') "
+            "order by all"
+        ).fetchall()
+    ]
+    assert set(names) >= set(marts.MARTS), "every mart is in the store"
+    found = {}
+    for name in names:
+        key = marts.key(name)  # raises for a mart without a declared key
+        columns = ", ".join(key)
+        # group by treats null as one value: an untagged product is one product
+        repeated = con.execute(
+            f"select {columns}, count(*) from {name} group by all having count(*) > 1 "
+            "order by all limit 3"
+        ).fetchall()
+        nulls = []
+        for column, may_be_null in key.items():
+            n = con.execute(f"select count(*) from {name} where {column} is null").fetchone()[0]
+            if n and not may_be_null:
+                nulls.append((column, "is null", n))
+        if repeated or nulls:
+            found[name] = repeated + nulls
+    return found
+
+
+@pytest.fixture(params=["demo_store", "fixture_store_read_only"])
+def built_store(request) -> Path:
+    """The session's demo store, then its fixture store: read only."""
+    return request.getfixturevalue(request.param)
+
+
+def test_no_two_rows_of_a_mart_share_its_key(built_store, request):
+    """The dbt `unique` and `not_null` tests on every mart's declared grain."""
+    with read_only(built_store) as con:
+        assert key_violations(con) == {}
+        # the demo has untagged calls: a key column that may be null is null there
+        if request.node.callspec.params["built_store"] == "demo_store":
+            assert con.execute(
+                "select count(*) from mart_product_channel where product_id is null"
+            ).fetchone()[0]

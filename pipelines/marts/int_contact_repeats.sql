@@ -1,4 +1,5 @@
 -- One row per contact: whether the same resident contacted us again about the same product within the repeat window (any channel).
+-- key: channel, contact_id
 with ordered as (
     select
         channel,

@@ -1,4 +1,5 @@
 -- One row per calendar month, from the first to the last month with any contact (local time).
+-- key: period_month
 with bounds as (
     select
         -- min and max of the column itself come from DuckDB's statistics, without a scan

@@ -1,4 +1,5 @@
 -- One row per month per product with handled contacts or corrections: staff hours per channel, correction hours, cost per channel, and the estimated hours freed by web = web handled contacts x (the product's average staff minutes per handled phone or desk contact over the trailing months - the staff minutes per web request), minus correction hours of web origin; it assumes every web request replaced a phone or desk contact.
+-- key: period_month, product_id (may be null)
 with settings_row as (
     select * from settings
 ),

@@ -1,4 +1,5 @@
 -- One row per month per channel: handled contacts and their share of all handled contacts of that month (share is null in a month without handled contacts).
+-- key: period_month, channel
 with channels as (
     -- channels present in the store: a channel never loaded is unknown, not zero
     select distinct channel from mart_product_channel

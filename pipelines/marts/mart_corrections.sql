@@ -1,4 +1,5 @@
 -- One row per month per origin channel per product with corrections or handled contacts: corrections found that month (by detection date), correction hours (minutes / 60), handled contacts of that product in that channel and month, and corrections per 1,000 of them (null when there were none).
+-- key: period_month, origin_channel, product_id (may be null)
 with corrected as (
     select
         cast(date_trunc('month', detected_at) as date) as period_month,

@@ -1,4 +1,5 @@
 -- One row per month per team: desk visits, share by appointment (of the visits with an appointment mark; null without marks), average and 90th-percentile wait, and the share of visits served within the target minutes.
+-- key: period_month, team
 with target as (
     select desk_wait_minutes * 60 as wait_seconds from settings
 ),

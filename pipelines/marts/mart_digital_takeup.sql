@@ -1,4 +1,5 @@
 -- One row per month per product that was digital and offered at the end of that month: handled contacts per channel and take-up = web / (web + phone + desk), null without contacts.
+-- key: period_month, product_id
 with digital as (
     select
         calendar.period_month,

@@ -1,4 +1,5 @@
 -- One row per month: products in the catalogue on the month's last day, how many of them could be requested fully online, and that share.
+-- key: period_month
 with final as (
     select
         calendar.period_month,

@@ -1,4 +1,5 @@
 -- One row per month per team: calls offered (every call that reached the queue), answered (not abandoned), abandoned; service level = offered calls answered within the target seconds / offered calls; waits over all offered calls; first-contact resolution = answered calls marked resolved / answered calls with a resolution mark.
+-- key: period_month, team
 with target as (
     select phone_answer_seconds from settings
 ),

@@ -1,4 +1,5 @@
 -- One row per month per product per channel with any contact: handled and offered contacts (offered includes abandoned calls and unfinished web requests; product_id null = untagged).
+-- key: period_month, product_id (may be null), channel
 with final as (
     select
         cast(date_trunc('month', occurred_at) as date) as period_month,

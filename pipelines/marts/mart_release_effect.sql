@@ -1,4 +1,5 @@
 -- One row per release: for its product, web corrections per 1,000 handled web contacts, digital take-up and repeat-contact share in the window (settings: months) before the release and in the same window from the release on; before_is_complete and after_is_complete say whether the data (whole calendar months from the first to the last month with contacts) cover each window.
+-- key: product_id, released_on
 with windows as (
     select
         releases.product_id,

@@ -1,4 +1,5 @@
 -- One row per month per channel of the first contact: handled contacts of a known resident about a known product, how many were followed within the repeat window by another contact of the same resident about the same product in any channel, and that share (failure demand).
+-- key: period_month, channel
 with final as (
     select
         period_month,

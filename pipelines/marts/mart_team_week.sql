@@ -1,4 +1,5 @@
 -- One row per week (Monday) per team: the phone figures of the calls the team took or queued (offered, answered in time, abandoned, average wait), the desk figures of its visits (visits, average wait, served in time) and the corrections found that week in the products the team owns.
+-- key: week_start, team
 with target as (
     select phone_answer_seconds, desk_wait_minutes * 60 as desk_wait_seconds from settings
 ),
