@@ -6,6 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from channelshift import main as pipelines_main
 from pipelines.load import SOURCES, load_files
 from pipelines.settings import Settings
 
@@ -81,3 +82,15 @@ def store(load, tmp_path):
                 assert (run.status, run.rows_rejected) == ("ok", 0), run.summary()
 
     return _store
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A short demo municipality (2008-2012), built once for the test session."""
+    folder = tmp_path_factory.mktemp("demo")
+    db = folder / "demo.duckdb"
+    code = pipelines_main(
+        ["demo", "--db", str(db), "--until", "2012-12-31", "--exports", str(folder / "exports")]
+    )
+    assert code == 0
+    return db

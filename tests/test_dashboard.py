@@ -7,25 +7,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from channelshift import main as pipelines_main
 from metrics import formatting, query, views
 from metrics.texts import TEXTS
 from pipelines import store
 
 APP = str(Path(__file__).parents[1] / "dashboard.py")
 PAGES = ("overview", "channel_mix", "digitisation", "corrections", "teams", "audit")
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    """A short demo municipality (2008-2012), built once for this module."""
-    folder = tmp_path_factory.mktemp("demo")
-    db = folder / "demo.duckdb"
-    code = pipelines_main(
-        ["demo", "--db", str(db), "--until", "2012-12-31", "--exports", str(folder / "exports")]
-    )
-    assert code == 0
-    return db
 
 
 @pytest.fixture(autouse=True)
