@@ -363,13 +363,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Herstelacties per 1.000 webcontacten (na)",
         "en": "Corrections per 1,000 web contacts (after)",
     },
-    "column.takeup_before": {"nl": "Digitaal gebruik (voor)", "en": "Digital take-up (before)"},
-    "column.takeup_after": {"nl": "Digitaal gebruik (na)", "en": "Digital take-up (after)"},
+    "column.takeup_before": {"nl": "Digitaal gebruik, voor", "en": "Digital take-up, before"},
+    "column.takeup_after": {"nl": "Digitaal gebruik, na", "en": "Digital take-up, after"},
     "column.repeat_share_before": {
-        "nl": "Herhaalcontact (voor)",
-        "en": "Repeat contact (before)",
+        "nl": "Herhaalcontact, voor",
+        "en": "Repeat contact, before",
     },
-    "column.repeat_share_after": {"nl": "Herhaalcontact (na)", "en": "Repeat contact (after)"},
+    "column.repeat_share_after": {"nl": "Herhaalcontact, na", "en": "Repeat contact, after"},
     "column.before_is_complete": {
         "nl": "Gegevens dekken het venster ervoor",
         "en": "Data cover the window before",
