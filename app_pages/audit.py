@@ -80,7 +80,7 @@ st.dataframe(
     width="stretch",
     column_config={c: t(f"runs.{c}") for c in page.runs.columns if f"runs.{c}" in TEXTS},
 )
-common.download(page.runs, "laadruns")
+common.download(page.runs, "laadruns", common.source())
 
 st.subheader(t("audit.rejects"))
 st.dataframe(
@@ -101,6 +101,8 @@ st.dataframe(
         "explanation": t("rejects.explanation"),
     },
 )
+
+common.download(page.rejects, "geweigerde_regels", common.source())
 
 st.subheader(t("audit.quality"))
 q1, q2, q3 = st.columns(3)

@@ -37,6 +37,13 @@ owners = common.url_multiselect(
 )
 filters = Filters(products=tuple(products), categories=tuple(categories), teams=tuple(owners))
 page = common.model(pages.channel_mix, first=first, last=last, grain=grain, filters=filters)
+source = common.source(
+    (t("filter.years"), f"{first}–{last}"),
+    (t("filter.grain"), t(f"grain.{grain}")),
+    (t("filter.category"), common.chosen(categories)),
+    (t("filter.product"), common.chosen(products, common.product_label)),
+    (t("filter.owner_team"), common.chosen(owners)),
+)
 
 if page.mix.is_empty():
     common.no_rows()
@@ -45,6 +52,7 @@ common.chart(
     charts.channel_mix(page.mix, lang(), measure, grain, page.targets),
     page.mix,
     f"kanaalmix_{first}_{last}_{grain}",
+    source,
 )
 st.caption(METRIC["web_share"].definition[lang()])
 
@@ -80,5 +88,5 @@ else:
             ),
         },
     )
-    common.download(table, f"producten_{first}_{last}")
+    common.download(table, f"producten_{first}_{last}", source)
 common.footer(found)

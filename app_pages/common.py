@@ -17,7 +17,7 @@ import polars as pl
 import streamlit as st
 import vl_convert
 
-from metrics import formatting, pages
+from metrics import charts, exports, formatting, pages
 from metrics.texts import LANGUAGES, text
 from pipelines import store
 from pipelines.settings import DEFAULT_FILE, Settings
@@ -219,24 +219,38 @@ def _set_param(key: str, value: str, default: str) -> None:
 # --- Output -----------------------------------------------------------------------------------
 
 
-def chart(figure: alt.TopLevelMixin, data: pl.DataFrame, name: str) -> None:
+def source(*filters: tuple[str, object]) -> str:
+    """Say where a page's figures come from: municipality, data until, (label, value) filters."""
+    found = require_data()
+    pairs = [(label, str(value)) for label, value in filters]
+    return exports.source_line(settings().municipality, found.until, lang(), pairs)
+
+
+def chosen(values: list, format_func: Callable[[object], str] = str) -> str:
+    """A multiselect's choice in words: the values, or 'all' when none is chosen."""
+    return ", ".join(format_func(v) for v in values) or t("filter.all")
+
+
+def chart(figure: alt.TopLevelMixin, data: pl.DataFrame, name: str, source: str) -> None:
     """Show a chart with its data as CSV and the chart itself as PNG to download."""
     st.altair_chart(figure, width="stretch")
     left, right = st.columns(2)
     with left:
-        download(data, name)
+        download(data, name, source)
     with right:
-        offer(t("app.download_png"), lambda: png(figure), f"{name}.png", "image/png", "image")
+        offer(
+            t("app.download_png"), lambda: png(figure, source), f"{name}.png", "image/png", "image"
+        )
 
 
-def png(figure: alt.TopLevelMixin) -> bytes:
-    """Render a chart to PNG offline (vl-convert bundles Vega and its fonts)."""
-    return vl_convert.vegalite_to_png(figure.properties(width=800).to_json(), scale=2)
+def png(figure: alt.TopLevelMixin, source: str) -> bytes:
+    """Render a chart with its source line to PNG offline (vl-convert bundles Vega and fonts)."""
+    return vl_convert.vegalite_to_png(charts.with_source(figure, source).to_json(), scale=2)
 
 
-def download(data: pl.DataFrame, name: str) -> None:
-    """Offer a frame as a CSV file (UTF-8 with BOM, so Excel reads it right)."""
-    offer(t("app.download_csv"), data.write_csv().encode("utf-8-sig"), f"{name}.csv", "text/csv")
+def download(data: pl.DataFrame, name: str, source: str) -> None:
+    """Offer a frame as a CSV file as Excel in the chosen language opens it, source line first."""
+    offer(t("app.download_csv"), exports.csv_bytes(data, lang(), source), f"{name}.csv", "text/csv")
 
 
 def offer(

@@ -25,6 +25,9 @@ page = common.model(
     pages.corrections, first=first, last=last, grain=grain, product=st.query_params.get("product")
 )
 
+source = common.source(
+    (t("filter.years"), f"{first}–{last}"), (t("filter.grain"), t(f"grain.{grain}"))
+)
 if page.by_origin.is_empty():
     common.no_rows()
     st.stop()
@@ -41,6 +44,7 @@ with one:
         ),
         page.by_origin,
         f"herstelwerk_{first}_{last}",
+        source,
     )
     st.caption(METRIC[measure].definition[lang()])
 with two:
@@ -61,6 +65,7 @@ with two:
         ),
         rates.drop("series"),
         f"herstel_per_1000_{first}_{last}",
+        source,
     )
     st.caption(METRIC["corrections_per_1000"].definition[lang()])
 
@@ -91,6 +96,7 @@ common.chart(
     ),
     page.net,
     f"netto_capaciteit_{first}_{last}",
+    source,
 )
 
 st.subheader(t("corrections.top"))
@@ -126,10 +132,14 @@ if page.history is not None:
         .otherwise(pl.col("label"))
         .alias("label")
     )
+    # the history counts the web contacts and the corrections of web origin only
     common.chart(
         charts.product_history(web, corrections, events, lang()),
-        web.join(corrections, on="period", how="left"),
+        web.join(corrections, on="period", how="left").rename(
+            {"contacts": "web_contacts", "corrections": "web_corrections"}
+        ),
         f"geschiedenis_{page.product}",
+        common.source((t("filter.product"), common.product_label(page.product))),
     )
 
 if not page.effects.is_empty():
@@ -154,5 +164,5 @@ if not page.effects.is_empty():
         for r in page.effects.iter_rows(named=True)
     ]
     st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
-    common.download(page.effects, "release_effecten")
+    common.download(page.effects, "release_effecten", common.source())
 common.footer(found)

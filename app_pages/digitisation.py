@@ -11,8 +11,12 @@ from metrics.catalog import METRIC
 found = common.require_data()
 st.title(t("digitisation.title"))
 page = common.model(pages.digitisation)
+source = common.source()
 common.chart(
-    charts.digitisation(page.progress, page.targets, lang()), page.progress, "digitalisering"
+    charts.digitisation(page.progress, page.targets, lang()),
+    page.progress,
+    "digitalisering",
+    source,
 )
 st.caption(METRIC["products_digital"].definition[lang()])
 
@@ -65,5 +69,6 @@ st.dataframe(
     width="stretch",
     column_config=columns,
 )
-common.download(page.products, "productenlijst")
+# the list counts the last 12 months: its header says so
+common.download(page.products.rename({"contacts": "contacts_12_months"}), "productenlijst", source)
 common.footer(found)

@@ -17,6 +17,7 @@ if not found.options["teams"]:
 team = common.url_select(t("filter.team"), found.options["teams"], "team")
 page = common.model(pages.teams, team=team, week=common.url_value("week", date.fromisoformat))
 weeks = page.weeks
+source = common.source((t("filter.team"), page.team))
 if weeks.is_empty():
     common.no_rows()
     st.stop()
@@ -70,6 +71,7 @@ with left:
         ),
         weeks,
         f"team_{team}_telefoon",
+        source,
     )
 with right:
     waits = charts.long_form(
@@ -96,6 +98,7 @@ with right:
         ),
         waits,
         f"team_{team}_wachttijden",
+        source,
     )
 backlog = charts.long_form(weeks, {t("label.corrections"): "corrections"})
 common.chart(
@@ -112,6 +115,7 @@ common.chart(
     ),
     backlog,
     f"team_{team}_herstel",
+    source,
 )
 
 st.subheader(t("teams.abandoned"))
@@ -140,5 +144,11 @@ if page.week is not None:
             "wait_seconds": st.column_config.NumberColumn(t("label.phone_wait"), format="%.0f"),
         },
     )
-    common.download(page.abandoned, f"opgehangen_{team}_{page.week}")
+    common.download(
+        page.abandoned,
+        f"opgehangen_{team}_{page.week}",
+        common.source(
+            (t("filter.team"), page.team), (t("filter.week"), formatting.day(page.week, lang()))
+        ),
+    )
 common.footer(found)

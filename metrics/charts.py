@@ -445,3 +445,27 @@ def product_history(
         )
         chart = alt.layer(left, right, rules).resolve_scale(y="independent")
     return chart.properties(title=text("corrections.history", lang), height=320)
+
+
+def with_source(chart: alt.TopLevelMixin, source: str, width: int = 800) -> alt.TopLevelMixin:
+    """Put a source line under a chart, as a figure printed from it must say where it is from.
+
+    The line wraps at its " · " separators so that it fits the chart's width.
+    """
+    lines, line = [], ""
+    for part in source.split(" · "):
+        joined = f"{line} · {part}" if line else part
+        if line and len(joined) > width // 6:  # about 6 px per character at 11 px
+            lines.append(line)
+            joined = part
+        line = joined
+    lines.append(line)
+    note = (
+        alt.Chart(alt.Data(values=[{}]))
+        .mark_text(
+            text=lines, align="left", baseline="top", fontSize=11, color="#555555", lineHeight=15
+        )
+        .encode(x=alt.value(0), y=alt.value(0))
+        .properties(width=width, height=15 * len(lines), view=alt.ViewBackground(stroke=None))
+    )
+    return alt.vconcat(chart.properties(width=width), note, spacing=8)
