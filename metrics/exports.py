@@ -26,6 +26,7 @@ import polars as pl
 
 from metrics import formatting
 from metrics.texts import TEXTS, text
+from pipelines.schema import CHANNELS
 
 BOM = "\ufeff"
 # (separator, decimal comma, date format, timestamp format) per language
@@ -107,7 +108,7 @@ def source_line(
 def shown(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     """Return the frame as the file writes it: percentages, words for booleans and channels."""
     yes, no = text("pack.yes", lang), text("pack.no", lang)
-    channels = {c: text(f"channel.{c}", lang) for c in ("web", "phone", "desk")}
+    channels = {c: text(f"channel.{c}", lang) for c in CHANNELS}
     columns = []
     for name, dtype in frame.schema.items():
         column = pl.col(name)

@@ -26,6 +26,7 @@ import duckdb
 import polars as pl
 
 from pipelines import store
+from pipelines.schema import CHANNELS
 from pipelines.settings import Settings
 
 MART_DIR = Path(__file__).parent / "marts"
@@ -154,7 +155,7 @@ def settings_row(settings: Settings) -> dict[str, float | int]:
         "release_window_months": norms.release_window_months,
         "capacity_trailing_months": norms.capacity_trailing_months,
     }
-    for channel in ("web", "phone", "desk"):
+    for channel in CHANNELS:
         row[f"staff_minutes_{channel}"] = getattr(settings.staff_minutes, channel)
         row[f"unit_cost_{channel}"] = getattr(settings.unit_costs, channel)
     return row
