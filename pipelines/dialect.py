@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
+import shutil
+import tempfile
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -270,15 +273,17 @@ def _csv_batches(
     path: Path, schema: SourceSchema, mapping: MappingFile | None, batch_bytes: int | None
 ) -> Iterator[RawFile]:
     """Check the header and encoding at once; the batches follow as they are asked for."""
+    utf8_copy = _without_utf16(path)
+    path = utf8_copy or path
     with open(path, "rb") as handle:
         if b"\x00" in handle.read(4096):
             raise FileError(path, "not a CSV or Parquet file (binary content)")
         handle.seek(0)
-        header = handle.readline()
-    detected = DUTCH if header.count(b";") > header.count(b",") else CANONICAL
+        header = _header_line(handle)
+    detected = _detect(header)
     encoding = _encoding(path, mapping)
     dialect = mapping.dialect.apply(detected) if mapping else detected
-    if mapping is None or mapping.dialect.encoding is None:
+    if mapping is None or mapping.dialect.encoding is None or utf8_copy:
         dialect = dialect.model_copy(update={"encoding": encoding})
     header_text = _utf8(path, header, dialect.encoding, 0).removeprefix("\ufeff".encode())
     headers = [c for c in _parse(path, header_text, dialect, None, 1).columns if c != "_line"]
@@ -287,10 +292,66 @@ def _csv_batches(
             path, f"only one column found; is the delimiter {dialect.delimiter!r} right?"
         )
     rename = _renames(path, headers, schema, mapping)
-    return _batches(path, len(header), headers, dialect, rename, batch_bytes)
+    return _batches(path, len(header), headers, dialect, rename, batch_bytes, bool(utf8_copy))
+
+
+def _detect(header: bytes) -> Dialect:
+    """The dialect a header line suggests: tabs (Excel's "Unicode text"), ';' or ','."""
+    counts = {sep: header.count(sep.encode()) for sep in ("\t", ";", ",")}
+    if counts["\t"] > max(counts[";"], counts[","]):
+        return DUTCH.model_copy(update={"name": "dutch-tabs", "delimiter": "\t"})
+    return DUTCH if counts[";"] > counts[","] else CANONICAL
+
+
+def _header_line(handle) -> bytes:
+    """Read the header line as it stands in the file: up to LF, CR LF or a lone CR."""
+    found = b""
+    while chunk := handle.read(65536):
+        found += chunk
+        end = min((i for i in (found.find(b"\n"), found.find(b"\r")) if i >= 0), default=-1)
+        if end >= 0 and (end + 1 < len(found) or found[end:] == b"\n"):
+            end += 2 if found[end : end + 2] == b"\r\n" else 1
+            handle.seek(end)
+            return found[:end]
+    return found
+
+
+def _without_utf16(path: Path) -> Path | None:
+    """A UTF-16 file (with its BOM, as Excel writes "Unicode text") copied as UTF-8; else None.
+
+    The copy lives in a folder of its own, removed when the last batch has been read.
+    """
+    with open(path, "rb") as handle:
+        bom = handle.read(2)
+    if bom not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return None
+    copy = Path(tempfile.mkdtemp(prefix="utf16-")) / path.name
+    with (
+        open(path, encoding="utf-16", newline="") as source,
+        open(copy, "w", encoding="utf-8", newline="") as target,
+    ):
+        while block := source.read(2**20):
+            target.write(block)
+    return copy
 
 
 def _batches(
+    path: Path,
+    start: int,
+    headers: list[str],
+    dialect: Dialect,
+    rename: dict[str, str],
+    batch_bytes: int | None,
+    temporary: bool = False,
+) -> Iterator[RawFile]:
+    try:
+        yield from _read_batches(path, start, headers, dialect, rename, batch_bytes)
+    finally:
+        if temporary:
+            shutil.rmtree(path.parent, ignore_errors=True)
+
+
+def _read_batches(
     path: Path,
     start: int,
     headers: list[str],
@@ -310,13 +371,32 @@ def _batches(
                 frame, long_lines = _parse(path, utf8, dialect, headers, line), True
             rows = None if long_lines else frame.height
             bad = _bad_field_count(utf8, dialect.delimiter, len(headers), line, rows)
+            height = frame.height
+            frame = _without_blank_lines(frame, utf8)
             spanned = 0
             if b'"' in utf8:  # a quoted field may span lines: number records by their first
                 breaks = _breaks(frame)
                 frame = frame.with_columns(pl.col("_line") + breaks.cum_sum() - breaks)
                 spanned = int(breaks.sum())
             yield RawFile(path, "csv", dialect, frame, rename, bad)
-            line += frame.height + spanned
+            line += height + spanned
+
+
+def _without_blank_lines(frame: pl.DataFrame, utf8: bytes) -> pl.DataFrame:
+    """Leave out the rows of blank lines: they are no records (the others keep their numbers).
+
+    A blank line parses as a row of nulls. Without quotes in the block, the blank lines are
+    found exactly; with quotes, a row whose every cell is empty is taken for one.
+    """
+    if b"\n\n" not in utf8 and b"\n\r\n" not in utf8 and not utf8.startswith((b"\n", b"\r\n")):
+        return frame
+    empty = pl.all_horizontal(pl.exclude("_line").is_null())
+    if b'"' in utf8:
+        return frame.filter(~empty)
+    lines = utf8.split(b"\n")
+    blank = [i for i, text in enumerate(lines[: frame.height]) if text in (b"", b"\r")]
+    first = frame["_line"][0] if frame.height else 0
+    return frame.filter(~(empty & (pl.col("_line") - first).is_in(blank)))
 
 
 def _breaks(frame: pl.DataFrame) -> pl.Series:
@@ -333,7 +413,7 @@ def _records(handle, size: int | None) -> Iterator[bytes]:
     """
     rest, given = b"", False
     while chunk := handle.read(-1 if size is None else size):
-        data = rest + chunk
+        data = _lone_cr_as_lf(rest + chunk, final=size is None)
         cut = len(data) if size is None else data.rfind(b"\n") + 1
         while size and cut and data.count(b'"', 0, cut) % 2:  # the end is inside quotes
             cut = data.rfind(b"\n", 0, cut - 1) + 1
@@ -342,7 +422,22 @@ def _records(handle, size: int | None) -> Iterator[bytes]:
             given = True
             yield data[:cut]
     if rest or not given:
-        yield rest
+        yield _lone_cr_as_lf(rest, final=True)
+
+
+def _lone_cr_as_lf(data: bytes, final: bool = False) -> bytes:
+    """End records at a lone CR too (old Mac files, mixed endings); CR LF is left for the parser.
+
+    Byte for byte, so positions in error messages stay those of the file. A CR at the very end
+    may be the first half of a CR LF: it waits for the next block.
+    """
+    if b"\r" not in data:
+        return data
+    last = data[-1:] if data.endswith(b"\r") and not final else b""
+    return _LONE_CR.sub(b"\n", data[: len(data) - len(last)]) + last
+
+
+_LONE_CR = re.compile(rb"\r(?!\n)")
 
 
 def _utf8(path: Path, block: bytes, encoding: str, offset: int) -> bytes:
@@ -440,6 +535,6 @@ def _bad_field_count(
         row_index_name="_line",
         row_index_offset=line,
     ).with_columns(pl.col("_line").cast(pl.Int64))
-    return lines.filter(pl.col("text").str.count_matches(delimiter, literal=True) != width - 1)[
-        "_line"
-    ]
+    fields = pl.col("text").str.count_matches(delimiter, literal=True)
+    blank = pl.col("text").is_null() | (pl.col("text").str.strip_chars("\r") == "")
+    return lines.filter(~blank & (fields != width - 1))["_line"]
