@@ -668,6 +668,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Datum/tijd ligt meer dan een dag in de toekomst",
         "en": "Date or timestamp more than a day in the future",
     },
+    "reason.implausible_date": {
+        "nl": "Datum/tijd ligt voor de vroegste plausibele datum (instelling "
+        "plausible.earliest_date; bijv. een jaartal in twee cijfers)",
+        "en": "Date or timestamp before the earliest plausible date (setting "
+        "plausible.earliest_date; e.g. a two-digit year)",
+    },
+    "reason.implausible_duration": {
+        "nl": "Duur is langer dan plausibel (instelling plausible.max_duration_seconds)",
+        "en": "Duration longer than plausible (setting plausible.max_duration_seconds)",
+    },
     "reason.invalid_number": {
         "nl": "Duur is geen getal",
         "en": "Duration is not a number",

@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from pipelines import dialect, marts, privacy, store
 from pipelines.schema import SourceSchema
-from pipelines.settings import Settings, local_now
+from pipelines.settings import Plausible, Settings, local_now
 from pipelines.settings import load as load_settings
 from pipelines.sources import corrections, desk, phone, products, releases, web
 from pipelines.validate import Validated, validate
@@ -117,6 +117,7 @@ def load_deliveries(
     if unknown:
         raise ValueError(f"unknown source {unknown}; choose from {', '.join(SOURCES)}")
     key = privacy.key_for(db)
+    settings = settings or load_settings()
     todo = [(d, Path(f)) for d in deliveries for f in d.files]
     runs = []
     with (
@@ -127,12 +128,14 @@ def load_deliveries(
             bar.set_description(path.name)
             module = SOURCES[delivery.source]
             done = bar.n
-            run = _load_file(con, module, path, delivery.mapping, key, now, force, bar)
+            run = _load_file(
+                con, module, path, delivery.mapping, key, now, force, bar, settings.plausible
+            )
             bar.update(done + len(STEPS) - bar.n)  # skipped and failed files skip steps
             tqdm.write(run.summary(), file=sys.stdout)
             runs.append(run)
         changed = {SOURCES[r.source].SCHEMA.table for r in runs if r.rows_inserted + r.rows_updated}
-        marts.refresh(con, settings or load_settings(), changed)
+        marts.refresh(con, settings, changed)
     return runs
 
 
@@ -145,6 +148,7 @@ def _load_file(
     now: datetime | None,
     force: bool,
     bar: tqdm,
+    plausible: Plausible,
 ) -> Run:
     schema = module.SCHEMA
     run = Run(
@@ -170,7 +174,7 @@ def _load_file(
     con.begin()
     try:
         spec = dialect.read_mapping(mapping, schema) if mapping else None
-        _load_batches(con, module, path, spec, key, now, run, bar)
+        _load_batches(con, module, path, spec, key, now, run, bar, plausible)
         _record(con, run)
         con.commit()
     except Exception as exc:
@@ -191,6 +195,7 @@ def _load_batches(
     now: datetime | None,
     run: Run,
     bar: tqdm,
+    plausible: Plausible,
 ) -> None:
     """Validate and pseudonymise a file batch by batch, then store it.
 
@@ -211,7 +216,7 @@ def _load_batches(
     pseudonyms = privacy.Pseudonyms(key, con)
     hashes = []  # of each batch's keys (unique within a batch): a hash in two may be a key in two
     for raw in batches:
-        checked = validate(raw, schema, now or local_now())
+        checked = validate(raw, schema, now or local_now(), plausible)
         rows = pseudonyms.apply(checked.rows)
         batch = module.stage(rows).with_columns(
             pl.lit(run.run_id).alias("run_id"), rows["_line"].alias("line_number")

@@ -24,8 +24,10 @@ REJECT_REASONS = (
     "missing_value",
     "invalid_date",
     "future_timestamp",
+    "implausible_date",
     "invalid_number",
     "negative_duration",
+    "implausible_duration",
     "invalid_boolean",
     "unknown_channel",
     "wrong_field_count",
@@ -42,6 +44,7 @@ class Column(BaseModel):
     kind: Kind
     optional: bool = False  # the file may leave the column out altogether
     nullable: bool = False  # a cell may be empty
+    minutes: bool = False  # a duration in minutes rather than seconds
     description: str
 
 

@@ -60,6 +60,22 @@ class ServiceNorms(_Strict):
     )
 
 
+class Plausible(_Strict):
+    """What a value may be before a load takes it for a mistake (a reject, not a figure)."""
+
+    earliest_date: date = Field(
+        date(1990, 1, 1),
+        description="Dates and times before this are rejects (implausible_date): a two-digit "
+        "year read as the year 24, a date before the common era.",
+    )
+    max_duration_seconds: float = Field(
+        86_400,
+        gt=0,
+        description="Waits, talk, service and correction times above this are rejects "
+        "(implausible_duration): 1e308 seconds would make every sum infinite.",
+    )
+
+
 class ChannelFigures(_Strict):
     """A figure per channel."""
 
@@ -114,6 +130,7 @@ class Settings(_Strict):
         52_000, gt=0, description="Number of residents (not read by a figure yet)."
     )
     norms: ServiceNorms = ServiceNorms()
+    plausible: Plausible = Plausible()
     staff_minutes: ChannelFigures = Field(
         ChannelFigures(web=4, phone=6, desk=12),
         description="Staff minutes per handled contact; web is the back-office minutes per "

@@ -12,7 +12,11 @@ import polars as pl
 
 from pipelines.dialect import Dialect, RawFile
 from pipelines.schema import CHANNELS, Column, SourceSchema
-from pipelines.settings import TIME_ZONE
+from pipelines.settings import TIME_ZONE, Plausible
+
+# Written where a reference is missing; no reference, not a resident called "NULL".
+NO_REFERENCE = ("null", "none", "nan", "n/a", "-", "onbekend", "unknown")
+DEFAULT_BOUNDS = Plausible()
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,9 @@ class Validated:
         return self.rejects["_line"].n_unique()
 
 
-def validate(raw: RawFile, schema: SourceSchema, now: datetime) -> Validated:
+def validate(
+    raw: RawFile, schema: SourceSchema, now: datetime, plausible: Plausible = DEFAULT_BOUNDS
+) -> Validated:
     """Split a raw file into trusted typed rows and rejects; `now` is naive local time."""
     key_headers = [h for h, name in raw.rename.items() if name in schema.key]
     frame = _without_earlier_copies(raw.frame, key_headers)
@@ -39,7 +45,7 @@ def validate(raw: RawFile, schema: SourceSchema, now: datetime) -> Validated:
     rejects = [_field_count_rejects(raw.bad_field_count).join(text, on="_line", how="semi")]
     for col in schema.columns:
         parsed = _parse(text[col.name], col, raw.dialect)
-        reason = text.select(_reason(col, pl.col(col.name), parsed, now).alias("reason"))
+        reason = text.select(_reason(col, pl.col(col.name), parsed, now, plausible).alias("reason"))
         typed = typed.with_columns(parsed.alias(col.name))
         rejects.append(
             text.select(
@@ -102,7 +108,10 @@ def _text(raw: RawFile, col: Column) -> pl.Expr:
     if header is None:
         return pl.lit(None, pl.String).alias(col.name)
     cell = pl.col(header).str.strip_chars()
-    return pl.when(cell != "").then(cell).alias(col.name)
+    known = cell != ""
+    if col.name == "citizen_ref":
+        known = known & ~cell.str.to_lowercase().is_in(NO_REFERENCE)
+    return pl.when(known).then(cell).alias(col.name)
 
 
 def _parse(text: pl.Series, col: Column, dialect: Dialect) -> pl.Series:
@@ -119,7 +128,9 @@ def _parse(text: pl.Series, col: Column, dialect: Dialect) -> pl.Series:
     return text
 
 
-def _reason(col: Column, text: pl.Expr, parsed: pl.Series, now: datetime) -> pl.Expr:
+def _reason(
+    col: Column, text: pl.Expr, parsed: pl.Series, now: datetime, plausible: Plausible
+) -> pl.Expr:
     """Return the reject reason of each cell (null when the cell is fine)."""
     value = pl.lit(parsed)
     missing = {
@@ -131,11 +142,17 @@ def _reason(col: Column, text: pl.Expr, parsed: pl.Series, now: datetime) -> pl.
     rule = pl.when(text.is_null() & pl.lit(not col.nullable)).then(pl.lit(missing))
     if col.kind in ("timestamp", "date_or_timestamp", "date"):
         rule = rule.when(unparsed).then(pl.lit("invalid_date"))
+        earliest = plausible.earliest_date
+        if col.kind != "date":
+            earliest = datetime.combine(earliest, datetime.min.time())
+        rule = rule.when(value < pl.lit(earliest)).then(pl.lit("implausible_date"))
     if col.kind in ("timestamp", "date_or_timestamp"):
         rule = rule.when(value > pl.lit(now + timedelta(days=1))).then(pl.lit("future_timestamp"))
     if col.kind == "duration":
         rule = rule.when(unparsed).then(pl.lit("invalid_number"))
         rule = rule.when(value < 0).then(pl.lit("negative_duration"))
+        longest = plausible.max_duration_seconds / (60 if col.minutes else 1)
+        rule = rule.when(value > longest).then(pl.lit("implausible_duration"))
     if col.kind == "bool":
         rule = rule.when(unparsed).then(pl.lit("invalid_boolean"))
     if col.kind == "channel":

@@ -4,6 +4,7 @@ Each case is a minimal file in tests/fixtures/hostile/; every physical record mu
 accounted for: read = loaded + duplicate + rejected, and the loaded rows are the right ones.
 """
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,46 @@ def test_batches_cut_anywhere_give_the_same_records(name, batch_bytes):
     parts = pl.concat(b.frame for b in dialect.read_batches(path, web.SCHEMA, None, batch_bytes))
     assert parts.equals(whole)
     assert whole.height in (3, 5)
+
+
+def test_absurd_dates_are_rejects_not_centuries_of_calendar(load, query):
+    """'01-01-24' was year 24 AD and '-2024' a year before the common era: 48,600 months."""
+    (run,) = load("desk", HOSTILE / "desk_absurd_dates.csv")
+    assert run.rows_loaded == 1
+    assert query("select line_number, reason from load_rejects order by 1") == [
+        (3, "implausible_date"),  # the year 24
+        (4, "implausible_date"),  # a year before the common era
+        (5, "implausible_date"),  # before 1990
+    ]
+    assert query("select min(period_month), count(*) from mart_calendar") == [(date(2024, 3, 1), 1)]
+
+
+def test_absurd_durations_are_rejects(load, query):
+    """1e308 seconds loaded, and two of them summed to infinity on the dashboard."""
+    (run,) = load("phone", HOSTILE / "phone_absurd_durations.csv")
+    assert (run.rows_loaded, run.rows_rejected) == (1, 4)
+    assert query("select line_number, column_name, reason from load_rejects order by 1") == [
+        (3, "wait_seconds", "implausible_duration"),
+        (4, "talk_seconds", "invalid_number"),  # not finite
+        (5, "wait_seconds", "invalid_number"),
+        (6, "wait_seconds", "implausible_duration"),  # a day and a second
+    ]
+
+
+def test_the_bounds_are_settings(load, query):
+    from pipelines.settings import Plausible, Settings
+
+    settings = Settings(plausible=Plausible(earliest_date=date(1980, 1, 1)))
+    (run,) = load("desk", HOSTILE / "desk_absurd_dates.csv", settings=settings)
+    assert run.rows_loaded == 2  # 1989 is plausible now
+
+
+def test_null_written_as_text_is_no_resident(load, query):
+    """'NULL', 'null' and 'None' were hashed as one resident who contacted us three times."""
+    (run,) = load("web", HOSTILE / "web_null_references.csv")
+    assert run.rows_loaded == 4
+    assert query("select contact_id from contacts where citizen_key is null order by 1") == [
+        ("W1",),
+        ("W2",),
+        ("W3",),
+    ]

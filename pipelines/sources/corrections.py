@@ -37,6 +37,7 @@ SCHEMA = SourceSchema(
         Column(
             name="minutes_spent",
             kind="duration",
+            minutes=True,
             description="Staff minutes spent correcting (decimals allowed).",
         ),
         Column(name="error_type", kind="text", description="Kind of mistake."),
