@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import db, keep_language, lang, t, version
+from app_pages.common import db, demo_wanted, keep_language, lang, t, version
 from metrics.texts import LANGUAGES
 
 PAGES = (
@@ -24,11 +24,14 @@ PAGES = (
 def main() -> None:
     """Render the chosen page."""
     st.set_page_config(page_title=t("app.title"), page_icon=":material/call_split:", layout="wide")
-    if version() is None:
+    if demo_wanted():
         import demo  # numpy-heavy: only the first start needs it
 
         with st.spinner(t("app.building")):
             demo.build(db())
+    elif version() is None:
+        st.error(t("app.no_store", path=str(db())))
+        st.stop()
     keep_language()
     chosen = st.sidebar.segmented_control(
         t("app.language"), LANGUAGES, default=lang(), format_func=str.upper, key="w_lang"

@@ -8,6 +8,7 @@ new data right after a load, without a restart.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -60,6 +61,14 @@ def db() -> Path:
     return store.db_path()
 
 
+def demo_wanted() -> bool:
+    """Whether a missing store may be built as the demo: only where no store is configured.
+
+    A configured path that is missing is a mistake to report, never a place for fake data.
+    """
+    return version() is None and store.db_path() == store.DEFAULT_DB
+
+
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def _settings(path: str, mtime: int | None) -> Settings:
     return load_settings(Path(path))
@@ -100,6 +109,14 @@ def require_data() -> pages.Frame:
         st.info(t("app.no_data"))
         st.stop()
     return found
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$])")
+
+
+def plain(text: str) -> str:
+    """Escape Markdown, so that a name from a file or the settings shows as the text it is."""
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def product_names() -> dict[str, str]:

@@ -15,7 +15,7 @@ year = common.url_select(
 )
 page = common.model(pages.overview, lang=lang(), year=year)
 st.caption(
-    f"{settings.municipality} · "
+    f"{common.plain(settings.municipality)} · "
     + t("app.data_until", day=formatting.day(found.until, lang()))
     + (
         " · " + t("overview.partial", year=year, month=formatting.month(found.until, lang()))
@@ -54,7 +54,7 @@ for i, metric_id in enumerate(pages.OVERVIEW_CARDS):
 
 st.subheader(t("overview.story"))
 for sentence in page.sentences:
-    st.markdown(f"- {sentence}")
+    st.markdown(f"- {common.plain(sentence)}")
 
 db, chosen = common.db(), lang()  # read now: the download runs outside this script run
 common.offer(

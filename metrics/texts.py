@@ -22,6 +22,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "`channelshift load` or build the demo municipality with "
         "`channelshift demo`.",
     },
+    "app.no_store": {
+        "nl": "Er is geen database op het ingestelde pad {path}. Controleer CHANNELSHIFT_DB of "
+        "laad exports met `channelshift load`.",
+        "en": "There is no database at the configured path {path}. Check CHANNELSHIFT_DB or "
+        "load exports with `channelshift load`.",
+    },
     "app.no_rows": {
         "nl": "Geen gegevens voor deze keuze. Kies een andere periode of minder filters.",
         "en": "No data for this selection. Choose another period or fewer filters.",

@@ -129,3 +129,36 @@ def test_audit_lineage_speaks_the_language_and_failed_runs_stand_out(
     runs = next(d.value for d in at.dataframe if "file_sha256" in d.value.columns)
     assert list(runs["status"]) == ["skipped (loaded before)", "⛔ failed", "loaded", "loaded"]
     assert list(runs["message"])[2:] == ["", ""]  # no "None" where nothing went wrong
+
+
+def test_a_configured_store_that_is_missing_is_reported_not_filled_with_demo_data(
+    monkeypatch, tmp_path
+):
+    missing = tmp_path / "gemeente" / "kanalen.duckdb"
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(missing))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert at.error[0].value == TEXTS["app.no_store"]["nl"].format(path=str(missing))
+    assert not missing.parent.exists()  # no demo store, key or exports written there
+
+
+def test_viewers_get_no_tracebacks_and_the_server_listens_locally():
+    import tomllib
+
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["server"]["address"] == "127.0.0.1"
+
+
+def test_names_are_shown_as_text_not_markdown(demo_store, monkeypatch, tmp_path):
+    settings = tmp_path / "municipality.toml"
+    settings.write_text('municipality = "**Gemeente** [klik](javascript:alert(1))"\n')
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_store))
+    monkeypatch.setenv("CHANNELSHIFT_SETTINGS", str(settings))
+    at = open_page("overview", "nl")
+    assert not at.exception
+    caption = at.caption[0].value
+    assert caption.startswith(r"\*\*Gemeente\*\* \[klik\]\(javascript:alert\(1\)\)")
+    told = [m.value for m in at.markdown if "Gemeente" in m.value]  # "bij <municipality>"
+    assert told and all(r"\*\*Gemeente" in sentence for sentence in told)
