@@ -99,6 +99,11 @@ class DialectOverrides(BaseModel):
             raise ValueError("delimiter must be a single character such as ';' or ','")
         if self.encoding is not None:
             "".encode(self.encoding)  # raises LookupError for an unknown encoding
+        both = {v.strip().lower() for v in self.true_values or []} & {
+            v.strip().lower() for v in self.false_values or []
+        }
+        if both:
+            raise ValueError(f"{', '.join(sorted(both))} both in true_values and false_values")
         return self
 
     def apply(self, base: Dialect) -> Dialect:
@@ -127,25 +132,44 @@ class MappingFile(BaseModel):
     dialect: DialectOverrides = DialectOverrides()
     columns: dict[str, str] = {}
 
+    @model_validator(mode="after")
+    def _one_column_per_header(self) -> MappingFile:
+        named: dict[str, list[str]] = {}
+        for column, header in self.columns.items():
+            named.setdefault(header, []).append(column)
+        twice = {h: c for h, c in named.items() if len(c) > 1}
+        if twice:
+            raise ValueError(
+                "; ".join(f"header {h!r} mapped to {' and '.join(c)}" for h, c in twice.items())
+            )
+        return self
+
 
 def read_mapping(path: Path, schema: SourceSchema) -> MappingFile:
-    """Read and check a mapping file for the given source."""
+    """Read and check a mapping file for the given source.
+
+    Its problems name the mapping file (the load names the data file beside it). A BOM, as
+    Windows editors write it, is fine.
+    """
+
+    def problem(text: str) -> FileError:
+        return FileError(path, f"mapping file {path}: {text}")
+
     try:
-        mapping = MappingFile.model_validate(tomllib.loads(Path(path).read_text("utf-8")))
+        mapping = MappingFile.model_validate(tomllib.loads(Path(path).read_text("utf-8-sig")))
     except FileNotFoundError as exc:
-        raise FileError(path, "mapping file not found") from exc
+        raise problem("not found") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise FileError(path, f"not a valid TOML file: {exc}") from exc
+        raise problem(f"not a valid TOML file: {exc}") from exc
     except (ValidationError, LookupError) as exc:
-        raise FileError(path, f"invalid mapping: {_pydantic_message(exc)}") from exc
+        raise problem(f"invalid mapping: {_pydantic_message(exc)}") from exc
     if mapping.source != schema.name:
-        raise FileError(path, f"mapping is for source {mapping.source!r}, not {schema.name!r}")
+        raise problem(f"mapping is for source {mapping.source!r}, not {schema.name!r}")
     unknown = sorted(set(mapping.columns) - set(schema.names))
     if unknown:
-        raise FileError(
-            path,
+        raise problem(
             f"[columns] {', '.join(unknown)} not a column of {schema.name} "
-            f"(its columns: {', '.join(schema.names)})",
+            f"(its columns: {', '.join(schema.names)})"
         )
     return mapping
 
@@ -287,6 +311,9 @@ def _csv_batches(
         dialect = dialect.model_copy(update={"encoding": encoding})
     header_text = _utf8(path, header, dialect.encoding, 0).removeprefix("\ufeff".encode())
     headers = [c for c in _parse(path, header_text, dialect, None, 1).columns if c != "_line"]
+    twice = sorted({h.rsplit("_duplicated_", 1)[0] for h in headers if "_duplicated_" in h})
+    if twice:  # Polars renames a repeated header; which column is meant cannot be known
+        raise FileError(path, f"header name(s) more than once: {', '.join(twice)}")
     if len(headers) <= 1:
         raise FileError(
             path, f"only one column found; is the delimiter {dialect.delimiter!r} right?"

@@ -45,6 +45,16 @@ def test_mapping_file_in_the_documented_form():
         ('source = "phone"\n[dialect]\nencoding = "klingon"\n', "unknown encoding"),
         ('source = "phone"\n[dialekt]\n', "dialekt: Extra inputs are not permitted"),
         ("source = phone", "not a valid TOML file"),
+        # ja would silently mean false
+        (
+            'source = "phone"\n[dialect]\ntrue_values = ["ja"]\nfalse_values = ["Ja", "nee"]\n',
+            "ja both in true_values and false_values",
+        ),
+        # one of the two columns would load empty on every row
+        (
+            'source = "phone"\n[columns]\nwait_seconds = "Tijd"\ntalk_seconds = "Tijd"\n',
+            "header 'Tijd' mapped to wait_seconds and talk_seconds",
+        ),
     ],
 )
 def test_wrong_mapping_names_the_file_and_the_problem(tmp_path, toml, problem):

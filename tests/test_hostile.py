@@ -122,3 +122,23 @@ def test_null_written_as_text_is_no_resident(load, query):
         ("W2",),
         ("W3",),
     ]
+
+
+def test_a_repeated_header_fails_the_file_naming_it(load, query):
+    """The first of two 'product_id' columns silently won."""
+    (run,) = load("web", HOSTILE / "web_repeated_header.csv")
+    assert run.status == "failed"
+    assert run.message == "header name(s) more than once: product_id"
+    assert query("select count(*) from contacts") == [(0,)]
+
+
+def test_a_mapping_with_a_bom_is_read_and_its_errors_name_both_files(load, tmp_path):
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_bytes(b"\xef\xbb\xbf" + (FIXTURES / "phone_mapping.toml").read_bytes())
+    (run,) = load("phone", "phone_acd.csv", mapping=mapping)
+    assert (run.status, run.rows_rejected) == ("ok", 0), run.summary()
+    broken = tmp_path / "broken.toml"
+    broken.write_text('source = "phone"\n[columns]\nbeller = "Beller"\n')
+    (run,) = load("phone", "phone_acd.csv", mapping=broken, force=True)
+    assert run.file.endswith("phone_acd.csv")  # the data file, and the mapping in the message
+    assert run.message.startswith(f"mapping file {broken}: [columns] beller")
