@@ -22,7 +22,7 @@ import polars as pl
 import xlsxwriter
 from xlsxwriter.utility import xl_pixel_width
 
-from metrics import formatting, headlines, query, views
+from metrics import exports, formatting, headlines, query, views
 from metrics.catalog import METRICS, Metric
 from metrics.headlines import Headline, verdict
 from metrics.texts import LANGUAGES, text
@@ -647,11 +647,13 @@ def _csv(sheet: _Sheet) -> str:
         head += pl.DataFrame(
             {
                 "label": [label for label, _, _ in sheet.facts],
-                "value": [_text(value) for _, value, _ in sheet.facts],
+                "value": [exports.as_text(_text(value)) for _, value, _ in sheet.facts],
             }
         ).write_csv(include_header=False)
     head += _lines(list(sheet.notes))
-    blocks = [head] + [_lines([t.heading]) + t.frame.write_csv() for t in sheet.tables]
+    blocks = [head] + [
+        _lines([t.heading]) + exports.texts_as_text(t.frame).write_csv() for t in sheet.tables
+    ]
     return "\n".join(blocks)
 
 

@@ -122,16 +122,38 @@ def shown(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     return frame.select(columns)
 
 
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(cell: str) -> str:
+    """A text cell as spreadsheets show it as text: a leading ' before a formula's first sign."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def texts_as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Apply as_text to every text column: a product or team named =HYPERLINK(...) stays text."""
+    starts = "^[" + "".join("\\" + c if c in "-+" else c for c in FORMULA_START) + "]"
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(starts))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
+
+
 def csv_bytes(frame: pl.DataFrame, lang: str, source: str) -> bytes:
     """Write a frame as CSV for a spreadsheet in `lang`, the source as its first line."""
     separator, decimal_comma, dates, timestamps = DIALECTS[lang]
-    body = shown(frame, lang).write_csv(
+    body = texts_as_text(shown(frame, lang)).write_csv(
         separator=separator,
         decimal_comma=decimal_comma,
         date_format=dates,
         datetime_format=timestamps,
     )
-    first = f"# {source}"
+    first = f"# {source}"  # the comment mark keeps a formula sign out of the first place
     if separator in first or '"' in first:
         first = '"' + first.replace('"', '""') + '"'
     return (BOM + first + "\n" + body).encode("utf-8")

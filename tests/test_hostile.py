@@ -142,3 +142,65 @@ def test_a_mapping_with_a_bom_is_read_and_its_errors_name_both_files(load, tmp_p
     (run,) = load("phone", "phone_acd.csv", mapping=broken, force=True)
     assert run.file.endswith("phone_acd.csv")  # the data file, and the mapping in the message
     assert run.message.startswith(f"mapping file {broken}: [columns] beller")
+
+
+INJECTIONS = ('=HYPERLINK("http://x","klik")', "+cmd|' /C calc'!A0", "@SUM(1)", "-1+2")
+
+
+def _csv_cells(text: str, delimiter: str = ",") -> list[list[str]]:
+    import csv
+
+    return list(csv.reader(text.splitlines(), delimiter=delimiter))
+
+
+def test_names_that_look_like_formulas_stay_text_in_the_audit_pack(store, db, tmp_path):
+    """OWASP CSV injection: a product or team name must never become a formula."""
+    import polars as pl
+    from openpyxl import load_workbook
+
+    from documents import audit_pack
+    from pipelines.settings import AuditPeriod, Settings
+
+    products = pl.DataFrame(
+        {
+            "product_id": [f"p{i}" for i in range(len(INJECTIONS))],
+            "name_nl": INJECTIONS,
+            "category": ["Burgerzaken"] * len(INJECTIONS),
+            "owner_team": INJECTIONS,
+        }
+    )
+    # known products by those names, and the same texts as unknown product codes (Datakwaliteit)
+    web = "\n".join(
+        f'W{i},2024-03-0{i + 1}T10:00:00,"{code.replace(chr(34), chr(34) * 2)}",true'
+        for i, code in enumerate((*INJECTIONS, *(f"p{i}" for i in range(len(INJECTIONS)))))
+    )
+    store(
+        products=products.write_csv(),
+        web="contact_id,submitted_at,product_id,completed\n" + web,
+    )
+    year = AuditPeriod(name="2024", start=date(2024, 1, 1), end=date(2024, 12, 31))
+    out = tmp_path / "pack.xlsx"
+    audit_pack.write(db, "2024", Settings(audit_periods=(year,)), out)
+    cells = [
+        cell
+        for path in sorted(out.with_name("pack_csv").glob("*.csv"))
+        for row in _csv_cells(path.read_text(encoding="utf-8-sig"))
+        for cell in row
+    ]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert {"'" + name for name in INJECTIONS} <= set(cells)  # there, as text
+    book = load_workbook(out)
+    assert all(cell.data_type != "f" for sheet in book for row in sheet.iter_rows() for cell in row)
+
+
+def test_dashboard_csv_writes_formula_like_names_as_text():
+    import polars as pl
+
+    from metrics import exports
+
+    frame = pl.DataFrame({"name_nl": list(INJECTIONS), "contacts": [1, -2, 3, 4]})
+    text = exports.csv_bytes(frame, "nl", "=bron").decode("utf-8-sig")
+    rows = _csv_cells(text, ";")
+    assert rows[0] == ["# =bron"]  # the comment mark comes first
+    assert [row[0] for row in rows[2:]] == ["'" + name for name in INJECTIONS]
+    assert [row[1] for row in rows[2:]] == ["1", "-2", "3", "4"]  # numbers stay numbers
