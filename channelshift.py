@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None, prog: str = "channelshift") -> int:
 def _load(args: argparse.Namespace, db: Path, settings) -> int:
     try:
         runs = _runs(args, db, settings)
-    except privacy.KeyProblem as exc:
+    except (privacy.KeyProblem, store.StoreProblem) as exc:
         print(exc, file=sys.stderr)
         return EXIT_FAILED
     return EXIT_FAILED if any(r.status == "failed" for r in runs) else 0

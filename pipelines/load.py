@@ -112,7 +112,10 @@ def load_deliveries(
     force: bool = False,
     settings: Settings | None = None,
 ) -> list[Run]:
-    """Load several deliveries, rebuild the marts and publish it all at once."""
+    """Load several deliveries, rebuild the marts and publish it all at once.
+
+    Each file's line is printed once the load is published: what it says is in the store.
+    """
     unknown = {d.source for d in deliveries} - set(SOURCES)
     if unknown:
         raise ValueError(f"unknown source {unknown}; choose from {', '.join(SOURCES)}")
@@ -132,10 +135,11 @@ def load_deliveries(
                 con, module, path, delivery.mapping, key, now, force, bar, settings.plausible
             )
             bar.update(done + len(STEPS) - bar.n)  # skipped and failed files skip steps
-            tqdm.write(run.summary(), file=sys.stdout)
             runs.append(run)
         changed = {SOURCES[r.source].SCHEMA.table for r in runs if r.rows_inserted + r.rows_updated}
         marts.refresh(con, settings, changed)
+    for run in runs:
+        print(run.summary())
     return runs
 
 

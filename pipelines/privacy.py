@@ -69,6 +69,8 @@ def key_for(db: Path) -> bytes:
     if os.environ.get(KEY_ENV) is not None:
         return _checked(os.environ[KEY_ENV].encode(), f"${KEY_ENV}")
     path = db.with_name(db.name + ".key")
+    if path.is_dir():
+        raise KeyProblem(f"{path} is a folder, not a key file")
     if not path.exists():
         if _holds_pseudonyms(db):
             raise KeyProblem(
@@ -97,9 +99,12 @@ def _create(path: Path) -> None:
 
     The key is written beside the path and linked into place, so no reader sees a half file.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     draft = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise KeyProblem(f"{path}: cannot write the key file ({exc.strerror or exc})") from exc
     try:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
@@ -112,7 +117,11 @@ def _create(path: Path) -> None:
 def _holds_pseudonyms(db: Path) -> bool:
     if not db.exists():
         return False
-    with store.read_only(db) as con:
+    try:
+        con = store.read_only(db)
+    except duckdb.Error as exc:
+        raise store.StoreProblem(f"{db}: not a usable DuckDB store ({exc})") from exc
+    with con:
         tables = {
             name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()
         }

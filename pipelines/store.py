@@ -314,37 +314,68 @@ MEMORY_ENV, MEMORY_LIMIT = "CHANNELSHIFT_LOAD_MEMORY", "1GB"
 
 @contextlib.contextmanager
 def writable(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield a connection to a copy of the store; publish it atomically on success."""
-    db.parent.mkdir(parents=True, exist_ok=True)
-    with _lock(db):
-        tmp = db.with_name(db.name + ".next")
-        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-            leftover.unlink(missing_ok=True)  # from a load that crashed
-        if db.exists():
-            shutil.copyfile(db, tmp)
-        con = duckdb.connect(
-            str(tmp), config={"memory_limit": os.environ.get(MEMORY_ENV, MEMORY_LIMIT)}
-        )
-        try:
-            create_schema(con)
-            yield con
-            con.execute("checkpoint")
-        except BaseException:
-            con.close()
-            tmp.unlink(missing_ok=True)
-            raise
-        con.close()
-        os.replace(tmp, db)
+    """Yield a connection to a copy of the store; publish it atomically on success.
+
+    Whatever goes wrong, the live file stays as it was and no copy is left beside it; what
+    the machine refuses (space, rights, a damaged store) comes as one StoreProblem.
+    """
+    tmp = db.with_name(db.name + ".next")
+    leftovers = (tmp, tmp.with_name(tmp.name + ".wal"))
+    try:
+        with _refused(db):
+            db.parent.mkdir(parents=True, exist_ok=True)
+        with _lock(db):
+            with _refused(db):
+                for leftover in leftovers:
+                    leftover.unlink(missing_ok=True)  # from a load that crashed
+                if db.exists():
+                    shutil.copyfile(db, tmp)
+                con = duckdb.connect(
+                    str(tmp), config={"memory_limit": os.environ.get(MEMORY_ENV, MEMORY_LIMIT)}
+                )
+            try:
+                with _refused(db):
+                    create_schema(con)
+                yield con
+                with _refused(db):
+                    con.execute("checkpoint")
+            finally:
+                con.close()
+            with _refused(db):
+                os.replace(tmp, db)
+    finally:
+        for leftover in leftovers:
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
+
+
+class StoreProblem(Exception):
+    """The store cannot be written (full disk, read-only folder, damaged file); the live store
+    is as it was. The message is one line for the person loading."""
+
+
+@contextlib.contextmanager
+def _refused(db: Path) -> Iterator[None]:
+    """Turn what the machine or DuckDB refuses about the store itself into a StoreProblem."""
+    try:
+        yield
+    except OSError as exc:
+        raise StoreProblem(f"{db}: cannot write the store ({exc.strerror or exc})") from exc
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0]
+        raise StoreProblem(f"{db}: not a usable DuckDB store ({first})") from exc
 
 
 @contextlib.contextmanager
 def _lock(db: Path) -> Iterator[None]:
-    with open(db.with_name(db.name + ".lock"), "w") as handle:
+    with _refused(db):
+        handle = open(db.with_name(db.name + ".lock"), "w")  # noqa: SIM115 (held until the end)
         fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
 
 
 def read_only(db: Path) -> duckdb.DuckDBPyConnection:

@@ -204,3 +204,85 @@ def test_dashboard_csv_writes_formula_like_names_as_text():
     assert rows[0] == ["# =bron"]  # the comment mark comes first
     assert [row[0] for row in rows[2:]] == ["'" + name for name in INJECTIONS]
     assert [row[1] for row in rows[2:]] == ["1", "-2", "3", "4"]  # numbers stay numbers
+
+
+# --- The store refuses: one line, exit 2, the live store as it was, nothing left beside it ----
+
+
+def _dump(db: Path) -> list:
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("select contact_id, citizen_key from contacts order by 1").fetchall()
+
+
+@pytest.fixture
+def loaded(db, load):
+    """A store holding the web fixture, as a load left it."""
+    load("web", "web_canonical.csv")
+    return db
+
+
+def _load_again(db: Path, capsys) -> tuple[int, str]:
+    from channelshift import main
+
+    code = main(["load", "--db", str(db), "--source", "desk", str(FIXTURES / "desk_dutch.csv")])
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def _beside(db: Path) -> set[str]:
+    return {p.name for p in db.parent.iterdir()}
+
+
+@pytest.mark.parametrize(
+    ("where", "error"),
+    [
+        ("shutil.copyfile", OSError(28, "No space left on device")),  # copying the store
+        ("os.replace", OSError(28, "No space left on device")),  # publishing it
+    ],
+)
+def test_a_full_disk_fails_the_load_in_one_line(loaded, capsys, monkeypatch, where, error):
+    from pipelines import store
+
+    before, files = _dump(loaded), _beside(loaded)
+    module, name = where.split(".")
+
+    def refuse(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(getattr(store, module), name, refuse)
+    code, said = _load_again(loaded, capsys)
+    monkeypatch.undo()
+    assert code == 2
+    assert said.strip() == f"{loaded}: cannot write the store (No space left on device)"
+    assert "loaded" not in said  # no line claims what is not stored
+    assert _dump(loaded) == before
+    assert _beside(loaded) == files  # no half copy left
+
+
+def test_a_damaged_store_fails_the_load_in_one_line(loaded, capsys):
+    loaded.write_bytes(b"this is no DuckDB file" * 100)
+    code, said = _load_again(loaded, capsys)
+    assert code == 2
+    assert said.startswith(f"{loaded}: not a usable DuckDB store (")
+    assert len(said.strip().splitlines()) == 1
+    assert loaded.read_bytes() == b"this is no DuckDB file" * 100
+    assert not loaded.with_name(loaded.name + ".next").exists()
+
+
+def test_a_store_folder_that_cannot_be_made_fails_in_one_line(tmp_path, capsys):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    code, said = _load_again(blocker / "store.duckdb", capsys)
+    assert code == 2
+    assert "cannot" in said and len(said.strip().splitlines()) == 1
+
+
+def test_a_key_file_that_is_a_folder_fails_in_one_line(db, capsys, monkeypatch):
+    from pipelines import privacy
+
+    monkeypatch.delenv(privacy.KEY_ENV, raising=False)
+    db.with_name(db.name + ".key").mkdir()
+    code, said = _load_again(db, capsys)
+    assert (code, said.strip()) == (2, f"{db}.key is a folder, not a key file")
