@@ -217,6 +217,8 @@ def read_batches(
     it when reached (a load is atomic, so nothing of the file is stored either way).
     """
     path = Path(path)
+    if path.exists() and not path.is_file():  # a folder, a named pipe (would block), a device
+        raise FileError(path, "not a regular file")
     try:
         with open(path, "rb") as handle:
             head = handle.read(4)

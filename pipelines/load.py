@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -158,9 +159,9 @@ def _load_file(
     run = Run(
         run_id=con.execute("select coalesce(max(run_id), 0) + 1 from load_runs").fetchall()[0][0],
         source=schema.name,
-        file=str(path),
+        file=_name(path),
         file_sha256=_sha256(path),
-        mapping_file=str(mapping) if mapping else None,
+        mapping_file=_name(mapping) if mapping else None,
         mapping_sha256=_sha256(mapping) if mapping else None,
         started_at=local_now(),
     )
@@ -359,7 +360,15 @@ def _record(con: duckdb.DuckDBPyConnection, run: Run) -> Run:
     return run
 
 
+def _name(path: Path) -> str:
+    """A file's name as text; a byte that is not UTF-8 is written as an escape (\\xe9)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def _sha256(path: Path) -> str:
+    """The file's SHA-256; empty for what is not a regular file (a folder, a pipe: never read)."""
+    if not path.is_file():
+        return ""
     try:
         with open(path, "rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -4,6 +4,7 @@ Each case is a minimal file in tests/fixtures/hostile/; every physical record mu
 accounted for: read = loaded + duplicate + rejected, and the loaded rows are the right ones.
 """
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -286,3 +287,30 @@ def test_a_key_file_that_is_a_folder_fails_in_one_line(db, capsys, monkeypatch):
     db.with_name(db.name + ".key").mkdir()
     code, said = _load_again(db, capsys)
     assert (code, said.strip()) == (2, f"{db}.key is a folder, not a key file")
+
+
+def test_a_named_pipe_fails_at_once_and_frees_the_store(db, load, tmp_path):
+    """A pipe given as a file blocked forever while holding the store's lock."""
+    import os
+    import threading
+
+    pipe = tmp_path / "export.csv"
+    os.mkfifo(pipe)
+    runs = []
+    loading = threading.Thread(target=lambda: runs.extend(load("web", pipe)), daemon=True)
+    loading.start()
+    loading.join(timeout=20)
+    assert not loading.is_alive(), "the load blocks on the pipe"
+    ((status, message),) = [(r.status, r.message) for r in runs]
+    assert (status, message) == ("failed", "not a regular file")
+    (run,) = load("web", "web_canonical.csv")  # the lock is free again
+    assert run.status == "ok"
+
+
+def test_a_file_name_that_is_not_utf8_is_recorded_with_an_escape(load, query, tmp_path):
+    name = os.fsdecode(b"web-\xe9t\xe9.csv")  # Latin-1 bytes, as an old share gives them
+    path = tmp_path / name
+    path.write_bytes((FIXTURES / "web_canonical.csv").read_bytes())
+    (run,) = load("web", path)
+    assert run.status == "ok", run.summary()
+    assert query("select file from load_runs") == [(str(tmp_path / "web-\\xe9t\\xe9.csv"),)]
