@@ -443,15 +443,30 @@ def _records(handle, size: int | None) -> Iterator[bytes]:
     rest, given = b"", False
     while chunk := handle.read(-1 if size is None else size):
         data = _lone_cr_as_lf(rest + chunk, final=size is None)
-        cut = len(data) if size is None else data.rfind(b"\n") + 1
-        while size and cut and data.count(b'"', 0, cut) % 2:  # the end is inside quotes
-            cut = data.rfind(b"\n", 0, cut - 1) + 1
+        cut = len(data) if size is None else _record_end(data)
         rest = data[cut:]
         if cut:
             given = True
             yield data[:cut]
     if rest or not given:
         yield _lone_cr_as_lf(rest, final=True)
+
+
+def _record_end(data: bytes) -> int:
+    """Return where the last whole record of a block ends: after a line end outside quotes.
+
+    One backward pass counts the quotes line by line, so the work stays linear in the block.
+    When no line end is outside quotes (a stray quote, or a quoted field longer than a block),
+    the block ends at its last line end anyway: the parse then rejects what it cannot read,
+    and no block grows with the file.
+    """
+    last = data.rfind(b"\n") + 1
+    cut, inside = last, data.count(b'"', 0, last) % 2
+    while inside and cut:
+        previous = data.rfind(b"\n", 0, cut - 1) + 1
+        inside ^= data.count(b'"', previous, cut) % 2
+        cut = previous
+    return cut or last
 
 
 def _lone_cr_as_lf(data: bytes, final: bool = False) -> bytes:

@@ -314,3 +314,24 @@ def test_a_file_name_that_is_not_utf8_is_recorded_with_an_escape(load, query, tm
     (run,) = load("web", path)
     assert run.status == "ok", run.summary()
     assert query("select file from load_runs") == [(str(tmp_path / "web-\\xe9t\\xe9.csv"),)]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'W0,2024-03-01T10:00:00,"pas,true\n',  # a stray quote: quotes never balance again
+        b'W0,2024-03-01T10:00:00,"' + b"x" * 300 + b'",true\n',  # a field longer than a block
+    ],
+)
+def test_blocks_stay_small_whatever_the_quotes(content):
+    """A stray quote made the reader walk back over the batch again and again and let the
+    batch grow with the file (more than 180 s on 1M rows): blocks stay near their size."""
+    import io
+
+    from pipelines.dialect import _records
+
+    line = b"W1,2024-03-01T10:00:00,paspoort,true\n"
+    data = content + line * 200
+    blocks = list(_records(io.BytesIO(data), 100))
+    assert b"".join(blocks) == data  # nothing lost or repeated
+    assert max(len(b) for b in blocks[1:]) <= 100 + len(line)
