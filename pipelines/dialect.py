@@ -7,9 +7,11 @@ bad cell becomes a reject of that row instead of aborting the whole read.
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import re
 import shutil
+import sys
 import tempfile
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -194,6 +196,7 @@ class RawFile:
     bad_field_count: pl.Series  # line numbers whose number of fields differs from the header
 
 
+csv.field_size_limit(sys.maxsize)  # a quoted field may be as long as a block
 BATCH_BYTES = 32 * 2**20  # about 320000 contacts: memory stays flat whatever the file's size
 
 
@@ -300,7 +303,21 @@ def _csv_batches(
 ) -> Iterator[RawFile]:
     """Check the header and encoding at once; the batches follow as they are asked for."""
     utf8_copy = _without_utf16(path)
-    path = utf8_copy or path
+    try:
+        return _checked_batches(utf8_copy or path, schema, mapping, batch_bytes, utf8_copy)
+    except BaseException:
+        if utf8_copy:  # the batches remove it; a header problem comes before them
+            shutil.rmtree(utf8_copy.parent, ignore_errors=True)
+        raise
+
+
+def _checked_batches(
+    path: Path,
+    schema: SourceSchema,
+    mapping: MappingFile | None,
+    batch_bytes: int | None,
+    utf8_copy: Path | None,
+) -> Iterator[RawFile]:
     with open(path, "rb") as handle:
         if b"\x00" in handle.read(4096):
             raise FileError(path, "not a CSV or Parquet file (binary content)")
@@ -398,34 +415,45 @@ def _read_batches(
                 frame, long_lines = _parse(path, utf8, dialect, headers, line, ragged=False), False
             except FileError:
                 frame, long_lines = _parse(path, utf8, dialect, headers, line), True
-            rows = None if long_lines else frame.height
-            bad = _bad_field_count(utf8, dialect.delimiter, len(headers), line, rows)
-            height = frame.height
-            frame = _without_blank_lines(frame, utf8)
-            spanned = 0
+            height, spanned = frame.height, 0
             if b'"' in utf8:  # a quoted field may span lines: number records by their first
                 breaks = _breaks(frame)
                 frame = frame.with_columns(pl.col("_line") + breaks.cum_sum() - breaks)
                 spanned = int(breaks.sum())
+                bad, blank = _quoted_records(utf8, dialect.delimiter, len(headers), line)
+            else:
+                rows = None if long_lines else frame.height
+                bad = _bad_field_count(utf8, dialect.delimiter, len(headers), line, rows)
+                blank = _blank_lines(utf8, line)
+            if blank:  # a blank line parses as a row of nulls: it is no record
+                frame = frame.filter(~pl.col("_line").is_in(blank))
             yield RawFile(path, "csv", dialect, frame, rename, bad)
             line += height + spanned
 
 
-def _without_blank_lines(frame: pl.DataFrame, utf8: bytes) -> pl.DataFrame:
-    """Leave out the rows of blank lines: they are no records (the others keep their numbers).
-
-    A blank line parses as a row of nulls. Without quotes in the block, the blank lines are
-    found exactly; with quotes, a row whose every cell is empty is taken for one.
-    """
+def _blank_lines(utf8: bytes, line: int) -> list[int]:
+    """Return the numbers of the blank lines of a block without quotes (from `line`)."""
     if b"\n\n" not in utf8 and b"\n\r\n" not in utf8 and not utf8.startswith((b"\n", b"\r\n")):
-        return frame
-    empty = pl.all_horizontal(pl.exclude("_line").is_null())
-    if b'"' in utf8:
-        return frame.filter(~empty)
-    lines = utf8.split(b"\n")
-    blank = [i for i, text in enumerate(lines[: frame.height]) if text in (b"", b"\r")]
-    first = frame["_line"][0] if frame.height else 0
-    return frame.filter(~(empty & (pl.col("_line") - first).is_in(blank)))
+        return []
+    lines = utf8.split(b"\n")[: utf8.count(b"\n")]
+    return [line + i for i, text in enumerate(lines) if text in (b"", b"\r")]
+
+
+def _quoted_records(
+    utf8: bytes, delimiter: str, width: int, line: int
+) -> tuple[pl.Series, list[int]]:
+    """Return the first lines of the records whose field count differs from the header's, and
+    of the blank lines, in a block with quotes (a quoted field may hold delimiters and line
+    ends, so physical lines do not tell). Python's csv module reads the block (in C)."""
+    reader = csv.reader(io.StringIO(utf8.decode("utf-8"), newline=""), delimiter=delimiter)
+    bad, blank, first = [], [], line
+    for fields in reader:
+        if not fields:
+            blank.append(first)
+        elif len(fields) != width:
+            bad.append(first)
+        first = line + reader.line_num
+    return pl.Series("_line", bad, dtype=pl.Int64), blank
 
 
 def _breaks(frame: pl.DataFrame) -> pl.Series:
@@ -560,14 +588,13 @@ def _is_utf8(path: Path) -> bool:
 def _bad_field_count(
     utf8: bytes, delimiter: str, width: int, line: int, rows: int | None
 ) -> pl.Series:
-    """Return line numbers whose field count differs from the header's, counting from `line`.
+    """Return line numbers whose field count differs from the header's, counting from `line`,
+    in a block without quotes (_quoted_records reads the others).
 
-    Only lines without quotes are checked: a quoted field may hold the delimiter. When a
-    quoted field spans lines the physical lines no longer match records, so none is checked.
     `rows`: the block's number of lines when no line has more fields than the header (the
     parse checked that); then a count of the delimiters shows that none has fewer either.
     """
-    if b'"' in utf8 or (rows is not None and utf8.count(delimiter.encode()) == (width - 1) * rows):
+    if rows is not None and utf8.count(delimiter.encode()) == (width - 1) * rows:
         return pl.Series("_line", [], dtype=pl.Int64)
     lines = pl.read_csv(
         io.BytesIO(utf8),
