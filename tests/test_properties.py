@@ -725,3 +725,52 @@ def test_the_properties_saw_many_distinct_files():
     }, "too few distinct files per source (run the whole file)"
     assert set(MUTATIONS) <= set(KINDS), set(MUTATIONS) - set(KINDS)
     assert STATUSES["ok"] >= wanted and STATUSES["failed"] >= 3, STATUSES
+
+
+# --- Failures the properties found: minimal files, kept as plain regression tests ---------------
+# FAILING ON THE CURRENT CODE (issue 15); each names the property it breaks. Not marked xfail:
+# a test that cannot pass must fail until pipelines/ is fixed.
+
+BSN = "111222333"  # passes the eleven-test
+
+
+def test_found_a_utf16_file_failing_its_header_leaves_no_copy(load, tmp_path, monkeypatch):
+    """Property: no copy left behind. dialect._without_utf16 writes a UTF-8 copy (references
+    and all) to a temporary folder that only the batches remove: a header problem raised
+    before them leaves it there."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    path = tmp_path / "desk.txt"
+    path.write_bytes(f"contact_id\tcitizen_ref\nB1\t{BSN}\n".encode("utf-16"))
+    (run,) = load("desk", path)
+    assert run.status == "failed"
+    assert [p.name for p in tmp_path.iterdir()] == ["desk.txt"]
+
+
+def test_found_an_empty_record_in_a_file_with_quotes_is_counted(load, tmp_path):
+    """Property: read = the records written. With a quote in the file and a blank line, a
+    record of empty fields (",,,") is taken for a blank line and silently left out."""
+    path = tmp_path / "web.csv"
+    path.write_bytes(
+        b"contact_id,submitted_at,product_id,completed\n"
+        b'W1,2024-03-01T10:00:00,"a,b",true\n'
+        b"\n"
+        b",,,\n"
+        b"W2,2024-03-01T10:00:00,x,true\n"
+    )
+    (run,) = load("web", path)
+    assert (run.rows_read, run.rows_loaded, run.rows_rejected) == (3, 2, 1), run.summary()
+
+
+def test_found_a_short_line_in_a_file_with_quotes_is_a_reject(load, query, tmp_path):
+    """Property: no reference stored. With a quote anywhere in the file, field counts are not
+    checked: a line missing one field loads its unmapped "bsn" cell as the error type."""
+    path = tmp_path / "corrections.csv"
+    path.write_text(
+        "correction_id,detected_at,product_id,origin_channel,contact_id,minutes_spent,"
+        "error_type,bsn\n"
+        f'C1,2024-03-01,"a,b",web,,5,x,{BSN}\n'
+        f"C2,2024-03-01,paspoort,web,,5,{BSN}\n"
+    )
+    (run,) = load("corrections", path)
+    assert run.reasons == {"wrong_field_count": 1}, run.summary()
+    assert query("select error_type from corrections") == [("x",)]
