@@ -733,7 +733,7 @@ def test_the_properties_saw_many_distinct_files():
     wanted = settings.default.max_examples // 2
     assert {s: len(seen) for s, seen in SEEN.items()} == {
         s: max(len(seen), wanted) for s, seen in SEEN.items()
-    }, "too few distinct files per source (run the whole file)"
+    }, "too few distinct files per source (run the whole file; a failed property stops early)"
     assert set(MUTATIONS) <= set(KINDS), set(MUTATIONS) - set(KINDS)
     assert STATUSES["ok"] >= wanted and STATUSES["failed"] >= 3, STATUSES
 
