@@ -371,13 +371,21 @@ def _without_utf16(path: Path) -> Path | None:
         bom = handle.read(2)
     if bom not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return None
-    copy = Path(tempfile.mkdtemp(prefix="utf16-")) / path.name
-    with (
-        open(path, encoding="utf-16", newline="") as source,
-        open(copy, "w", encoding="utf-8", newline="") as target,
-    ):
-        while block := source.read(2**20):
-            target.write(block)
+    copy = Path(tempfile.mkdtemp(prefix="utf16-")) / "export.csv"
+    try:
+        with (
+            open(path, encoding="utf-16", newline="") as source,
+            open(copy, "w", encoding="utf-8", newline="") as target,
+        ):
+            while block := source.read(2**20):
+                target.write(block)
+    except BaseException as exc:
+        shutil.rmtree(copy.parent, ignore_errors=True)
+        if isinstance(exc, UnicodeError):
+            raise FileError(path, "not UTF-16 text, though it starts as such") from exc
+        if isinstance(exc, OSError):
+            raise FileError(path, f"cannot be read ({exc.strerror})") from exc
+        raise
     return copy
 
 

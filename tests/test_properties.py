@@ -739,8 +739,7 @@ def test_the_properties_saw_many_distinct_files():
 
 
 # --- Failures the properties found: minimal files, kept as plain regression tests ---------------
-# FAILING ON THE CURRENT CODE (issue 15); each names the property it breaks. Not marked xfail:
-# a test that cannot pass must fail until pipelines/ is fixed.
+# Each names the property it broke; all three are fixed in pipelines/dialect.py (issue 15).
 
 BSN = "111222333"  # passes the eleven-test
 
