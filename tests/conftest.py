@@ -91,6 +91,20 @@ def built_once(
     )
 
 
+def stored_texts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every value of every text column of every table: where a leaked reference would be."""
+    columns = con.execute(
+        "select table_name, column_name from duckdb_columns() "
+        "where data_type = 'VARCHAR' and not internal"
+    ).fetchall()
+    return [
+        value
+        for table, column in columns
+        for (value,) in con.execute(f'select "{column}" from "{table}"').fetchall()
+        if value is not None
+    ]
+
+
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The demo municipality from 2008 to DEMO_UNTIL, as `channelshift demo` builds it; read only.

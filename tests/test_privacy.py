@@ -12,7 +12,7 @@ import pytest
 
 from pipelines import privacy
 from pipelines.load import load_files
-from tests.conftest import NOW
+from tests.conftest import NOW, stored_texts
 
 BSN = "111222333"  # passes the eleven-test: 9+8+7+12+10+8+9+6-3 = 66 = 6 x 11
 PHONE = "06-12345678"
@@ -20,24 +20,10 @@ EMAIL = "jan.jansen@example.org"
 WEB = "contact_id,submitted_at,product_id,completed,citizen_ref"
 
 
-def stored_texts(db: Path) -> list[str]:
-    """Every value of every text column of every table in the store."""
-    with duckdb.connect(str(db), read_only=True) as con:
-        columns = con.execute(
-            "select table_name, column_name from duckdb_columns() "
-            "where data_type = 'VARCHAR' and not internal"
-        ).fetchall()
-        return [
-            value
-            for table, column in columns
-            for (value,) in con.execute(f'select "{column}" from "{table}"').fetchall()
-            if value is not None
-        ]
-
-
 def leaks(db: Path, *refs: str) -> list[str]:
     """The stored values that hold any of the references."""
-    return [v for v in stored_texts(db) if any(ref in v for ref in refs)]
+    with duckdb.connect(str(db), read_only=True) as con:
+        return [v for v in stored_texts(con) if any(ref in v for ref in refs)]
 
 
 def load(db: Path, tmp_path: Path, text: str, source: str = "web", mapping: str | None = None):

@@ -52,7 +52,7 @@ from hypothesis import strategies as st
 from channelshift import main
 from pipelines import privacy
 from pipelines.store import TABLE
-from tests.conftest import FIXTURES, copy_store
+from tests.conftest import FIXTURES, copy_store, stored_texts
 
 TIME_BOUND = 10  # seconds for one load of a file of a few records
 settings.register_profile(
@@ -585,20 +585,6 @@ def exports(draw, source: str) -> Export:
 
 
 # --- Loading and looking ---------------------------------------------------------------------
-
-
-def stored_texts(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Every value of every text column of every table."""
-    columns = con.execute(
-        "select table_name, column_name from duckdb_columns() "
-        "where data_type = 'VARCHAR' and not internal"
-    ).fetchall()
-    return [
-        value
-        for table, column in columns
-        for (value,) in con.execute(f'select "{column}" from "{table}"').fetchall()
-        if value is not None
-    ]
 
 
 def dump(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
