@@ -33,7 +33,9 @@ def show(x: float | None, kind: str) -> str:
 
 
 st.subheader(t("teams.compare"))
-for column, figure in zip(st.columns(len(page.figures)), page.figures, strict=True):
+# a team that took no calls (or saw no visitors) gets no phone (or desk) figures
+shown_figures = [f for f in page.figures if f.channel is None or f.channel in page.channels]
+for column, figure in zip(st.columns(len(shown_figures)), shown_figures, strict=True):
     change = figure.change
     delta = None
     if change is not None:
@@ -58,48 +60,47 @@ phone = charts.long_form(
 )
 left, right = st.columns(2)
 with left:
-    common.chart(
-        charts.lines(
-            phone,
-            lang(),
-            "series",
-            "value",
-            t("teams.phone"),
-            t("label.share_calls"),
-            ".0%",
-            "week",
-        ),
-        weeks,
-        f"team_{team}_telefoon",
-        source,
-    )
+    if "phone" not in page.channels:
+        st.info(t("teams.no_calls"))
+    else:
+        common.chart(
+            charts.lines(
+                phone,
+                lang(),
+                "series",
+                "value",
+                t("teams.phone"),
+                t("label.share_calls"),
+                ".0%",
+                "week",
+            ),
+            weeks,
+            f"team_{team}_telefoon",
+            source,
+        )
 with right:
-    waits = charts.long_form(
-        weeks,
-        {
-            t("channel.phone"): pl.col("phone_avg_wait_seconds") / 60,
-            t("channel.desk"): pl.col("desk_avg_wait_seconds") / 60,
-        },
-    ).drop_nulls()
-    common.chart(
-        charts.lines(
+    if page.channels:
+        waits = charts.long_form(
+            weeks,
+            {t(f"channel.{c}"): pl.col(f"{c}_avg_wait_seconds") / 60 for c in page.channels},
+        ).drop_nulls()
+        common.chart(
+            charts.lines(
+                waits,
+                lang(),
+                "series",
+                "value",
+                t("teams.waits"),
+                t("label.wait_minutes"),
+                ",.1f",
+                "week",
+                # the legend names only the channels the team served
+                colours={t(f"channel.{c}"): charts.CHANNEL_COLOURS[c] for c in page.channels},
+            ),
             waits,
-            lang(),
-            "series",
-            "value",
-            t("teams.waits"),
-            t("label.wait_minutes"),
-            ",.1f",
-            "week",
-            colours={
-                t("channel.phone"): charts.CHANNEL_COLOURS["phone"],
-                t("channel.desk"): charts.CHANNEL_COLOURS["desk"],
-            },
-        ),
-        waits,
-        f"team_{team}_wachttijden",
-        source,
-    )
+            f"team_{team}_wachttijden",
+            source,
+        )
 backlog = charts.long_form(weeks, {t("label.corrections"): "corrections"})
 common.chart(
     charts.lines(
@@ -125,7 +126,7 @@ if page.week is not None:
         page.abandoned_weeks,
         "week",
         default=page.week,
-        format_func=lambda d: formatting.day(d, lang()),
+        format_func=lambda d: formatting.week(d, lang()),
     )
     st.dataframe(
         page.abandoned.with_columns(

@@ -42,9 +42,10 @@ def date_labels(grain: str, lang: str) -> str:
     """A Vega label expression for time axes with month names in the chosen language."""
     if grain == "year":
         return "timeFormat(datum.value, '%Y')"
+    if grain == "week":  # ISO week numbers, as team leads plan by them
+        return "'wk ' + timeFormat(datum.value, '%V')"
     months = "[" + ", ".join(f"'{m}'" for m in MONTHS[lang]) + "]"
-    day = "date(datum.value) + ' ' + " if grain == "week" else ""
-    return f"{day}{months}[month(datum.value)] + ' ' + year(datum.value)"
+    return f"{months}[month(datum.value)] + ' ' + year(datum.value)"
 
 
 def _shown(frame: pl.DataFrame, column: str, fmt: str, lang: str) -> pl.DataFrame:
@@ -63,7 +64,9 @@ def _periods_shown(frame: pl.DataFrame, grain: str, lang: str, column: str = "pe
 
     Vega's own time formats speak English only.
     """
-    write = formatting.day if grain == "week" else lambda d, lang: formatting.period(d, grain, lang)
+    write = {"week": formatting.week, "day": formatting.day}.get(grain) or (
+        lambda d, lang: formatting.period(d, grain, lang)
+    )
     return frame.with_columns(
         pl.col(column)
         .map_elements(lambda d: write(d, lang), return_dtype=pl.String, skip_nulls=False)
@@ -396,7 +399,7 @@ def product_history(
     """
     contacts = _periods_shown(_shown(contacts, "contacts", ",d", lang), "month", lang)
     corrections = _periods_shown(_shown(corrections, "corrections", ",d", lang), "month", lang)
-    events = _periods_shown(events, "week", lang, "day")  # a day
+    events = _periods_shown(events, "day", lang, "day")
     web = CHANNEL_COLOURS["web"]
     left = (
         alt.Chart(contacts)

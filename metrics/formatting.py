@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import math
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale
@@ -115,6 +115,14 @@ def quarter(d: date | None, lang: str) -> str:
     """Format the quarter a day falls in: "1e kwartaal 2024", "Q1 2024"."""
     locale = _locale(lang)
     return MISSING if d is None else format_skeleton(_QUARTER[lang], d, locale=locale)
+
+
+def week(d: date | None, lang: str) -> str:
+    """Format the ISO week a day falls in, with its Monday: "week 43 (20 okt. 2026)"."""
+    if d is None:
+        return MISSING
+    monday = d - timedelta(days=d.weekday())
+    return f"week {d.isocalendar().week} ({format_date(monday, 'medium', locale=_locale(lang))})"
 
 
 def period(d: date | None, grain: str, lang: str) -> str:

@@ -311,6 +311,7 @@ class TeamFigure:
     before: float | None
     kind: str  # share, seconds, minutes or count
     higher_is_better: bool
+    channel: str | None  # the channel the figure needs (None: the team's products)
 
     @property
     def change(self) -> float | None:
@@ -318,13 +319,13 @@ class TeamFigure:
         return None if self.now is None or self.before is None else self.now - self.before
 
 
-# (text key, numerator, denominator or None for a weekly mean, kind, higher is better)
+# (text key, numerator, denominator or None for a weekly mean, kind, higher is better, channel)
 TEAM_FIGURES = (
-    ("label.service_level", "calls_answered_in_time", "calls_offered", "share", True),
-    ("label.abandonment", "calls_abandoned", "calls_offered", "share", False),
-    ("label.phone_wait", "phone_avg_wait_seconds", None, "seconds", False),
-    ("label.desk_wait", "desk_avg_wait_seconds", None, "minutes", False),
-    ("label.corrections", "corrections", None, "count", False),
+    ("label.service_level", "calls_answered_in_time", "calls_offered", "share", True, "phone"),
+    ("label.abandonment", "calls_abandoned", "calls_offered", "share", False, "phone"),
+    ("label.phone_wait", "phone_avg_wait_seconds", None, "seconds", False, "phone"),
+    ("label.desk_wait", "desk_avg_wait_seconds", None, "minutes", False, "desk"),
+    ("label.corrections", "corrections", None, "count", False, None),
 )
 
 
@@ -340,6 +341,12 @@ class Team:
     abandoned_weeks: list[date]
     week: date | None
     abandoned: pl.DataFrame | None
+
+    @property
+    def channels(self) -> list[str]:
+        """The channels the team served in these weeks: phone, desk, both or neither."""
+        served = {"phone": "calls_offered", "desk": "visits"}
+        return [c for c, n in served.items() if not self.weeks.is_empty() and self.weeks[n].sum()]
 
 
 def teams(
@@ -364,8 +371,10 @@ def teams(
     recent = weeks.tail(RECENT_WEEKS)
     before = weeks.tail(RECENT_WEEKS + BEFORE_WEEKS).head(BEFORE_WEEKS)
     figures = [
-        TeamFigure(label, _team_figure(recent, num, den), _team_figure(before, num, den), kind, up)
-        for label, num, den, kind, up in TEAM_FIGURES
+        TeamFigure(
+            label, _team_figure(recent, num, den), _team_figure(before, num, den), kind, up, ch
+        )
+        for label, num, den, kind, up, ch in TEAM_FIGURES
     ]
     abandoned_weeks = weeks.filter(pl.col("calls_abandoned") > 0)["period"].to_list()[::-1]
     if week not in abandoned_weeks:

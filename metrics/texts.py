@@ -270,6 +270,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Laatste 4 weken tegen het gemiddelde van de 12 weken ervoor",
         "en": "Last 4 weeks against the average of the 12 weeks before",
     },
+    "teams.no_calls": {
+        "nl": "Dit team nam in deze weken geen telefoongesprekken aan.",
+        "en": "This team took no calls in these weeks.",
+    },
     "teams.abandoned": {
         "nl": "Opgehangen gesprekken in de gekozen week",
         "en": "Abandoned calls in the chosen week",

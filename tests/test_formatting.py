@@ -209,3 +209,15 @@ def test_a_missed_target_never_reads_as_the_target(x, target, met, lang, expecte
 )
 def test_change_has_a_sign(delta, unit, lang, expected):
     assert fmt.change(delta, unit, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "lang", "expected"),
+    [
+        (date(2026, 10, 22), "nl", "week 43 (19 okt 2026)"),
+        (date(2026, 1, 1), "en", "week 1 (29 Dec 2025)"),  # ISO: the week of 1 January 2026
+        (date(2027, 1, 3), "nl", "week 53 (28 dec 2026)"),
+    ],
+)
+def test_iso_weeks_with_their_monday(day, lang, expected):
+    assert fmt.week(day, lang) == expected

@@ -175,3 +175,18 @@ def test_owner_team_filter_offers_the_teams_that_own_products(fixture_store):
         found = pages.frame(connection)
     assert found.options["owners"] == ["Belastingen", "Burgerzaken"]  # tests/fixtures/products.csv
     assert "KCC" in found.options["teams"]  # took calls, owns no product
+
+
+def test_a_team_without_calls_gets_no_phone_figures(fixture_store):
+    """The desk team had three '-' phone cards and an empty chart with a 0% axis."""
+    with stored.read_only(fixture_store) as connection:
+        found = pages.frame(connection)
+        desk_only = [
+            team
+            for team in found.options["teams"]
+            if pages.teams(connection, Settings(), team=team).channels == ["desk"]
+        ]
+        assert desk_only, "the fixture store has a desk-only team"
+        page = pages.teams(connection, Settings(), team=desk_only[0])
+    assert {f.channel for f in page.figures} == {"phone", "desk", None}
+    assert page.channels == ["desk"]  # the page shows only the desk and correction figures
