@@ -17,6 +17,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 import vl_convert
+from streamlit.delta_generator import DeltaGenerator
 
 from metrics import charts, exports, formatting, pages
 from metrics.texts import LANGUAGES, text
@@ -296,6 +297,19 @@ def dates_as_text(column: str) -> pl.Expr:
     return pl.col(column).map_elements(
         lambda d: formatting.day(d, chosen), return_dtype=pl.String, skip_nulls=False
     )
+
+
+CARD_WIDTH = 260  # pixels: the longest label, value and change of a card fit on one line
+
+
+def cards() -> DeltaGenerator:
+    """A row of cards that wraps onto more rows on a narrow screen, so nothing is cut off."""
+    return st.container(horizontal=True, wrap=True, gap="small")
+
+
+def card(row: DeltaGenerator) -> DeltaGenerator:
+    """One card's place in a row of cards: its metric and the caption beneath it."""
+    return row.container(width=CARD_WIDTH)
 
 
 def no_rows() -> None:

@@ -29,8 +29,8 @@ if page.previous_year is None:
     st.caption(t("overview.no_previous", year=year - 1))
 else:
     st.caption(t("overview.vs_previous", year=page.previous_year))
-columns = st.columns(4)
-for i, metric_id in enumerate(pages.OVERVIEW_CARDS):
+row = common.cards()
+for metric_id in pages.OVERVIEW_CARDS:
     figure = page.figures[metric_id]
     metric = figure.metric
     written = pages.shown(page.figures, metric_id, lang())
@@ -40,7 +40,7 @@ for i, metric_id in enumerate(pages.OVERVIEW_CARDS):
         else t("overview.no_target")
     )
     colour = {True: "normal", False: "inverse", None: "off"}[metric.higher_is_better]
-    with columns[i % 4]:
+    with common.card(row):
         st.metric(
             metric.label[lang()],
             written.value,

@@ -35,7 +35,9 @@ def show(x: float | None, kind: str) -> str:
 st.subheader(t("teams.compare"))
 # a team that took no calls (or saw no visitors) gets no phone (or desk) figures
 shown_figures = [f for f in page.figures if f.channel is None or f.channel in page.channels]
-for column, figure in zip(st.columns(len(shown_figures)), shown_figures, strict=True):
+row = common.cards()
+for figure in shown_figures:
+    column = common.card(row)
     change = figure.change
     delta = None
     if change is not None:

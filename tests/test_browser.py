@@ -438,3 +438,24 @@ def test_pages_keep_working_while_a_load_publishes_new_data(browser, db, tmp_pat
         expect(runs_grid).to_contain_text(export.name)
         unknown = metric_value(audit, text("quality.unknown", "nl"))
         expect(unknown).to_have_text(formatting.number(unknown_after, "nl"))
+
+
+CLIPPED = """() => [...document.querySelectorAll(
+    '[data-testid="stMetricLabel"] p, [data-testid="stMetricValue"], '
+    + '[data-testid="stMetricDelta"] div'
+)].filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
+
+
+@pytest.mark.parametrize("width", [1024, 1400])
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("path", "title"), [("", "overview.title"), ("teams", "teams.title")])
+def test_no_card_is_cut_off_on_a_laptop(browser, app, width, lang, path, title):
+    """At 1024 px the cards read "54,9..." and "Aandeel w...": they wrap instead now."""
+    with browser_page(browser, lang) as page:
+        page.set_viewport_size({"width": width, "height": 800})
+        open_page(page, app, path, lang=lang, year=YEAR)
+        assert_no_errors(page)
+        expect(page.get_by_role("heading", name=text(title, lang), exact=True)).to_be_visible()
+        assert page.locator('[data-testid="stMetric"]').count() >= 4
+        assert page.evaluate(CLIPPED) == []
+        page.screenshot(path=SCREENSHOTS / f"cards_{path or 'overzicht'}_{lang}_{width}.png")
