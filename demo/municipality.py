@@ -17,6 +17,7 @@ import polars as pl
 from pipelines.load import Delivery
 from pipelines.schema import CHANNELS
 from pipelines.settings import REPO, TIME_ZONE
+from pipelines.sources import products as catalogue
 
 UPL_CSV = REPO / "data" / "reference" / "UPL-actueel.csv"
 START = date(2008, 1, 1)
@@ -567,17 +568,6 @@ UNKNOWN_WEB_PRODUCTS = {
     2010: ("oud-product-417", "oud-product-123", "oud-product-88"),
 }
 
-PRODUCT_COLUMNS = (
-    "product_id",
-    "name_nl",
-    "name_en",
-    "category",
-    "owner_team",
-    "upl_uri",
-    "digital_since",
-    "introduced_on",
-    "retired_on",
-)
 PHONE_COLUMNS = {  # canonical name: column in the ACD export (Wachtrij has no canonical name)
     "contact_id": "Gesprek-ID",
     "started_at": "Starttijd",
@@ -1252,7 +1242,7 @@ def _corrections(
 def write_products(out_dir: Path, products: pl.DataFrame) -> Delivery:
     """Write products.csv: canonical CSV, ISO dates, empty when none."""
     path = out_dir / "products.csv"
-    products.select(PRODUCT_COLUMNS).write_csv(path)
+    products.select(catalogue.SCHEMA.names).write_csv(path)
     return Delivery("products", (path,))
 
 
