@@ -422,7 +422,13 @@ def _read_batches(
             try:  # fails on a line with more fields than the header: then parse it leniently
                 frame, long_lines = _parse(path, utf8, dialect, headers, line, ragged=False), False
             except FileError:
-                frame, long_lines = _parse(path, utf8, dialect, headers, line), True
+                try:
+                    frame, long_lines = _parse(path, utf8, dialect, headers, line), True
+                except FileError:  # a stray quote: Polars refuses the block, csv reads it
+                    frame, bad = _stray_quotes(utf8, dialect.delimiter, headers, line)
+                    yield RawFile(path, "csv", dialect, frame, rename, bad)
+                    line += utf8.count(b"\n")
+                    continue
             height, spanned = frame.height, 0
             if b'"' in utf8:  # a quoted field may span lines: number records by their first
                 breaks = _breaks(frame)
@@ -462,6 +468,50 @@ def _quoted_records(
             bad.append(first)
         first = line + reader.line_num
     return pl.Series("_line", bad, dtype=pl.Int64), blank
+
+
+def _stray_quotes(
+    utf8: bytes, delimiter: str, headers: list[str], line: int
+) -> tuple[pl.DataFrame, pl.Series]:
+    """Read a block that Polars refuses because of a stray quote, record by record.
+
+    Python's csv module takes a quote inside an unquoted field (`verhuis"melding`) as a
+    character, as spreadsheet programs do. A quote that never closes would swallow the lines
+    after it into one record with the wrong number of fields: when a later line of such a
+    record is a whole record by itself, its lines are read one by one instead, so each line
+    stands or falls on its own and none vanishes (otherwise the record keeps its quoted line
+    ends, as a valid file may have them). Returns the records (without blank lines),
+    cut or padded to the header's width, and the first lines of those whose field count
+    differs from the header's.
+    """
+    width = len(headers)
+    physical = utf8.decode("utf-8").split("\n")
+    records: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO("\n".join(physical), newline=""), delimiter=delimiter)
+    first = 0
+    for fields in reader:
+        end = reader.line_num
+        alone = [] if len(fields) == width else _one_by_one(physical[first:end], delimiter)
+        if any(len(f) == width for f in alone[1:]):  # a stray quote swallowed whole records
+            records.extend((line + first + i, f) for i, f in enumerate(alone) if f)
+        elif fields:
+            records.append((line + first, fields))
+        first = end
+    bad = [number for number, fields in records if len(fields) != width]
+    frame = pl.DataFrame(
+        [
+            [number, *(v or None for v in (fields + [""] * width)[:width])]
+            for number, fields in records
+        ],
+        schema={"_line": pl.Int64} | dict.fromkeys(headers, pl.String),
+        orient="row",
+    )
+    return frame, pl.Series("_line", bad, dtype=pl.Int64)
+
+
+def _one_by_one(lines: list[str], delimiter: str) -> list[list[str]]:
+    """Return the fields of each line read alone ([] for a blank line)."""
+    return [next(csv.reader([line.removesuffix("\r")], delimiter=delimiter), []) for line in lines]
 
 
 def _breaks(frame: pl.DataFrame) -> pl.Series:

@@ -66,20 +66,31 @@ def test_a_utf16_copy_leaves_nothing_behind(load, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("batch_bytes", [9, 31, 64, None])
 @pytest.mark.parametrize(
-    "name", ["web_cr_only.csv", "web_mixed_endings.csv", "web_blank_lines.csv"]
+    ("name", "records"),
+    [
+        ("web_cr_only.csv", 5),
+        ("web_mixed_endings.csv", 5),
+        ("web_blank_lines.csv", 3),
+        ("web_stray_quotes.csv", 6),
+    ],
 )
-def test_batches_cut_anywhere_give_the_same_records(name, batch_bytes):
+def test_batches_cut_anywhere_give_the_same_records(name, records, batch_bytes):
     """A CR at a batch's end may be the first half of a CR LF: never a blank line of its own."""
     import polars as pl
 
     from pipelines import dialect
     from pipelines.sources import web
 
+    def cells(frames) -> pl.DataFrame:  # as validation sees them: cells stripped
+        return pl.concat(frames).with_columns(pl.col(pl.String).str.strip_chars())
+
     path = HOSTILE / name
-    whole = dialect.read(path, web.SCHEMA).frame
-    parts = pl.concat(b.frame for b in dialect.read_batches(path, web.SCHEMA, None, batch_bytes))
-    assert parts.equals(whole)
-    assert whole.height in (3, 5)
+    whole = cells([dialect.read(path, web.SCHEMA).frame])
+    batches = list(dialect.read_batches(path, web.SCHEMA, None, batch_bytes))
+    assert cells(b.frame for b in batches).equals(whole)
+    bad = pl.concat(b.bad_field_count for b in batches)
+    assert bad.equals(dialect.read(path, web.SCHEMA).bad_field_count)
+    assert whole.height == records
 
 
 def test_absurd_dates_are_rejects_not_centuries_of_calendar(load, query):
@@ -314,6 +325,25 @@ def test_a_file_name_that_is_not_utf8_is_recorded_with_an_escape(load, query, tm
     (run,) = load("web", path)
     assert run.status == "ok", run.summary()
     assert query("select file from load_runs") == [(str(tmp_path / "web-\\xe9t\\xe9.csv"),)]
+
+
+def test_a_stray_quote_costs_its_own_line_only(load, query):
+    """One `"` inside an unquoted field failed the whole file. A quote inside a field is a
+    character (as in Excel); a quote that never closes rejects its own line, and the lines
+    after it load instead of vanishing into one record."""
+    (run,) = load("web", HOSTILE / "web_stray_quotes.csv")
+    assert (run.status, run.rows_read, run.rows_loaded, run.rows_rejected) == ("ok", 6, 4, 2)
+    assert accounted(run)
+    assert query("select contact_id, line_number, product_id from contacts order by 1") == [
+        ("W1", 2, 'verhuis"melding'),
+        ("W2", 3, 'uittreksel "brp"'),
+        ("W4", 5, "paspoort"),
+        ("W5", 7, "id,kaart"),
+    ]
+    rejected = query("select distinct line_number, reason from load_rejects order by 1")
+    assert (4, "wrong_field_count") in rejected and (8, "wrong_field_count") in rejected
+    assert {line for line, _ in rejected} == {4, 8}
+    assert not query("select * from load_rejects where raw_line like '%111222333%'")
 
 
 @pytest.mark.parametrize(

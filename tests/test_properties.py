@@ -359,6 +359,11 @@ class Export:
             line.cut is not None and b'"' in self._line(line) for line in self.lines
         )
 
+    @property
+    def loadable(self) -> bool:
+        """Whether the file has its header as the shape wrote it (bytes may have hit it)."""
+        return not self.empty and all(isinstance(f, str) for f in self.header.fields)
+
     def records(self) -> int:
         """The non-blank records written after the header."""
         return sum(not line.blank and self._line(line).strip(b"\r\n") != b"" for line in self.lines)
@@ -439,6 +444,9 @@ RECORD_MUTATIONS = (
 FILE_MUTATIONS = ("line_ends", "no_final_end", "encoding", "delimiter", "header")
 BYTE_MUTATIONS = ("random_bytes", "stray_quote", "cut_anywhere")
 MUTATIONS = RECORD_MUTATIONS + FILE_MUTATIONS + BYTE_MUTATIONS
+# Mutations after which a file with records still loads: bad records are rejects, never the
+# end of the file (a stray quote failed the whole file before).
+LOADABLE = {*RECORD_MUTATIONS, "line_ends", "no_final_end", "encoding", "stray_quote"}
 
 
 def _non_ref(draw, export: Export, line: Line) -> int:
@@ -685,6 +693,8 @@ def check_load(store: Path, before: dict[str, list[tuple]], export: Export) -> N
             if bad in where.lower()
         ]
         assert leaked == [], "a citizen reference was stored or printed"
+        if set(export.kinds) <= LOADABLE and export.loadable:
+            assert run["status"] == "ok", outcome.output
         if run["status"] == "failed":
             assert {t: rows for t, rows in after.items() if t != "load_runs"} == {
                 t: rows for t, rows in before.items() if t != "load_runs"
