@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import polars as pl
 
-from pipelines.dialect import Dialect, RawFile
+from pipelines.dialect import Dialect, FileError, RawFile
 from pipelines.schema import CHANNELS, Column, SourceSchema
 from pipelines.settings import TIME_ZONE, Plausible
 
@@ -45,6 +45,8 @@ def validate(
     rejects = [_field_count_rejects(raw.bad_field_count).join(text, on="_line", how="semi")]
     for col in schema.columns:
         parsed = _parse(text[col.name], col, raw.dialect)
+        if col.kind in ("timestamp", "date_or_timestamp", "date"):
+            _check_day_month(raw, col, text.select("_line", col.name), parsed)
         reason = text.select(_reason(col, pl.col(col.name), parsed, now, plausible).alias("reason"))
         typed = typed.with_columns(parsed.alias(col.name))
         rejects.append(
@@ -126,6 +128,45 @@ def _parse(text: pl.Series, col: Column, dialect: Dialect) -> pl.Series:
     if col.kind == "channel":
         return text.str.to_lowercase()
     return text
+
+
+def _check_day_month(raw: RawFile, col: Column, text: pl.DataFrame, parsed: pl.Series) -> None:
+    """Fail the file when its dates only make sense with day and month the other way round.
+
+    A date format that swaps them (a mapping's `%m-%d-%Y` for Dutch dates) would load every
+    date with a day up to 12 silently wrong and reject the others: when some dates read only
+    swapped and every date that reads as written also reads swapped, the format is wrong.
+    The message names the column and line, never the value.
+    """
+    cells = text[col.name]
+    failed = parsed.is_null() & cells.is_not_null()
+    formats = raw.dialect.date_formats if col.kind == "date" else raw.dialect.timestamp_formats
+    swapped = tuple(  # year first is ISO order; nobody writes year, day, month
+        _swap_day_month(f)
+        for f in formats
+        if "%d" in f and "%m" in f and f.find("%d") < f.find("%Y")
+    )
+    if not swapped or not failed.any():
+        return
+    dtype = pl.Date if col.kind == "date" else pl.Datetime("us")
+    rescued = _coalesce(cells.filter(failed), swapped, dtype).is_not_null()
+    if not rescued.any():
+        return
+    read = parsed.is_not_null()
+    if _coalesce(cells.filter(read), swapped, dtype).null_count():
+        return  # some dates read only as written: the file mixes orders, its rejects say so
+    first = text["_line"].filter(failed).filter(rescued)[0]
+    raise FileError(
+        raw.path,
+        f"column {col.name}: {int(rescued.sum())} date(s) make sense only with day and month "
+        f"the other way round (the first on line {first}), and every other date reads that "
+        f"way too; is the date format ({formats[0]}) right? Set [dialect] date_format in "
+        "the mapping file",
+    )
+
+
+def _swap_day_month(fmt: str) -> str:
+    return fmt.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
 
 
 def _reason(

@@ -124,3 +124,14 @@ def test_missing_database_is_a_clear_error(tmp_path, capsys):
     assert code == 2
     assert "no database" in capsys.readouterr().err
     assert FIXTURES.exists()
+
+
+def test_names_are_text_in_the_typst_source_not_markup(small):
+    """The briefing's texts go to Typst as JSON strings shown as content: a name written as
+    Typst or HTML markup is printed as it is, never evaluated."""
+    name = '#eval("1+1") *vet* _schuin_ $x$ <img src=x onerror=alert(1)> =HYPERLINK("x")'
+    with store.read_only(small) as con:
+        pdf = briefing.render(con, 2024, "nl", Settings(municipality=name), MADE, "s.duckdb")
+    text = pdf_text(pdf)
+    assert name in text
+    assert "#eval" in text and "2 *vet*" not in text

@@ -105,6 +105,36 @@ def test_absurd_dates_are_rejects_not_centuries_of_calendar(load, query):
     assert query("select min(period_month), count(*) from mart_calendar") == [(date(2024, 3, 1), 1)]
 
 
+def test_a_date_format_that_swaps_day_and_month_fails_the_file(load, query):
+    """A mapping's month-first format loaded every date with a day up to 12 swapped, without a
+    word, and rejected the others: when the dates only make sense the other way, say so."""
+    (run,) = load("desk", HOSTILE / "desk_day_first.csv", mapping=HOSTILE / "desk_month_first.toml")
+    assert run.status == "failed"
+    assert run.message == (
+        "column arrived_at: 2 date(s) make sense only with day and month the other way round "
+        "(the first on line 4), and every other date reads that way too; is the date format "
+        "(%m-%d-%Y %H:%M) right? Set [dialect] date_format in the mapping file"
+    )
+    assert query("select count(*) from contacts") == [(0,)]
+    (run,) = load("desk", HOSTILE / "desk_day_first.csv")  # the Dutch dialect reads it
+    assert (run.status, run.rows_loaded) == ("ok", 4)
+
+
+def test_a_file_that_mixes_date_orders_keeps_its_rejects(load, tmp_path):
+    """Dates that read only as written next to dates that read only swapped: the file's
+    order is not wrong as a whole; the ones that do not read are rejects as before."""
+    path = tmp_path / "desk.csv"
+    text = (HOSTILE / "desk_day_first.csv").read_text()
+    path.write_text(text.replace("04-03-2024", "03-28-2024"))  # month first on line 2
+    # 11-03-2024 reads as 3 November, after the tests' today (2024-06-01): a future date
+    (run,) = load("desk", path, mapping=HOSTILE / "desk_month_first.toml")
+    assert (run.status, run.rows_loaded, run.reasons) == (
+        "ok",
+        1,
+        {"invalid_date": 2, "future_timestamp": 1},
+    )
+
+
 def test_absurd_durations_are_rejects(load, query):
     """1e308 seconds loaded, and two of them summed to infinity on the dashboard."""
     (run,) = load("phone", HOSTILE / "phone_absurd_durations.csv")
@@ -365,3 +395,59 @@ def test_blocks_stay_small_whatever_the_quotes(content):
     blocks = list(_records(io.BytesIO(data), 100))
     assert b"".join(blocks) == data  # nothing lost or repeated
     assert max(len(b) for b in blocks[1:]) <= 100 + len(line)
+
+
+def test_corrupt_parquet_files_fail_alone_and_the_good_file_loads(tmp_path):
+    """A corrupt Parquet file aborted the process (SIGABRT) and lost the good file loaded in
+    the same command. Run as a person would, in a process of its own, so an abort shows."""
+    import random
+    import subprocess
+    import sys
+
+    import polars as pl
+
+    from pipelines.settings import REPO
+
+    good = tmp_path / "good.parquet"
+    pl.DataFrame(
+        {
+            "correction_id": [f"C{i}" for i in range(300)],
+            "detected_at": [date(2024, 4, 2)] * 300,
+            "product_id": ["verhuismelding"] * 300,
+            "origin_channel": ["web"] * 300,
+            "minutes_spent": [12.5] * 300,
+            "error_type": ["verkeerd adres"] * 300,
+        }
+    ).write_parquet(good)
+    data = good.read_bytes()
+    footer = len(data) - 8  # the footer's length, then PAR1
+    flipped = bytearray(data)
+    for at in random.Random(15).sample(range(4, footer), 40):
+        flipped[at] ^= 0xFF
+    corrupt = {
+        "truncated": data[: len(data) // 2],
+        "no-footer": data[:footer] + b"PAR1",
+        "huge-footer": data[:footer] + (2**31 - 1).to_bytes(4, "little") + b"PAR1",
+        "flipped": bytes(flipped),
+        "only-magic": b"PAR1" + bytes(100) + b"PAR1",
+    }
+    for name, content in corrupt.items():
+        (tmp_path / f"{name}.parquet").write_bytes(content)
+    files = [str(tmp_path / f"{name}.parquet") for name in corrupt] + [str(good)]
+    db = tmp_path / "store.duckdb"
+    args = ["load", "--source", "corrections", "--db", str(db), *files]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHANNELSHIFT_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "channelshift", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr  # a failed file, not an abort (-6 or 134)
+    lines = done.stdout.splitlines()
+    assert len(lines) == len(files)
+    for name, line in zip(corrupt, lines, strict=False):
+        assert line.startswith(f"FAILED {tmp_path / name}.parquet: not a readable Parquet file")
+    assert lines[-1].startswith(f"corrections {good}: read 300, loaded 300")
