@@ -324,10 +324,9 @@ def _checked_batches(
         handle.seek(0)
         header = _header_line(handle)
     detected = _detect(header)
-    encoding = _encoding(path, mapping)
+    encoding = "utf-8" if utf8_copy else _encoding(path, mapping)
     dialect = mapping.dialect.apply(detected) if mapping else detected
-    if mapping is None or mapping.dialect.encoding is None or utf8_copy:
-        dialect = dialect.model_copy(update={"encoding": encoding})
+    dialect = dialect.model_copy(update={"encoding": encoding})
     header_text = _utf8(path, header, dialect.encoding, 0).removeprefix("\ufeff".encode())
     headers = [c for c in _parse(path, header_text, dialect, None, 1).columns if c != "_line"]
     twice = sorted({h.rsplit("_duplicated_", 1)[0] for h in headers if "_duplicated_" in h})
@@ -616,11 +615,16 @@ def _parse(
 
 
 def _encoding(path: Path, mapping: MappingFile | None) -> str:
-    """Return the file's encoding: the mapping's, else UTF-8 when it decodes, else cp1252.
+    """Return the file's encoding: UTF-8 when it starts with UTF-8's BOM (whatever the mapping
+    says: Excel's "CSV UTF-8" of an export that used to be cp1252), else the mapping's, else
+    UTF-8 when it decodes, else cp1252.
 
     Only UTF-8 is checked over the whole file first (it stops at the first byte that is not
     UTF-8); other encodings are checked as each batch is decoded.
     """
+    with open(path, "rb") as handle:
+        if handle.read(3) == codecs.BOM_UTF8:
+            return "utf-8"
     if mapping and mapping.dialect.encoding:
         return mapping.dialect.encoding
     return "utf-8" if _is_utf8(path) else "cp1252"

@@ -4,6 +4,7 @@ Each case is a minimal file in tests/fixtures/hostile/; every physical record mu
 accounted for: read = loaded + duplicate + rejected, and the loaded rows are the right ones.
 """
 
+import codecs
 import os
 from datetime import date
 from pathlib import Path
@@ -451,3 +452,15 @@ def test_corrupt_parquet_files_fail_alone_and_the_good_file_loads(tmp_path):
     for name, line in zip(corrupt, lines, strict=False):
         assert line.startswith(f"FAILED {tmp_path / name}.parquet: not a readable Parquet file")
     assert lines[-1].startswith(f"corrections {good}: read 300, loaded 300")
+
+
+def test_a_utf8_bom_wins_over_the_mappings_encoding(load, query, tmp_path):
+    """Found by the properties: a phone export saved again as Excel's "CSV UTF-8" (with a
+    BOM) under a mapping that says cp1252 read its first header as 'ï»¿Gesprek-ID' and failed."""
+    path = tmp_path / "phone.csv"
+    text = (FIXTURES / "phone_acd.csv").read_bytes().decode("cp1252")
+    path.write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
+    (run,) = load("phone", path, mapping="phone_mapping.toml")
+    (plain,) = load("phone", FIXTURES / "phone_acd.csv", mapping="phone_mapping.toml", force=True)
+    assert run.status == "ok", run.summary()
+    assert (run.rows_read, run.rows_loaded) == (plain.rows_read, plain.rows_loaded)
