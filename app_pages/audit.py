@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from app_pages import common
-from app_pages.common import lang, t
+from app_pages.common import Col, lang, t
 from documents import audit_pack
 from metrics import charts, formatting, pages
 from metrics.catalog import METRICS
@@ -68,7 +68,8 @@ st.subheader(t("audit.lineage"))
 failed = page.runs.filter(pl.col("status") == "failed").height
 if failed:
     st.warning(t("audit.failed_runs", runs=failed), icon=":material/error:")
-st.dataframe(
+KIND = {"started_at": "moment", "finished_at": "moment"}
+common.table(
     page.runs.with_columns(
         pl.col("status").replace_strict(
             {s: t(f"runs.status.{s}") for s in ("ok", "skipped", "failed")},
@@ -76,14 +77,15 @@ st.dataframe(
         ),
         pl.col("message").fill_null(""),
     ),
-    hide_index=True,
-    width="stretch",
-    column_config={c: t(f"runs.{c}") for c in page.runs.columns if f"runs.{c}" in TEXTS},
+    {
+        c: Col(t(f"runs.{c}"), KIND.get(c, "number" if c.startswith("rows_") else "text"))
+        for c in page.runs.columns
+    },
 )
 common.download(page.runs, "laadruns", common.source())
 
 st.subheader(t("audit.rejects"))
-st.dataframe(
+common.table(
     page.rejects.with_columns(
         pl.col("reason")
         .replace_strict(
@@ -92,13 +94,11 @@ st.dataframe(
         )
         .alias("explanation")
     ),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "source": t("runs.source"),
-        "reason": t("rejects.reason"),
-        "rows": t("rejects.rows"),
-        "explanation": t("rejects.explanation"),
+    {
+        "source": Col(t("runs.source")),
+        "reason": Col(t("rejects.reason")),
+        "rows": Col(t("rejects.rows"), "number"),
+        "explanation": Col(t("rejects.explanation")),
     },
 )
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages import common
-from app_pages.common import lang, t
+from app_pages.common import Col, lang, t
 from metrics import charts, pages
 from metrics.catalog import METRIC
 from metrics.query import Filters
@@ -62,30 +62,17 @@ if table.is_empty():
     common.no_rows()
 else:
     name = f"name_{lang()}"  # name_nl or name_en
-    st.dataframe(
-        table.select(
-            name,
-            "category",
-            common.dates_as_text("digital_since"),
-            "web",
-            "phone",
-            "desk",
-            "contacts",
-            (100 * table["web_share"]).alias("web_share"),
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            name: st.column_config.TextColumn(t("label.product")),
-            "category": st.column_config.TextColumn(t("label.category")),
-            "digital_since": st.column_config.TextColumn(t("label.digital_since")),
-            "web": st.column_config.NumberColumn(t("channel.web"), format="localized"),
-            "phone": st.column_config.NumberColumn(t("channel.phone"), format="localized"),
-            "desk": st.column_config.NumberColumn(t("channel.desk"), format="localized"),
-            "contacts": st.column_config.NumberColumn(t("label.contacts"), format="localized"),
-            "web_share": st.column_config.ProgressColumn(
-                t("label.takeup"), format="%.0f%%", min_value=0, max_value=100
-            ),
+    common.table(
+        table,
+        {
+            name: Col(t("label.product"), pinned=True),
+            "category": Col(t("label.category")),
+            "digital_since": Col(t("label.digital_since"), "day"),
+            "web": Col(t("channel.web"), "number"),
+            "phone": Col(t("channel.phone"), "number"),
+            "desk": Col(t("channel.desk"), "number"),
+            "contacts": Col(t("label.contacts"), "number"),
+            "web_share": Col(t("label.takeup"), "share"),
         },
     )
     common.download(table, f"producten_{first}_{last}", source)

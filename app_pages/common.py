@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import altair as alt
 import polars as pl
@@ -289,6 +290,58 @@ def offer(
 def footer(found: pages.Frame) -> None:
     """Say how fresh the data are."""
     st.caption(t("app.data_until", day=formatting.day(found.until, lang())))
+
+
+@dataclass(frozen=True)
+class Col:
+    """A table column: its heading and how its values read (see `table`)."""
+
+    label: str
+    kind: Literal["text", "number", "day", "moment", "share"] = "text"
+    decimals: int = 0
+    pinned: bool = False  # stays in view when a narrow screen scrolls the table sideways
+
+
+def table(frame: pl.DataFrame, columns: dict[str, Col]) -> None:
+    """Show the given columns of a frame with numbers and dates in the chosen language.
+
+    Streamlit's own number and date formats follow the browser's locale (an English browser
+    shows "43,810" in the Dutch interface); the display values of a pandas Styler do not, and
+    the values beneath them still sort as numbers and moments. Shares are bars with a whole
+    percentage, which reads the same in both languages. Days are text ("3 april 2006", "–"):
+    the grid writes an empty date as "None", whatever its display value.
+    """
+    chosen = lang()
+    read = {
+        "number": lambda c: lambda x: formatting.number(x, chosen, c.decimals),
+        "share": lambda c: lambda x: formatting.number(x, chosen),  # the bar writes its own
+        "moment": lambda c: lambda d: formatting.moment(d.to_pydatetime(), chosen),
+    }
+    shown = frame.select(
+        (100 * pl.col(name)).round(0).cast(pl.Int64).alias(name)
+        if col.kind == "share"
+        else dates_as_text(name)  # the grid would write an empty date as "None"
+        if col.kind == "day"
+        else pl.col(name)
+        for name, col in columns.items()
+    )
+    styled = shown.to_pandas().style.format(
+        {name: read[col.kind](col) for name, col in columns.items() if col.kind in read},
+        na_rep=formatting.MISSING,
+    )
+    st.dataframe(
+        styled,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            name: st.column_config.ProgressColumn(
+                col.label, format="%d%%", min_value=0, max_value=100, pinned=col.pinned
+            )
+            if col.kind == "share"
+            else st.column_config.Column(col.label, pinned=col.pinned)
+            for name, col in columns.items()
+        },
+    )
 
 
 def dates_as_text(column: str) -> pl.Expr:

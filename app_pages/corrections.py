@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from app_pages import common
-from app_pages.common import lang, t
+from app_pages.common import Col, lang, t
 from metrics import charts, formatting, pages
 from metrics.catalog import METRIC
 
@@ -101,19 +101,13 @@ common.chart(
 
 st.subheader(t("corrections.top"))
 name = f"name_{lang()}"  # name_nl or name_en
-st.dataframe(
-    page.top.select(name, "corrections", "correction_hours", "corrections_per_1000"),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        name: st.column_config.TextColumn(t("label.product")),
-        "corrections": st.column_config.NumberColumn(t("label.corrections"), format="localized"),
-        "correction_hours": st.column_config.NumberColumn(
-            t("label.correction_hours"), format="%.0f"
-        ),
-        "corrections_per_1000": st.column_config.NumberColumn(
-            t("corrections.rate_chart"), format="%.1f"
-        ),
+common.table(
+    page.top,
+    {
+        name: Col(t("label.product"), pinned=True),
+        "corrections": Col(t("label.corrections"), "number"),
+        "correction_hours": Col(t("label.correction_hours"), "number"),
+        "corrections_per_1000": Col(t("corrections.rate_chart"), "number", decimals=1),
     },
 )
 

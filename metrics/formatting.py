@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import math
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale
@@ -109,6 +109,13 @@ def day(d: date | None, lang: str) -> str:
     """Format a day: "31 maart 2024", "31 March 2024"."""
     locale = _locale(lang)
     return MISSING if d is None else format_skeleton("yMMMMd", d, locale=locale)
+
+
+def moment(d: datetime | None, lang: str) -> str:
+    """Format a moment to the minute: "31 mrt. 2024 14:05", "31 Mar 2024 14:05"."""
+    if d is None:
+        return MISSING
+    return f"{format_date(d, 'medium', locale=_locale(lang))} {d:%H:%M}"
 
 
 def quarter(d: date | None, lang: str) -> str:

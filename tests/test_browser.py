@@ -47,8 +47,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# Browser locale per app language: what a Dutch or English reader's browser would say.
-BROWSER_LOCALE = {"nl": "nl-NL", "en": "en-GB"}
+# Browser locale per app language: the other one, on purpose. A civil servant's browser is
+# often English; every number and date must follow the app's language, not the browser's.
+BROWSER_LOCALE = {"nl": "en-US", "en": "nl-NL"}
 VIEWPORT = {"width": 1400, "height": 900}
 
 APP = '[data-testid="stApp"]'

@@ -1,5 +1,6 @@
 """The dashboard with Streamlit's AppTest: every page, both languages, demo and empty stores."""
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -162,3 +163,60 @@ def test_names_are_shown_as_text_not_markdown(demo_store, monkeypatch, tmp_path)
     assert caption.startswith(r"\*\*Gemeente\*\* \[klik\]\(javascript:alert\(1\)\)")
     told = [m.value for m in at.markdown if "Gemeente" in m.value]  # "bij <municipality>"
     assert told and all(r"\*\*Gemeente" in sentence for sentence in told)
+
+
+def table_cells(at: AppTest) -> list[tuple[str, object, str]]:
+    """Every cell of every table on the page: (column, value, what the reader sees)."""
+    import pyarrow as pa
+
+    cells = []
+    for frame in at.dataframe:
+        data = frame.value
+        arrow = frame.proto.arrow_data
+        shown = (
+            pa.ipc.open_stream(arrow.styler.display_values).read_all().to_pandas()
+            if arrow.HasField("styler")
+            else data.astype(str)
+        )
+        for column in data.columns:
+            cells += zip([column] * len(data), data[column], shown[column], strict=True)
+    return cells
+
+
+GROUPED = {  # a number as the language writes it: 43.810,5 or 43,810.5
+    "nl": re.compile(r"-?\d{1,3}(\.\d{3})*(,\d+)?"),
+    "en": re.compile(r"-?\d{1,3}(,\d{3})*(\.\d+)?"),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("page", ["channel_mix", "digitisation", "corrections", "audit"])
+def test_numbers_and_dates_in_tables_follow_the_language(demo_db, monkeypatch, page, lang):
+    """Tables followed the browser's locale ("43,810" in the Dutch interface) or no locale at
+    all ("1059", "26.6", "2014-03-03"): every number and date reads in the chosen language."""
+    import math
+    from datetime import datetime
+
+    import pandas as pd
+
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    at = open_page(page, lang)
+    numbers = dates = 0
+    for column, value, shown in table_cells(at):
+        assert shown not in ("None", "NaT", "nan") and not re.match(r"\d{4}-\d\d-\d\d", shown)
+        if shown == formatting.MISSING or value is None or value is pd.NaT:
+            continue
+        if isinstance(value, pd.Timestamp | datetime):
+            dates += 1
+            assert shown in (
+                formatting.day(value.date(), lang),
+                formatting.moment(value.to_pydatetime(), lang),
+            ), (column, shown)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            if isinstance(value, float) and math.isnan(value):
+                continue
+            numbers += 1
+            # the pattern asks for a group separator from 1000 up
+            assert GROUPED[lang].fullmatch(shown), (column, value, shown)
+    assert numbers, "no numbers in the page's tables: the test would prove nothing"
+    assert dates or page != "audit", "no moments in the load runs"
