@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import db, demo_wanted, keep_language, lang, t, version
+from app_pages.common import db, demo_wanted, keep_choices, lang, t, version
 from metrics.texts import LANGUAGES
 
 PAGES = (
@@ -32,7 +32,7 @@ def main() -> None:
     elif version() is None:
         st.error(t("app.no_store", path=str(db())))
         st.stop()
-    keep_language()
+    keep_choices()
     chosen = st.sidebar.segmented_control(
         t("app.language"), LANGUAGES, default=lang(), format_func=str.upper, key="w_lang"
     )

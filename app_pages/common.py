@@ -36,11 +36,26 @@ def lang() -> str:
     return chosen if chosen in LANGUAGES else "nl"
 
 
-def keep_language() -> None:
-    """Remember the language for this session and keep it in the URL on every page."""
+KEPT = "kept_choices"  # session state: query parameter -> the value last chosen (None: default)
+
+
+def keep_choices() -> None:
+    """Keep the language and the filters for the session, on every page.
+
+    Moving to another page through the menu starts with an empty URL: the choices made before
+    go back into it, so a period or product chosen on one page is still chosen on the next and
+    when coming back. A filter set back to its default is forgotten, not put back.
+    """
     st.session_state["lang"] = lang()
+    for key, value in st.session_state.get(KEPT, {}).items():
+        if value and key not in st.query_params:
+            st.query_params[key] = value
     if st.query_params.get("lang") != lang():
         st.query_params["lang"] = lang()
+
+
+def _remember(key: str, value: str | list[str] | None) -> None:
+    st.session_state.setdefault(KEPT, {})[key] = value
 
 
 def t(key: str, **values: object) -> str:
@@ -208,6 +223,7 @@ def url_multiselect(
         st.query_params[key] = chosen
     elif key in st.query_params:
         del st.query_params[key]
+    _remember(key, chosen or None)
     return chosen
 
 
@@ -228,6 +244,7 @@ def url_year_range(label: str, years: list[int], key: str, container=st) -> tupl
 
 
 def _set_param(key: str, value: str, default: str) -> None:
+    _remember(key, None if value == default else value)
     if value == default:
         if key in st.query_params:
             del st.query_params[key]

@@ -315,6 +315,44 @@ def test_channel_mix_per_quarter_by_click(browser, app, lang):
         assert_chart(page)
 
 
+def test_filters_survive_moving_between_pages(browser, app):
+    """Choices were lost on moving to another page through the menu and back."""
+    with browser_page(browser, "nl") as page:
+        open_page(page, app, "kanaalmix", lang="nl")
+        group = page.get_by_role("radiogroup", name=text("filter.grain", "nl"))
+        group.get_by_text(text("grain.quarter", "nl"), exact=True).click()
+        expect(page).to_have_url(re.compile(r"[?&]per=quarter(&|$)"))
+        settle(page)
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_role("link", name=text("page.overview", "nl")).click()
+        settle(page)
+        page.get_by_role("combobox", name=text("filter.year", "nl")).click()
+        page.get_by_role("option", name=str(OTHER_YEAR), exact=True).click()
+        expect(page).to_have_url(re.compile(rf"[?&]year={OTHER_YEAR}(&|$)"))
+        settle(page)
+        sidebar.get_by_role("link", name=text("page.channel_mix", "nl")).click()
+        expect(page).to_have_url(re.compile(r"/kanaalmix\?(.*&)?per=quarter(&|$)"))
+        settle(page)
+        assert_no_errors(page)
+        expect(group.get_by_role("radio", name=text("grain.quarter", "nl"))).to_be_checked()
+        sidebar.get_by_role("link", name=text("page.overview", "nl")).click()
+        settle(page)
+        combobox = page.get_by_role("combobox", name=text("filter.year", "nl"))
+        expect(combobox).to_have_value(str(OTHER_YEAR))
+        # set back to its default, a choice is forgotten, not put back
+        sidebar.get_by_role("link", name=text("page.channel_mix", "nl")).click()
+        settle(page)
+        group.get_by_text(text("grain.year", "nl"), exact=True).click()
+        settle(page)
+        expect(page).not_to_have_url(re.compile(r"per="))
+        sidebar.get_by_role("link", name=text("page.teams", "nl")).click()
+        settle(page)
+        sidebar.get_by_role("link", name=text("page.channel_mix", "nl")).click()
+        settle(page)
+        expect(page).not_to_have_url(re.compile(r"per="))
+        expect(group.get_by_role("radio", name=text("grain.year", "nl"))).to_be_checked()
+
+
 def test_overview_year_from_the_selectbox(browser, app, db):
     want = expected(db)
     before = formatting.share(want.web_share[YEAR], "nl")
