@@ -327,7 +327,9 @@ def _checked_batches(
     encoding = "utf-8" if utf8_copy else _encoding(path, mapping)
     dialect = mapping.dialect.apply(detected) if mapping else detected
     dialect = dialect.model_copy(update={"encoding": encoding})
-    header_text = _utf8(path, header, dialect.encoding, 0).removeprefix("\ufeff".encode())
+    # a BOM is no part of the first header, whatever the encoding the rest turns out to be
+    unmarked = header.removeprefix(codecs.BOM_UTF8)
+    header_text = _utf8(path, unmarked, dialect.encoding, len(header) - len(unmarked))
     headers = [c for c in _parse(path, header_text, dialect, None, 1).columns if c != "_line"]
     twice = sorted({h.rsplit("_duplicated_", 1)[0] for h in headers if "_duplicated_" in h})
     if twice:  # Polars renames a repeated header; which column is meant cannot be known
@@ -477,21 +479,26 @@ def _stray_quotes(
     Python's csv module takes a quote inside an unquoted field (`verhuis"melding`) as a
     character, as spreadsheet programs do. A quote that never closes would swallow the lines
     after it into one record with the wrong number of fields: when a later line of such a
-    record is a whole record by itself, its lines are read one by one instead, so each line
-    stands or falls on its own and none vanishes (otherwise the record keeps its quoted line
-    ends, as a valid file may have them). Returns the records (without blank lines),
-    cut or padded to the header's width, and the first lines of those whose field count
-    differs from the header's.
+    record is a whole record by itself (the header's number of fields, its own quotes closed),
+    its lines are read one by one instead, so each line stands or falls on its own and none
+    vanishes. Otherwise the record keeps its quoted line ends, as a valid file may have them
+    (the line where an odd quote closes a field belongs to the record it closes).
+
+    Returns the records (without blank lines), cut or padded to the header's width, and the
+    first lines of those whose field count differs from the header's.
     """
     width = len(headers)
-    physical = utf8.decode("utf-8").split("\n")
+    text = utf8.decode("utf-8")
+    physical = text.split("\n")
     records: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO("\n".join(physical), newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     first = 0
     for fields in reader:
         end = reader.line_num
-        alone = [] if len(fields) == width else _one_by_one(physical[first:end], delimiter)
-        if any(len(f) == width for f in alone[1:]):  # a stray quote swallowed whole records
+        lines = physical[first:end]
+        alone = [] if len(fields) == width else _one_by_one(lines, delimiter)
+        whole = [len(f) == width and lines[i].count('"') % 2 == 0 for i, f in enumerate(alone)]
+        if any(whole[1:]):  # a stray quote swallowed whole records
             records.extend((line + first + i, f) for i, f in enumerate(alone) if f)
         elif fields:
             records.append((line + first, fields))
@@ -615,16 +622,17 @@ def _parse(
 
 
 def _encoding(path: Path, mapping: MappingFile | None) -> str:
-    """Return the file's encoding: UTF-8 when it starts with UTF-8's BOM (whatever the mapping
-    says: Excel's "CSV UTF-8" of an export that used to be cp1252), else the mapping's, else
-    UTF-8 when it decodes, else cp1252.
+    """Return the file's encoding: UTF-8 when it starts with UTF-8's BOM and decodes (whatever
+    the mapping says: Excel's "CSV UTF-8" of an export that used to be cp1252), else the
+    mapping's, else UTF-8 when it decodes, else cp1252.
 
     Only UTF-8 is checked over the whole file first (it stops at the first byte that is not
     UTF-8); other encodings are checked as each batch is decoded.
     """
     with open(path, "rb") as handle:
-        if handle.read(3) == codecs.BOM_UTF8:
-            return "utf-8"
+        bom = handle.read(3) == codecs.BOM_UTF8
+    if bom and _is_utf8(path):
+        return "utf-8"
     if mapping and mapping.dialect.encoding:
         return mapping.dialect.encoding
     return "utf-8" if _is_utf8(path) else "cp1252"

@@ -780,3 +780,30 @@ def test_found_a_short_line_in_a_file_with_quotes_is_a_reject(load, query, tmp_p
     (run,) = load("corrections", path)
     assert run.reasons == {"wrong_field_count": 1}, run.summary()
     assert query("select error_type from corrections") == [("x",)]
+
+
+def test_found_a_bom_on_a_file_that_is_not_utf8_reads_as_cp1252(load, tmp_path):
+    """Property: files with stray quotes load. A UTF-8 BOM before cp1252 text (an en dash as
+    byte 0x96) was taken for UTF-8 and the read failed on that byte."""
+    path = tmp_path / "web.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbfcontact_id;submitted_at;product_id;completed\n"
+        b'W1;01-03-2024 10:00;"Publiekszaken \x96 algemeen;ja\n'
+        b"W2;01-03-2024 10:00;paspoort;ja\n"
+    )
+    (run,) = load("web", path)
+    assert (run.status, run.rows_read, run.rows_loaded, run.rows_rejected) == ("ok", 2, 1, 1)
+
+
+def test_found_a_quoted_line_end_in_a_long_record_keeps_the_record_whole(load, tmp_path):
+    """Property: read = the records written. A record with extra fields and a quoted line end
+    was cut in two at the line end, because its second line alone had the header's number of
+    fields; the line where a quote closes belongs to the record it closes."""
+    path = tmp_path / "web.csv"
+    path.write_bytes(
+        b"contact_id,submitted_at,product_id,completed\n"
+        b'extra,W1,"two\nlines",2024-03-01T10:00:00,paspoort,true\n'
+        b"W2,2024-03-01T10:00:00,paspoort,true\n"
+    )
+    (run,) = load("web", path)
+    assert (run.rows_read, run.rows_loaded, run.reasons["wrong_field_count"]) == (2, 1, 1)
