@@ -106,7 +106,19 @@ common.download(page.rejects, "geweigerde_regels", common.source())
 
 st.subheader(t("audit.quality"))
 q1, q2, q3 = st.columns(3)
-for column, key in zip((q1, q2, q3), ("untagged", "unknown", "gaps"), strict=True):
+untagged, calls = page.calls_without_product
+q1.metric(
+    t("quality.untagged_share"), formatting.share(page.untagged_share, lang(), 1), border=True
+)
+q1.caption(
+    t(
+        "quality.untagged_note",
+        calls=formatting.number(untagged, lang()),
+        of=formatting.number(calls, lang()),
+        period=page.period.name,
+    )
+)
+for column, key in zip((q2, q3), ("unknown", "gaps"), strict=True):
     column.metric(t(f"quality.{key}"), formatting.number(page.quality[key], lang()), border=True)
 if not page.gaps.is_empty():
     st.dataframe(

@@ -407,6 +407,13 @@ class Audit:
     rejects: pl.DataFrame
     quality: dict[str, int]
     gaps: pl.DataFrame
+    calls_without_product: tuple[int, int]  # of all calls offered in the period
+
+    @property
+    def untagged_share(self) -> float | None:
+        """The share of the period's calls without a product (None: no calls)."""
+        untagged, calls = self.calls_without_product
+        return untagged / calls if calls else None
 
     def rows(self) -> list[tuple[int, Headline, Verdict]]:
         """Every targeted metric per year of the period: (year, figure, verdict)."""
@@ -436,6 +443,7 @@ def audit(
         views.rejects_by_reason(con),
         views.quality(con),
         views.month_gaps(con),
+        views.calls_without_product(con, chosen.start, chosen.end),
     )
 
 

@@ -718,6 +718,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Telefoongesprekken zonder product",
         "en": "Calls without product",
     },
+    "quality.untagged_share": {
+        "nl": "Aandeel gesprekken zonder product",
+        "en": "Share of calls without product",
+    },
+    "quality.untagged_note": {
+        "nl": "{calls} van de {of} telefoongesprekken in {period} hebben geen product. Ze tellen "
+        "mee in de kanaalmix en bij het team dat ze aannam, maar vallen weg uit de cijfers per "
+        "product, productgroep en eigenaar van het product.",
+        "en": "{calls} of the {of} calls in {period} have no product. They count in the channel "
+        "mix and for the team that took them, but drop out of the figures per product, product "
+        "group and product owner.",
+    },
     "quality.unknown": {
         "nl": "Contacten met een product dat niet in de catalogus staat",
         "en": "Contacts with a product not in the catalogue",

@@ -256,6 +256,18 @@ def quality(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return found | {"gaps": gaps.fetchall()[0][0]}
 
 
+def calls_without_product(
+    con: duckdb.DuckDBPyConnection, start: date, end: date
+) -> tuple[int, int]:
+    """Return the calls without a product and all calls offered from start to end (days)."""
+    return con.execute(
+        "select coalesce(sum(offered_contacts) filter (where product_id is null), 0), "
+        "coalesce(sum(offered_contacts), 0) from mart_product_channel "
+        "where channel = 'phone' and period_month between date_trunc('month', ?) and ?",
+        [start, end],
+    ).fetchall()[0]
+
+
 def month_gaps(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Months in which a channel had no contacts at all (a missing export?)."""
     return con.sql(

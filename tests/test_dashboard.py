@@ -8,10 +8,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from metrics import formatting, query, views
+from metrics import formatting, pages, query, views
 from metrics.texts import TEXTS
 from pipelines import store
 from pipelines.load import load_files
+from pipelines.settings import DEFAULT_FILE
+from pipelines.settings import load as load_settings
 from tests.conftest import FIXTURES, NOW
 
 APP = str(Path(__file__).parents[1] / "dashboard.py")
@@ -85,7 +87,21 @@ def test_audit_quality_figures_equal_the_store(demo_db, monkeypatch):
     shown = {m.label: m.value for m in at.metric}
     with store.read_only(demo_db) as con:
         found = views.quality(con)
-    assert shown[TEXTS["quality.untagged"]["nl"]] == formatting.number(found["untagged"], "nl")
+        period = pages.audit(con, load_settings(DEFAULT_FILE)).period
+        untagged, calls = con.execute(  # from the contacts, not the mart the page reads
+            "select count(*) filter (where product_id is null), count(*) from contacts "
+            "where channel = 'phone' and cast(occurred_at as date) between ? and ?",
+            [period.start, period.end],
+        ).fetchone()
+    assert shown[TEXTS["quality.untagged_share"]["nl"]] == formatting.share(
+        untagged / calls, "nl", 1
+    )
+    note = TEXTS["quality.untagged_note"]["nl"].format(
+        calls=formatting.number(untagged, "nl"),
+        of=formatting.number(calls, "nl"),
+        period=period.name,
+    )
+    assert note in [c.value for c in at.caption]
     assert shown[TEXTS["quality.unknown"]["nl"]] == formatting.number(found["unknown"], "nl")
 
 

@@ -190,3 +190,27 @@ def test_a_team_without_calls_gets_no_phone_figures(fixture_store):
         page = pages.teams(connection, Settings(), team=desk_only[0])
     assert {f.channel for f in page.figures} == {"phone", "desk", None}
     assert page.channels == ["desk"]  # the page shows only the desk and correction figures
+
+
+def test_calls_without_product_are_a_share_of_the_periods_calls(store, db):
+    """Shown as a bare count, "calls without product" said nothing about their weight: it is
+    a share of the audit period's calls (offered, abandoned ones too)."""
+    store(
+        settings=SETTINGS,
+        web=TWO_YEARS,
+        phone="""
+            contact_id,started_at,product_id,team,wait_seconds,talk_seconds,abandoned
+            c1,2021-05-03T10:00:00,,KCC,10,60,false
+            c2,2022-05-03T10:00:00,paspoort,KCC,10,60,false
+            c3,2022-06-03T10:00:00,,KCC,10,0,true
+            c4,2022-07-03T10:00:00,paspoort,KCC,10,60,false
+            c5,2023-01-03T10:00:00,,KCC,10,60,false
+        """,
+    )
+    with stored.read_only(db) as con:
+        page = pages.audit(con, SETTINGS, period="2021-2022")
+        later = pages.audit(con, SETTINGS, period="2023-2026")
+    # 2021-2022: c1 and c3 without product of c1..c4; 2023-2026: c5 alone
+    assert page.calls_without_product == (2, 4)
+    assert page.untagged_share == 0.5
+    assert (later.calls_without_product, later.untagged_share) == ((1, 1), 1.0)
