@@ -63,10 +63,10 @@ def parser(prog: str = "channelshift") -> argparse.ArgumentParser:
 
     briefing = sub.add_parser("briefing", help="council briefing for one year (PDF)")
     briefing.add_argument("--year", type=int, required=True)
-    briefing.add_argument("--lang", choices=["nl", "en"], default="nl")
     pack = sub.add_parser("audit-pack", help="audit pack for one audit period (Excel and CSV)")
     pack.add_argument("--period", required=True, help="audit period, e.g. 2022-2025")
     for command in (briefing, pack):
+        command.add_argument("--lang", choices=["nl", "en"], default="nl")
         command.add_argument("--out", type=Path, required=True, help="file to write")
 
     for command in (load, demo, state, briefing, pack):
@@ -138,7 +138,7 @@ def _document(args: argparse.Namespace, db: Path, settings) -> int:
         briefing.write(db, args.year, args.lang, settings, args.out)
     else:
         try:
-            audit_pack.write(db, args.period, settings, args.out)
+            audit_pack.write(db, args.period, settings, args.out, lang=args.lang)
         except audit_pack.UnknownPeriod as exc:
             print(exc, file=sys.stderr)
             return EXIT_FAILED

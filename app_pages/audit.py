@@ -37,11 +37,11 @@ if any(figure.partial for _, figure, _ in page.rows()):
         + t("overview.partial", year=found.until.year, month=formatting.month(found.until, lang()))
     )
 
-db = common.db()  # read now: the download runs outside this script run
+db, language = common.db(), lang()  # read now: the download runs outside this script run
 common.offer(
     t("audit.pack"),
-    lambda: audit_pack.workbook(db, chosen, settings),
-    f"auditpakket_{chosen}.xlsx",
+    lambda: audit_pack.workbook(db, chosen, settings, language),
+    f"auditpakket_{chosen}_{language}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "table_view",
 )

@@ -1,11 +1,15 @@
 """Audit pack: one audit period as an Excel workbook for the auditors, and CSV copies beside it.
 
-Sheets: Samenvatting (targets and results per year), one sheet per catalogue metric (by month
-and by year), Definities (metrics, marts, settings), Herkomst (load runs) and Datakwaliteit
-(rejects, untagged calls, unknown products, months without contacts). Each CSV file in
-`<out stem>_csv/` mirrors one sheet: its title block, then every table under its heading,
-blocks separated by an empty line. The same database gives the same content; only the
-"Gemaakt op" cell (one CSV line) says when the pack was made.
+Sheets: Samenvatting/Summary (targets and results per year), one sheet per catalogue metric
+(by month and by year, named by the metric's id), Definities/Definitions (metrics, marts,
+settings), Herkomst/Lineage (load runs) and Datakwaliteit/Data quality (rejects, untagged
+calls, unknown products, months without contacts). Every text is in the pack's language
+(Dutch or English, the registry's pack.* keys); cells hold real numbers and dates with
+language-neutral number formats, except the title block's days, which name their month in
+the pack's language. Each CSV file in `<out stem>_csv/` mirrors one sheet in the CSV dialect
+of its language (metrics.exports.DIALECTS): its title block, then every table under its
+heading, blocks separated by an empty line. The same database gives the same content; only
+the "Gemaakt op"/"Made at" cell (one CSV line) says when the pack was made.
 """
 
 from __future__ import annotations
@@ -30,14 +34,14 @@ from pipelines import marts, store
 from pipelines.schema import REJECT_REASONS
 from pipelines.settings import AuditPeriod, Settings, local_now
 
-NL = "nl"  # the pack is Dutch; its texts are the registry's pack.* keys
-SUMMARY, DEFINITIONS, LINEAGE, QUALITY = (
-    text(f"pack.sheet.{name}", NL) for name in ("summary", "definitions", "lineage", "quality")
-)
-MADE_AT = text("pack.fact.made_at", NL)  # the one cell (and CSV line) that differs between runs
+SHEETS = ("summary", "definitions", "lineage", "quality")  # the sheets named pack.sheet.<name>
 
 COUNT, ID, GENERAL = "#,##0", "0", "General"
 DAY, MONTH, MOMENT = "yyyy-mm-dd", "yyyy-mm", "yyyy-mm-dd hh:mm:ss"
+# A title-block day names its month in the pack's language in any Excel: a locale code,
+# [$-413] Dutch (Netherlands) and [$-809] English (United Kingdom), as formatting.LOCALES.
+LONG_DAY = {"nl": "[$-413]d mmmm yyyy", "en": "[$-809]d mmmm yyyy"}
+LONG_MOMENT = {lang: f"{fmt} hh:mm:ss" for lang, fmt in LONG_DAY.items()}
 UNIT_FORMAT = {
     "share": "0.0%",
     "count": COUNT,
@@ -47,6 +51,7 @@ UNIT_FORMAT = {
     "seconds": "#,##0.0",
 }
 _STRFTIME = {DAY: "%Y-%m-%d", MONTH: "%Y-%m", MOMENT: "%Y-%m-%d %H:%M:%S"}
+_LONG = {fmt: lang for formats in (LONG_DAY, LONG_MOMENT) for lang, fmt in formats.items()}
 _PAD, _FILTER_BUTTON = 7, 16  # pixels, as xlsxwriter's autofit counts them
 TABLE_STYLE = "Table Style Light 9"
 
@@ -68,10 +73,11 @@ class _Table:
 
 @dataclass(frozen=True)
 class _Sheet:
-    """A sheet: title, facts (label, value, format), notes, then its tables."""
+    """A sheet in a language: title, facts (label, value, format), notes, then its tables."""
 
     name: str
     title: str
+    lang: str
     facts: tuple[tuple[str, object, str | None], ...] = ()
     notes: tuple[str, ...] = ()
     tables: tuple[_Table, ...] = ()
@@ -79,23 +85,31 @@ class _Sheet:
 
 
 def write(
-    db: Path, period: str, settings: Settings, out: Path, *, now: datetime | None = None
+    db: Path,
+    period: str,
+    settings: Settings,
+    out: Path,
+    *,
+    lang: str = "nl",
+    now: datetime | None = None,
 ) -> None:
-    """Write the audit pack of one audit period to `out` (Excel) and `<out stem>_csv/`."""
+    """Write the audit pack of one audit period in a language to `out` and `<out stem>_csv/`."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     chosen = audit_period(settings, period)
     made_at = now or local_now().replace(microsecond=0)
     with store.read_only(db) as con:
-        sheets = _sheets(con, Path(db).resolve(), chosen, settings, made_at)
+        sheets = _sheets(con, Path(db).resolve(), chosen, settings, made_at, lang)
     out.parent.mkdir(parents=True, exist_ok=True)
-    _write_workbook(sheets, out, settings.municipality, chosen.name, made_at)
+    _write_workbook(sheets, out, settings.municipality, chosen.name, made_at, lang)
     _write_csv(sheets, out.with_name(f"{out.stem}_csv"))
 
 
-def workbook(db: Path, period: str, settings: Settings) -> bytes:
+def workbook(db: Path, period: str, settings: Settings, lang: str = "nl") -> bytes:
     """Return the audit pack's workbook (the CSV copies are left out) as bytes."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "auditpakket.xlsx"
-        write(db, period, settings, out)
+        write(db, period, settings, out, lang=lang)
         return out.read_bytes()
 
 
@@ -108,9 +122,14 @@ def audit_period(settings: Settings, name: str) -> AuditPeriod:
     raise UnknownPeriod(f"unknown audit period {name!r}; the settings define: {names}")
 
 
-def _column(name: str) -> str:
-    """Return the Dutch header of a column: the registry's pack.column.<name>."""
-    return text(f"pack.column.{name}", NL)
+def tab(name: str, lang: str) -> str:
+    """Return the tab name of a sheet in SHEETS: the registry's pack.sheet.<name>."""
+    return text(f"pack.sheet.{name}", lang)
+
+
+def _column(name: str, lang: str) -> str:
+    """Return the header of a column: the registry's pack.column.<name>."""
+    return text(f"pack.column.{name}", lang)
 
 
 def sheet_name(metric: Metric) -> str:
@@ -127,6 +146,7 @@ def _sheets(
     period: AuditPeriod,
     settings: Settings,
     made_at: datetime,
+    lang: str,
 ) -> list[_Sheet]:
     start, end = period.start.replace(day=1), period.end
     months = con.sql(
@@ -135,16 +155,17 @@ def _sheets(
         params=[start, end],
     ).pl()
     coverage = _coverage(months["period_month"].to_list(), period)
-    yearly = {m.id: _yearly(con, m, start, end, coverage) for m in METRICS}
+    yearly = {m.id: _yearly(con, m, start, end, coverage, lang) for m in METRICS}
     metric_sheets = [
-        _metric_sheet(m, _monthly(con, m, start, end, months), yearly[m.id]) for m in METRICS
+        _metric_sheet(m, _monthly(con, m, start, end, months, lang), yearly[m.id], lang)
+        for m in METRICS
     ]
     return [
-        _summary(con, db, period, settings, made_at, yearly),
+        _summary(con, db, period, settings, made_at, yearly, lang),
         *metric_sheets,
-        _definitions(con, settings),
-        _lineage(con),
-        _quality(con, period),
+        _definitions(con, settings, lang),
+        _lineage(con, lang),
+        _quality(con, period, lang),
     ]
 
 
@@ -159,32 +180,35 @@ def _coverage(months: list[date], period: AuditPeriod) -> dict[int, tuple[int, i
     return coverage
 
 
-def _partial(with_data: int, in_scope: int) -> str:
+def _partial(with_data: int, in_scope: int, lang: str) -> str:
     if with_data == 0:
-        return text("pack.no_data", NL)
-    return text("pack.yes" if with_data < in_scope else "pack.no", NL)
+        return text("pack.no_data", lang)
+    return text("pack.yes" if with_data < in_scope else "pack.no", lang)
 
 
-def _monthly(con, metric: Metric, start: date, end: date, months: pl.DataFrame) -> pl.DataFrame:
+def _monthly(
+    con, metric: Metric, start: date, end: date, months: pl.DataFrame, lang: str
+) -> pl.DataFrame:
     """Every month of the period with data, the metric's value or empty when none."""
     series = query.series(con, metric.id, start, end, "month")
     return (
         months.join(series, left_on="period_month", right_on="period", how="left")
         .select(
-            pl.col("period_month").alias(_column("month")),
-            pl.col("numerator").alias(_column("numerator")),
-            pl.col("denominator").alias(_column("denominator")),
-            pl.col("value").alias(_column("value")),
+            pl.col("period_month").alias(_column("month", lang)),
+            pl.col("numerator").alias(_column("numerator", lang)),
+            pl.col("denominator").alias(_column("denominator", lang)),
+            pl.col("value").alias(_column("value", lang)),
         )
-        .sort(_column("month"))
+        .sort(_column("month", lang))
     )
 
 
 def _yearly(
-    con, metric: Metric, start: date, end: date, coverage: dict[int, tuple[int, int]]
+    con, metric: Metric, start: date, end: date, coverage: dict[int, tuple[int, int]], lang: str
 ) -> pl.DataFrame:
     """Every year of the period: the metric over its months inside the period."""
-    year, months, partial = _column("year"), _column("months_with_data"), _column("partial_year")
+    year, months = _column("year", lang), _column("months_with_data", lang)
+    partial = _column("partial_year", lang)
     series = query.series(con, metric.id, start, end, "year").with_columns(
         pl.col("period").dt.year().cast(pl.Int32).alias(year)
     )
@@ -192,15 +216,15 @@ def _yearly(
         {
             year: list(coverage),
             months: [n for n, _ in coverage.values()],
-            partial: [_partial(n, scope) for n, scope in coverage.values()],
+            partial: [_partial(n, scope, lang) for n, scope in coverage.values()],
         },
         schema_overrides={year: pl.Int32, months: pl.Int32},
     )
     return years.join(series, on=year, how="left").select(
         year,
-        pl.col("numerator").alias(_column("numerator")),
-        pl.col("denominator").alias(_column("denominator")),
-        pl.col("value").alias(_column("value")),
+        pl.col("numerator").alias(_column("numerator", lang)),
+        pl.col("denominator").alias(_column("denominator", lang)),
+        pl.col("value").alias(_column("value", lang)),
         months,
         partial,
     )
@@ -216,38 +240,42 @@ def _result_format(figure: Headline) -> str:
     return UNIT_FORMAT[unit]
 
 
-def _value_formats(metric: Metric) -> dict[str, str]:
+def _value_formats(metric: Metric, lang: str) -> dict[str, str]:
     unit = UNIT_FORMAT[metric.unit]
     # A share's numerator is a count, a rate's 1,000 x a count; seconds stay seconds.
     numerator = COUNT if metric.unit in ("share", "per_1000") else unit
-    return {_column("numerator"): numerator, _column("denominator"): COUNT, _column("value"): unit}
+    return {
+        _column("numerator", lang): numerator,
+        _column("denominator", lang): COUNT,
+        _column("value", lang): unit,
+    }
 
 
-def _summary(con, db, period, settings, made_at, yearly) -> _Sheet:
+def _summary(con, db, period, settings, made_at, yearly, lang) -> _Sheet:
     runs, last_run, last_at = con.execute(
         "select count(*), max(run_id), arg_max(coalesce(finished_at, started_at), run_id) "
         "from load_runs"
     ).fetchall()[0]
     until = headlines.data_until(con)
-    year, result, target = _column("year"), _column("result"), _column("target")
-    months, partial = _column("months_with_data"), _column("partial_year")
+    year, result, target = (_column(c, lang) for c in ("year", "result", "target"))
+    months, partial = _column("months_with_data", lang), _column("partial_year", lang)
     rows = []
     for metric in (m for m in METRICS if m.target):
         bound = "pack.upper_limit" if metric.target.startswith("max_") else "pack.lower_limit"
         for in_year, value, with_data, is_partial in (
-            yearly[metric.id].select(year, _column("value"), months, partial).iter_rows()
+            yearly[metric.id].select(year, _column("value", lang), months, partial).iter_rows()
         ):
             goal = settings.target(in_year, metric.target)
             figure = Headline(metric, in_year, value, None, goal, until)
             rows.append(
                 {
-                    _column("metric"): metric.label[NL],
-                    _column("metric_id"): metric.id,
+                    _column("metric", lang): metric.label[lang],
+                    _column("metric_id", lang): metric.id,
                     year: in_year,
                     result: value,
                     target: goal,
-                    _column("target_kind"): text(bound, NL),
-                    _column("met"): text(f"verdict.{verdict(figure)}", NL),
+                    _column("target_kind", lang): text(bound, lang),
+                    _column("met", lang): text(f"verdict.{verdict(figure)}", lang),
                     partial: is_partial,
                     months: with_data,
                     "_unit": UNIT_FORMAT[metric.unit],
@@ -259,119 +287,129 @@ def _summary(con, db, period, settings, made_at, yearly) -> _Sheet:
         schema_overrides={year: pl.Int32, result: pl.Float64, target: pl.Float64},
     )
     table = _Table(
-        text("audit.targets", NL),
+        text("audit.targets", lang),
         frame.drop("_unit", "_result"),
         formats={year: ID, months: ID},
         row_formats={result: frame["_result"].to_list(), target: frame["_unit"].to_list()},
     )
-    verdicts = {v: text(f"verdict.{v}", NL) for v in ("met", "not_met", "running", "none")}
+    verdicts = {v: text(f"verdict.{v}", lang) for v in ("met", "not_met", "running", "none")}
+    day, moment = LONG_DAY[lang], LONG_MOMENT[lang]
     return _Sheet(
-        SUMMARY,
-        text("pack.title.summary", NL, municipality=settings.municipality, period=period.name),
+        tab("summary", lang),
+        text("pack.title.summary", lang, municipality=settings.municipality, period=period.name),
+        lang,
         facts=(
-            (text("pack.fact.municipality", NL), settings.municipality, None),
-            (text("pack.fact.audit_period", NL), period.name, None),
-            (text("pack.fact.period_from", NL), period.start, DAY),
-            (text("pack.fact.period_to", NL), period.end, DAY),
-            (text("pack.fact.data_until", NL), until, DAY),
-            (MADE_AT, made_at, MOMENT),
-            (text("pack.fact.database", NL), str(db), None),
-            (text("pack.fact.load_runs", NL), runs, COUNT),
-            (text("pack.fact.last_run", NL), last_run, ID),
-            (text("pack.fact.last_run_finished", NL), last_at, MOMENT),
+            (text("pack.fact.municipality", lang), settings.municipality, None),
+            (text("pack.fact.audit_period", lang), period.name, None),
+            (text("pack.fact.period_from", lang), period.start, day),
+            (text("pack.fact.period_to", lang), period.end, day),
+            (text("pack.fact.data_until", lang), until, day),
+            (text("pack.fact.made_at", lang), made_at, moment),
+            (text("pack.fact.database", lang), str(db), None),
+            (text("pack.fact.load_runs", lang), runs, COUNT),
+            (text("pack.fact.last_run", lang), last_run, ID),
+            (text("pack.fact.last_run_finished", lang), last_at, moment),
         ),
         notes=(
-            text("pack.note.result", NL),
-            text("pack.note.met", NL, **verdicts),
-            text("pack.note.partial_year", NL),
+            text("pack.note.result", lang),
+            text("pack.note.met", lang, **verdicts),
+            text("pack.note.partial_year", lang),
         ),
         tables=(table,),
     )
 
 
-def _metric_sheet(metric: Metric, monthly: pl.DataFrame, yearly: pl.DataFrame) -> _Sheet:
-    formats = _value_formats(metric)
+def _metric_sheet(metric: Metric, monthly: pl.DataFrame, yearly: pl.DataFrame, lang: str) -> _Sheet:
+    formats = _value_formats(metric, lang)
     notes = [
-        metric.definition[NL],
+        metric.definition[lang],
         text(
             "pack.note.metric",
-            NL,
-            unit=metric.unit,
+            lang,
+            unit=text(f"unit.{metric.unit}", lang),
             mart=metric.mart,
             numerator=metric.numerator,
             denominator=metric.denominator or "–",
         ),
     ]
     if metric.stock:
-        notes.append(text("pack.note.stock", NL))
+        notes.append(text("pack.note.stock", lang))
     return _Sheet(
         sheet_name(metric),
-        f"{metric.id}: {metric.label[NL]}",
+        f"{metric.id}: {metric.label[lang]}",
+        lang,
         notes=tuple(notes),
         tables=(
-            _Table(text("pack.table.by_month", NL), monthly, {**formats, _column("month"): MONTH}),
             _Table(
-                text("pack.table.by_year", NL),
+                text("pack.table.by_month", lang),
+                monthly,
+                {**formats, _column("month", lang): MONTH},
+            ),
+            _Table(
+                text("pack.table.by_year", lang),
                 yearly,
-                {**formats, _column("year"): ID, _column("months_with_data"): ID},
+                {**formats, _column("year", lang): ID, _column("months_with_data", lang): ID},
             ),
         ),
         side_by_side=True,
     )
 
 
-def _definitions(con, settings: Settings) -> _Sheet:
-    yes, no = text("pack.yes", NL), text("pack.no", NL)
-    better = {True: text("pack.higher", NL), False: text("pack.lower", NL), None: "–"}
-    label = {lang: text("pack.column.label", NL, language=lang) for lang in LANGUAGES}
-    definition = {lang: text("pack.column.definition", NL, language=lang) for lang in LANGUAGES}
-    target_key, denominator = _column("target_key"), _column("denominator_sql")
+def _definitions(con, settings: Settings, lang: str) -> _Sheet:
+    yes, no = text("pack.yes", lang), text("pack.no", lang)
+    better = {True: text("pack.higher", lang), False: text("pack.lower", lang), None: "–"}
+    # Both languages' labels and definitions, whatever the pack's language: the auditor
+    # sees the words the dashboard and the briefing show in either.
+    label = {one: text("pack.column.label", lang, language=one) for one in LANGUAGES}
+    definition = {one: text("pack.column.definition", lang, language=one) for one in LANGUAGES}
+    target_key, denominator = _column("target_key", lang), _column("denominator_sql", lang)
     metrics = pl.DataFrame(
         [
             {
-                _column("metric_id"): m.id,
-                **{label[lang]: m.label[lang] for lang in LANGUAGES},
-                **{definition[lang]: m.definition[lang] for lang in LANGUAGES},
-                _column("unit"): m.unit,
-                _column("mart"): m.mart,
-                _column("better"): better[m.higher_is_better],
+                _column("metric_id", lang): m.id,
+                **{label[one]: m.label[one] for one in LANGUAGES},
+                **{definition[one]: m.definition[one] for one in LANGUAGES},
+                _column("unit", lang): text(f"unit.{m.unit}", lang),
+                _column("mart", lang): m.mart,
+                _column("better", lang): better[m.higher_is_better],
                 target_key: m.target,
-                _column("numerator_sql"): m.numerator,
+                _column("numerator_sql", lang): m.numerator,
                 denominator: m.denominator,
-                _column("stock"): yes if m.stock else no,
+                _column("stock", lang): yes if m.stock else no,
             }
             for m in METRICS
         ],
         schema_overrides={target_key: pl.String, denominator: pl.String},
     )
-    grain = _column("grain")
+    grain = _column("grain", lang)
     grains = pl.DataFrame(
-        {_column("mart"): list(marts.ORDER), grain: [marts.grain(n) for n in marts.ORDER]}
+        {_column("mart", lang): list(marts.ORDER), grain: [marts.grain(n) for n in marts.ORDER]}
     )
     used = con.sql("select * from settings").pl().row(0, named=True)
     wanted = marts.settings_row(settings)
-    in_database, in_file = _column("used"), _column("settings_file")
+    in_database, in_file = _column("used", lang), _column("settings_file", lang)
     knobs = pl.DataFrame(
         {
-            _column("setting"): list(wanted),
+            _column("setting", lang): list(wanted),
             in_database: [_float(used.get(k)) for k in wanted],
             in_file: [float(v) for v in wanted.values()],
-            _column("equal"): [yes if used.get(k) == v else no for k, v in wanted.items()],
+            _column("equal", lang): [yes if used.get(k) == v else no for k, v in wanted.items()],
         }
     )
     return _Sheet(
-        DEFINITIONS,
-        text("audit.definitions", NL),
-        notes=(text("pack.note.ratios", NL), text("pack.note.settings", NL)),
+        tab("definitions", lang),
+        text("audit.definitions", lang),
+        lang,
+        notes=(text("pack.note.ratios", lang), text("pack.note.settings", lang)),
         tables=(
             _Table(
-                text("pack.table.metrics", NL),
+                text("pack.table.metrics", lang),
                 metrics,
-                wrap={definition[lang]: 380 for lang in LANGUAGES},
+                wrap={definition[one]: 380 for one in LANGUAGES},
             ),
-            _Table(text("pack.table.marts", NL), grains, wrap={grain: 420}),
+            _Table(text("pack.table.marts", lang), grains, wrap={grain: 420}),
             _Table(
-                text("pack.table.settings", NL),
+                text("pack.table.settings", lang),
                 knobs,
                 {in_database: GENERAL, in_file: GENERAL},
             ),
@@ -383,33 +421,37 @@ def _float(x: object) -> float | None:
     return None if x is None else float(x)
 
 
-def _lineage(con) -> _Sheet:
+def _lineage(con, lang: str) -> _Sheet:
+    # The columns keep the names of the table load_runs (docs/data-contract.md), as the note
+    # says: they are identifiers, the same in both languages.
     runs = con.sql("select * from load_runs order by run_id").pl()
     rows = {c: COUNT for c in runs.columns if c.startswith("rows_")}
     return _Sheet(
-        LINEAGE,
-        text("audit.lineage", NL),
-        notes=(text("pack.note.load_runs", NL), text("pack.note.run_status", NL)),
-        tables=(_Table(text("pack.table.load_runs", NL), runs, {"run_id": ID, **rows}),),
+        tab("lineage", lang),
+        text("audit.lineage", lang),
+        lang,
+        notes=(text("pack.note.load_runs", lang), text("pack.note.run_status", lang)),
+        tables=(_Table(text("pack.table.load_runs", lang), runs, {"run_id": ID, **rows}),),
     )
 
 
-def _quality(con, period: AuditPeriod) -> _Sheet:
+def _quality(con, period: AuditPeriod, lang: str) -> _Sheet:
     start, after = period.start, period.end + timedelta(days=1)
     rejects = views.rejects_by_reason(con).sort(
         ["source", "rows", "reason"], descending=[False, True, False]
     )
     rejects = rejects.select(
-        pl.col("source").alias(_column("source")),
-        pl.col("reason").alias(_column("reason")),
+        pl.col("source").alias(_column("source", lang)),
+        pl.col("reason").alias(_column("reason", lang)),
         pl.col("reason")
         .replace_strict(
-            {r: text(f"reason.{r}", NL) for r in REJECT_REASONS}, default=pl.col("reason")
+            {r: text(f"reason.{r}", lang) for r in REJECT_REASONS}, default=pl.col("reason")
         )
-        .alias(_column("explanation")),
-        pl.col("rows").alias(_column("rows")),
+        .alias(_column("explanation", lang)),
+        pl.col("rows").alias(_column("rows", lang)),
     )
-    in_period, whole_database = _column("in_period"), _column("whole_database")
+    in_period, whole_database = _column("in_period", lang), _column("whole_database", lang)
+    month, channel = _column("month", lang), _column("channel", lang)
     unknown = (
         con.sql(
             "select product_id, channel, "
@@ -422,8 +464,8 @@ def _quality(con, period: AuditPeriod) -> _Sheet:
         .pl()
         .rename(
             {
-                "product_id": _column("product"),
-                "channel": _column("channel"),
+                "product_id": _column("product", lang),
+                "channel": channel,
                 "in_period": in_period,
                 "whole_database": whole_database,
             }
@@ -440,27 +482,27 @@ def _quality(con, period: AuditPeriod) -> _Sheet:
     whole = views.quality(con)
     findings = pl.DataFrame(
         {
-            _column("finding"): [text(f"quality.{k}", NL) for k in ("untagged", "unknown", "gaps")],
+            _column("finding", lang): [
+                text(f"quality.{k}", lang) for k in ("untagged", "unknown", "gaps")
+            ],
             in_period: [untagged_in_period, unknown[in_period].sum(), gaps.height],
             whole_database: [whole["untagged"], whole["unknown"], whole["gaps"]],
         },
         schema_overrides={in_period: pl.Int64, whole_database: pl.Int64},
     )
     return _Sheet(
-        QUALITY,
-        text("audit.quality", NL),
-        notes=(text("pack.note.rejected", NL), text("pack.note.gaps", NL)),
+        tab("quality", lang),
+        text("audit.quality", lang),
+        lang,
+        notes=(text("pack.note.rejected", lang), text("pack.note.gaps", lang)),
         tables=(
-            _Table(text("audit.rejects", NL), rejects),
-            _Table(text("pack.table.findings", NL), findings),
-            _Table(text("pack.table.unknown_products", NL), unknown),
+            _Table(text("audit.rejects", lang), rejects),
+            _Table(text("pack.table.findings", lang), findings),
+            _Table(text("pack.table.unknown_products", lang), unknown),
             _Table(
-                text("pack.table.gaps", NL),
-                gaps.select(
-                    pl.col("period_month").alias(_column("month")),
-                    pl.col("channel").alias(_column("channel")),
-                ),
-                {_column("month"): MONTH},
+                text("pack.table.gaps", lang),
+                gaps.select(pl.col("period_month").alias(month), pl.col("channel").alias(channel)),
+                {month: MONTH},
             ),
         ),
         side_by_side=True,
@@ -503,6 +545,8 @@ def _shown(value: object, fmt: str | None) -> str:
     """Return a value roughly as Excel shows it in this format, to size its column."""
     if value is None:
         return ""
+    if fmt in _LONG:
+        return _fact(value, fmt, _LONG[fmt])
     if isinstance(value, date):
         return value.strftime(_STRFTIME.get(fmt or DAY, "%Y-%m-%d %H:%M:%S"))
     if not isinstance(value, int | float) or isinstance(value, bool):
@@ -564,7 +608,12 @@ class _Styles:
 
 
 def _write_workbook(
-    sheets: Sequence[_Sheet], out: Path, municipality: str, period: str, made_at: datetime
+    sheets: Sequence[_Sheet],
+    out: Path,
+    municipality: str,
+    period: str,
+    made_at: datetime,
+    lang: str,
 ) -> None:
     partial = out.with_name(out.name + ".part")  # replaced atomically: never half a workbook
     # Text from exports (product codes, file names) stays text, never a formula or a link.
@@ -572,8 +621,8 @@ def _write_workbook(
     with xlsxwriter.Workbook(str(partial), options) as wb:
         wb.set_properties(
             {
-                "title": text("pack.workbook.title", NL, period=period),
-                "subject": text("pack.workbook.subject", NL),
+                "title": text("pack.workbook.title", lang, period=period),
+                "subject": text("pack.workbook.subject", lang),
                 "company": municipality,
                 "created": made_at,
             }
@@ -642,30 +691,46 @@ def _write_csv(sheets: Sequence[_Sheet], folder: Path) -> None:
 
 def _csv(sheet: _Sheet) -> str:
     """Return a sheet as CSV: its title block, then each table under its heading."""
-    head = _lines([sheet.title])
+    separator, decimal_comma, dates, _ = exports.DIALECTS[sheet.lang]
+    head = _lines([sheet.title], separator)
     if sheet.facts:
         head += pl.DataFrame(
             {
                 "label": [label for label, _, _ in sheet.facts],
-                "value": [exports.as_text(_text(value)) for _, value, _ in sheet.facts],
+                "value": [
+                    exports.as_text(_fact(value, fmt, sheet.lang)) for _, value, fmt in sheet.facts
+                ],
             }
-        ).write_csv(include_header=False)
-    head += _lines(list(sheet.notes))
+        ).write_csv(include_header=False, separator=separator)
+    head += _lines(list(sheet.notes), separator)
     blocks = [head] + [
-        _lines([t.heading]) + exports.texts_as_text(t.frame).write_csv() for t in sheet.tables
+        _lines([t.heading], separator)
+        + exports.texts_as_text(t.frame).write_csv(
+            separator=separator,
+            decimal_comma=decimal_comma,
+            date_format=dates,
+            # with seconds, as the workbook shows load runs (the dashboard's CSV shows minutes)
+            datetime_format=f"{dates} %H:%M:%S",
+        )
+        for t in sheet.tables
     ]
     return "\n".join(blocks)
 
 
-def _lines(lines: list[str]) -> str:
+def _lines(lines: list[str], separator: str) -> str:
     if not lines:
         return ""
-    return pl.DataFrame({"line": lines}).write_csv(include_header=False)
+    return pl.DataFrame({"line": lines}).write_csv(include_header=False, separator=separator)
 
 
-def _text(value: object) -> str:
+def _fact(value: object, fmt: str | None, lang: str) -> str:
+    """Return a title-block value as the pack's language writes it: "3 maart 2014 09:30:00"."""
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return f"{formatting.day(value, lang)} {value:%H:%M:%S}"
     if isinstance(value, date):
-        return value.isoformat()
+        return formatting.day(value, lang)
+    if fmt == COUNT:
+        return formatting.number(value, lang)
     return str(value)

@@ -499,7 +499,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Gemaakt op {day} {time} uit {source} ({runs} laadruns, laatste run {last_run}).",
         "en": "Made on {day} {time} from {source} ({runs} load runs, last run {last_run}).",
     },
-    # --- pack: the audit pack (documents/audit_pack.py); Dutch today, English for later -----------
+    # --- pack: the audit pack (documents/audit_pack.py), in the language it is made in ------------
     "pack.workbook.title": {"nl": "Auditdossier {period}", "en": "Audit file {period}"},
     "pack.workbook.subject": {
         "nl": "Klik, bel, balie: doelen, resultaten, definities en herkomst",

@@ -2,27 +2,29 @@
 
 The store holds the files of test_catalog.py plus phone_bad.csv (rejected rows): contacts
 from February to May 2024. The settings define one audit period, 2023-2024, so the pack
-has a year without data (2023) and a partial year (2024, four months).
+has a year without data (2023) and a partial year (2024, four months). The pack is made in
+Dutch and in English; most checks read the Dutch one, the language checks read both.
 """
 
 import csv
 import hashlib
 import io
+import re
+import string
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
-import polars as pl
 import pytest
 from openpyxl.utils.cell import range_boundaries
 from xlsxwriter.utility import xl_pixel_width
 
 from channelshift import main
 from documents import audit_pack
-from metrics import headlines, query, views
+from metrics import exports, headlines, query, views
 from metrics.catalog import METRIC, METRICS
 from metrics.headlines import Headline
-from metrics.texts import TEXTS
+from metrics.texts import LANGUAGES, TEXTS
 from pipelines import marts, store
 from pipelines.load import Delivery, load_deliveries
 from pipelines.settings import DEFAULT_FILE, AuditPeriod, Settings, Targets
@@ -34,6 +36,9 @@ SETTINGS = Settings(
     targets={2024: Targets(web_share=0.25, products_digital=3, max_phone_abandonment=0.2)},
 )
 MADE = datetime(2024, 6, 3, 9, 30)
+MADE_FROM = datetime(2023, 1, 1)  # the audit period's first day, as openpyxl reads it
+SUMMARY, DEFINITIONS, LINEAGE, QUALITY = (audit_pack.tab(n, "nl") for n in audit_pack.SHEETS)
+MADE_AT = TEXTS["pack.fact.made_at"]["nl"]  # the one cell (and CSV line) that differs by run
 FILES = (  # source, file, mapping
     ("products", "products.csv", None),
     ("web", "web_canonical.csv", None),
@@ -63,17 +68,31 @@ def con(db):
 
 
 @pytest.fixture(scope="module")
-def pack(db, tmp_path_factory) -> Path:
-    """The audit pack of 2023-2024 from the fixture store."""
-    out = tmp_path_factory.mktemp("pack") / "audit 2023-2024.xlsx"
-    audit_pack.write(db, "2023-2024", SETTINGS, out, now=MADE)
-    return out
+def packs(db, tmp_path_factory) -> dict[str, Path]:
+    """The audit pack of 2023-2024 from the fixture store, in Dutch (the default) and English."""
+    out = tmp_path_factory.mktemp("pack")
+    made = {"nl": out / "audit 2023-2024.xlsx", "en": out / "audit 2023-2024 en.xlsx"}
+    audit_pack.write(db, "2023-2024", SETTINGS, made["nl"], now=MADE)
+    audit_pack.write(db, "2023-2024", SETTINGS, made["en"], lang="en", now=MADE)
+    return made
 
 
 @pytest.fixture(scope="module")
-def book(pack):
-    """The pack as openpyxl reads it (values and number formats)."""
-    return openpyxl.load_workbook(pack)
+def pack(packs) -> Path:
+    """The Dutch audit pack."""
+    return packs["nl"]
+
+
+@pytest.fixture(scope="module")
+def books(packs) -> dict[str, openpyxl.Workbook]:
+    """The packs as openpyxl reads them (values and number formats), by language."""
+    return {lang: openpyxl.load_workbook(path) for lang, path in packs.items()}
+
+
+@pytest.fixture(scope="module")
+def book(books):
+    """The Dutch pack as openpyxl reads it."""
+    return books["nl"]
 
 
 def facts(ws) -> dict:
@@ -114,30 +133,34 @@ def csv_file(pack: Path, sheet: str) -> Path:
     return path
 
 
-def csv_tables(path: Path) -> tuple[list[list[str]], dict[str, pl.DataFrame]]:
-    """Return a CSV file's title block (rows of fields) and its tables by heading."""
+def csv_tables(path: Path, lang: str = "nl") -> tuple[list[list[str]], dict[str, list]]:
+    """Return a CSV file's title block and its tables by heading (header row, then rows),
+    every field as the text the file holds, split by the language's separator."""
+    separator = exports.DIALECTS[lang][0]
     head, *blocks = path.read_text(encoding="utf-8-sig").split("\n\n")
     tables = {}
     for block in blocks:
-        first, body = block.split("\n", 1)
-        (heading,) = next(csv.reader([first]))
-        tables[heading] = pl.read_csv(io.StringIO(body), try_parse_dates=True)
-    return list(csv.reader(io.StringIO(head))), tables
+        (heading,), *rows = csv.reader(io.StringIO(block), delimiter=separator)
+        tables[heading] = rows
+    return list(csv.reader(io.StringIO(head), delimiter=separator)), tables
 
 
-def same(excel, csv) -> bool:
-    """Whether a cell read from the workbook and one read from the CSV hold the same value."""
-    if isinstance(excel, datetime) and type(csv) is date:
-        return excel == datetime.combine(csv, datetime.min.time())
-    if isinstance(excel, datetime):  # Excel keeps milliseconds
-        return abs((excel - csv).total_seconds()) < 0.001
+def same(excel, field: str, lang: str = "nl") -> bool:
+    """Whether a cell read from the workbook and a CSV field in a language hold the same value."""
+    _, decimal_comma, dates, _ = exports.DIALECTS[lang]
+    if excel is None:
+        return field == ""
+    if isinstance(excel, datetime):  # a date or a timestamp; Excel keeps milliseconds
+        pattern = dates if len(field) <= len("31-12-2024") else f"{dates} %H:%M:%S"
+        return abs((excel - datetime.strptime(field, pattern)).total_seconds()) < 1
     if isinstance(excel, int | float) and not isinstance(excel, bool):
-        return csv == pytest.approx(excel, rel=1e-12)
-    return excel == csv
+        number = field.replace(",", ".") if decimal_comma else field
+        return float(number) == pytest.approx(excel, rel=1e-12)
+    return excel == field
 
 
 def test_summary_lists_each_target_metric_per_year_against_the_queries(book, con):
-    rows = table(book[audit_pack.SUMMARY], "Doelen en resultaten per jaar")
+    rows = table(book[SUMMARY], "Doelen en resultaten per jaar")
     targeted = [m.id for m in METRICS if m.target]
     assert [(r["Kengetal-id"], r["Jaar"]) for r in rows] == [
         (m, y) for m in targeted for y in (2023, 2024)
@@ -165,16 +188,16 @@ def test_summary_lists_each_target_metric_per_year_against_the_queries(book, con
 
 
 def test_summary_title_block_names_the_store_and_its_loads(book, db, con):
-    found = facts(book[audit_pack.SUMMARY])
+    found = facts(book[SUMMARY])
     finished = con.execute("select finished_at from load_runs where run_id = 5").fetchall()[0][0]
-    assert same(found.pop("Laatste laadrun afgerond"), finished)
+    assert abs(found.pop("Laatste laadrun afgerond") - finished).total_seconds() < 0.001
     assert found == {
         "Gemeente": "Demogemeente",
         "Auditperiode": "2023-2024",
         "Periode van": datetime(2023, 1, 1),
         "Periode tot en met": datetime(2024, 12, 31),
         "Gegevens tot en met": datetime(2024, 5, 31),  # T-ok, T-dup: May 2024
-        audit_pack.MADE_AT: MADE,
+        MADE_AT: MADE,
         "Database": str(db.resolve()),
         "Laadruns": 5,
         "Laatste laadrun": 5,
@@ -184,11 +207,11 @@ def test_summary_title_block_names_the_store_and_its_loads(book, db, con):
 
 def test_one_sheet_per_metric_between_summary_and_definitions(book):
     assert book.sheetnames == [
-        audit_pack.SUMMARY,
+        SUMMARY,
         *(m.id[:31] for m in METRICS),
-        audit_pack.DEFINITIONS,
-        audit_pack.LINEAGE,
-        audit_pack.QUALITY,
+        DEFINITIONS,
+        LINEAGE,
+        QUALITY,
     ]
 
 
@@ -234,12 +257,12 @@ def test_number_formats_and_frozen_headers(book):
     assert cells(book["total_cost"], "Per jaar")[1][3].number_format == '"€" #,##0'
     wait = cells(book["phone_avg_wait"], "Per jaar")[2]  # 2024: seconds over calls
     assert [c.number_format for c in wait[1:4]] == ["#,##0.0", "#,##0", "#,##0.0"]
-    header, *rows = cells(book[audit_pack.SUMMARY], "Doelen en resultaten per jaar")
+    header, *rows = cells(book[SUMMARY], "Doelen en resultaten per jaar")
     result = [h.value for h in header].index("Resultaat")
     by_metric = {row[1].value: row[result].number_format for row in rows}
     assert by_metric["web_share"] == "0.0%"
     assert by_metric["products_digital"] == "#,##0"
-    lineage = cells(book[audit_pack.LINEAGE], "Laadruns")
+    lineage = cells(book[LINEAGE], "Laadruns")
     started = [h.value for h in lineage[0]].index("started_at")
     assert lineage[1][started].number_format == "yyyy-mm-dd hh:mm:ss"
     for ws in book.worksheets:  # frozen just below the first table's header row
@@ -249,13 +272,13 @@ def test_number_formats_and_frozen_headers(book):
 
 def test_columns_are_wide_enough_for_their_timestamps(book):
     # xlsxwriter's autofit gives a timestamp the width of mm/dd/yyyy, and Excel shows ####
-    ws = book[audit_pack.LINEAGE]
+    ws = book[LINEAGE]
     pixels = ws.column_dimensions["B"].width * 7 + 5  # how xlsxwriter turns pixels to widths
     assert pixels >= xl_pixel_width("2024-06-01 12:00:00") + 5
 
 
 def test_definitions_hold_every_metric_and_mart(book):
-    ws = book[audit_pack.DEFINITIONS]
+    ws = book[DEFINITIONS]
     rows = table(ws, "Kengetallen")
     assert [r["Kengetal-id"] for r in rows] == [m.id for m in METRICS]
     for row, metric in zip(rows, METRICS, strict=True):
@@ -263,7 +286,7 @@ def test_definitions_hold_every_metric_and_mart(book):
         assert row["Definitie (nl)"] == metric.definition["nl"]
         assert row["Definitie (en)"] == metric.definition["en"]
         assert (row["Eenheid"], row["Mart"], row["Doelsleutel"]) == (
-            metric.unit,
+            TEXTS[f"unit.{metric.unit}"]["nl"],
             metric.mart,
             metric.target,
         )
@@ -278,7 +301,7 @@ def test_definitions_hold_every_metric_and_mart(book):
 
 
 def test_lineage_lists_every_load_run_with_its_hash(book, con):
-    rows = table(book[audit_pack.LINEAGE], "Laadruns")
+    rows = table(book[LINEAGE], "Laadruns")
     runs = views.load_runs(con).sort("run_id")
     assert len(rows) == runs.height == len(FILES)
     assert [r["file_sha256"] for r in rows] == [
@@ -290,7 +313,7 @@ def test_lineage_lists_every_load_run_with_its_hash(book, con):
 
 
 def test_data_quality_lists_rejects_by_reason_with_explanation(book, con):
-    ws = book[audit_pack.QUALITY]
+    ws = book[QUALITY]
     rejects = table(ws, "Geweigerde regels per reden")
     expected = views.rejects_by_reason(con)
     assert {(r["Bron"], r["Reden"], r["Regels"]) for r in rejects} == set(expected.iter_rows())
@@ -315,39 +338,212 @@ def test_data_quality_lists_rejects_by_reason_with_explanation(book, con):
     ]
 
 
-def test_csv_folder_holds_the_same_tables(book, pack):
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_csv_folder_holds_the_same_tables(books, packs, lang):
+    book, pack = books[lang], packs[lang]
+    assert len(list((pack.parent / f"{pack.stem}_csv").iterdir())) == len(book.worksheets)
     for ws in book.worksheets:
         path = csv_file(pack, ws.title)
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")
-        head, tables = csv_tables(path)
+        head, tables = csv_tables(path, lang)
         assert head[0] == [ws["A1"].value]
         assert len(tables) == len(ws.tables), ws.title
-        for heading, frame in tables.items():
+        for heading, (columns, *csv_rows) in tables.items():
             header, *rows = cells(ws, heading)
-            assert frame.columns == [h.value for h in header]
-            assert frame.height == len(rows), (ws.title, heading)
-            for row, csv_row in zip(rows, frame.iter_rows(), strict=True):
+            assert columns == [h.value for h in header]
+            assert len(csv_rows) == len(rows), (ws.title, heading)
+            for row, csv_row in zip(rows, csv_rows, strict=True):
                 for cell, value in zip(row, csv_row, strict=True):
-                    assert same(cell.value, value), (ws.title, heading, cell.coordinate, value)
-    head, _ = csv_tables(csv_file(pack, audit_pack.SUMMARY))
-    assert [audit_pack.MADE_AT, MADE.isoformat()] in head
-    assert ["Laadruns", "5"] in head
+                    assert same(cell.value, value, lang), (ws.title, heading, cell.coordinate)
+    head, _ = csv_tables(csv_file(pack, audit_pack.tab("summary", lang)), lang)
+    assert [TEXTS["pack.fact.load_runs"][lang], "5"] in head
+
+
+# --- the pack's language ---------------------------------------------------------------------
+
+# Prefixes of the registry's texts the pack writes: its own, and the verdicts, audit headings,
+# data-quality findings, reject reasons and units it shares with the dashboard.
+PACK_TEXTS = ("pack.", "verdict.", "audit.", "quality.", "reason.", "unit.")
+
+
+def foreign(lang: str) -> dict[str, re.Pattern]:
+    """Return, by key, each registry text the pack may write whose other-language text differs:
+    a pattern of that other text, its {placeholders} matching anything."""
+    (other,) = set(LANGUAGES) - {lang}
+    patterns = {}
+    for key, texts in TEXTS.items():
+        if key.startswith(PACK_TEXTS) and texts[other] != texts[lang]:
+            parts = string.Formatter().parse(texts[other])
+            pattern = "".join(
+                re.escape(text) + (".*" if name else "") for text, name, _, _ in parts
+            )
+            patterns[key] = re.compile(pattern, re.S)
+    return patterns
+
+
+def visible_texts(book, pack: Path, lang: str) -> dict[str, str]:
+    """Return every text a reader of a pack sees, by where it is: the workbook's title and
+    subject, tab names, text cells, and each CSV file's name and fields."""
+    seen = {"title": book.properties.title, "subject": book.properties.subject}
+    for ws in book.worksheets:
+        seen[f"tab {ws.title}"] = ws.title
+        for line in ws.iter_rows():
+            seen |= {f"{ws.title}!{c.coordinate}": c.value for c in line if type(c.value) is str}
+    separator = exports.DIALECTS[lang][0]
+    for path in sorted((pack.parent / f"{pack.stem}_csv").iterdir()):
+        seen[path.name] = path.stem.split("_", 1)[1]
+        rows = csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=separator)
+        for i, row in enumerate(rows, start=1):
+            seen |= {f"{path.name}:{i}:{j}": field for j, field in enumerate(row, start=1)}
+    return seen
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_text_of_the_other_language_is_left_in_the_pack(books, packs, lang):
+    seen = visible_texts(books[lang], packs[lang], lang)
+    assert len(seen) > 1000  # every sheet and CSV file was read
+    left = {
+        where: (value, key)
+        for where, value in seen.items()
+        for key, pattern in foreign(lang).items()
+        if pattern.fullmatch(value)
+    }
+    assert not left
+
+
+def test_the_english_pack_is_the_dutch_one_text_for_text(books):
+    # A cell holding a registry text in the Dutch pack holds that key's English text in the
+    # English pack; numbers and dates are the same cells with the same number formats.
+    english: dict[str, set[str]] = {}
+    for key, texts in TEXTS.items():
+        if key.startswith(PACK_TEXTS) and not placeholders(texts["nl"]):
+            english.setdefault(texts["nl"], set()).add(texts["en"])
+    dutch, translated = books["nl"], books["en"]
+    assert len(dutch.worksheets) == len(translated.worksheets)
+    checked = 0
+    for nl, en in zip(dutch.worksheets, translated.worksheets, strict=True):
+        assert (nl.title in english) or en.title == nl.title  # a metric's id is its tab
+        nl_cells = {c.coordinate: c for line in nl.iter_rows() for c in line if c.value is not None}
+        en_cells = {c.coordinate: c for line in en.iter_rows() for c in line if c.value is not None}
+        assert nl_cells.keys() == en_cells.keys(), nl.title
+        for where, cell in nl_cells.items():
+            other = en_cells[where]
+            if type(cell.value) is str:
+                if cell.value in english:
+                    assert other.value in english[cell.value], (nl.title, where, cell.value)
+                    checked += 1
+                continue
+            if cell.value != MADE or nl.title != SUMMARY:
+                assert other.value == cell.value, (nl.title, where)
+            formats = (cell.number_format, other.number_format)
+            assert formats[0] == formats[1] or formats in {
+                (audit_pack.LONG_DAY["nl"], audit_pack.LONG_DAY["en"]),
+                (audit_pack.LONG_MOMENT["nl"], audit_pack.LONG_MOMENT["en"]),
+            }, (nl.title, where, formats)
+    assert checked > 300
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+@pytest.mark.parametrize(
+    ("lang", "facts", "lines"),
+    [
+        (
+            "nl",
+            {"Periode van": "1 januari 2023", "Gemaakt op": "3 juni 2024 09:30:00"},
+            [
+                "Aandeel website (klik);web_share;2024;0,25;0,25;ondergrens;jaar loopt nog;ja;4",
+                "Opgehangen gesprekken;phone_abandonment;2024;0,3333333333333333;0,2;bovengrens;"
+                "jaar loopt nog;ja;4",
+                "01-03-2024;1,0;4,0;0,25",
+            ],
+        ),
+        (
+            "en",
+            {"Period from": "1 January 2023", "Made at": "3 June 2024 09:30:00"},
+            [
+                "Web share (click),web_share,2024,0.25,0.25,lower limit,year still running,yes,4",
+                "Abandoned calls,phone_abandonment,2024,0.3333333333333333,0.2,upper limit,"
+                "year still running,yes,4",
+                "2024-03-01,1.0,4.0,0.25",
+            ],
+        ),
+    ],
+)
+def test_figures_and_dates_are_written_as_the_language_writes_them(
+    books, packs, lang, facts, lines
+):
+    summary = audit_pack.tab("summary", lang)
+    head, _ = csv_tables(csv_file(packs[lang], summary), lang)
+    assert {row[0]: row[1] for row in head if row[0] in facts} == facts
+    written = {
+        line
+        for name in (summary, "web_share", "phone_abandonment")
+        for line in csv_file(packs[lang], name).read_text(encoding="utf-8-sig").splitlines()
+    }
+    assert set(lines) <= written
+    # in the workbook a day stays a date, its month named in the pack's language by its format
+    ws = books[lang][summary]
+    long_day = {"nl": "[$-413]d mmmm yyyy", "en": "[$-809]d mmmm yyyy"}[lang]
+    assert (ws["A4"].value, ws["B4"].value) == (TEXTS["pack.fact.period_from"][lang], MADE_FROM)
+    assert ws["B4"].number_format == long_day
+    header, *rows = cells(ws, TEXTS["audit.targets"][lang])
+    result = [h.value for h in header].index(TEXTS["pack.column.result"][lang])
+    web_2024 = next(r for r in rows if (r[1].value, r[2].value) == ("web_share", 2024))
+    assert (web_2024[result].value, web_2024[result].number_format) == (0.25, "0.0%")
+
+
+def test_english_pack_speaks_english_in_its_tables(books):
+    book = books["en"]
+    assert book.sheetnames == [
+        "Summary",
+        *(m.id[:31] for m in METRICS),
+        "Definitions",
+        "Lineage",
+        "Data quality",
+    ]
+    rows = table(book["Summary"], "Targets and results per year")
+    assert {(r["Year"], r["Met"], r["Partial year"]) for r in rows} == {
+        (2023, "–", "no data"),
+        (2024, "year still running", "yes"),
+        (2024, "–", "yes"),
+    }
+    assert [r["Numerator"] for r in table(book["web_share"], "By month")] == [0, 1, 3, 0]
+    metrics = {r["Metric id"]: r for r in table(book["Definitions"], "Metrics")}
+    assert (metrics["web_share"]["Unit"], metrics["web_share"]["Better"]) == ("share (%)", "higher")
+    assert metrics["web_share"]["Label (nl)"] == "Aandeel website (klik)"  # both languages' labels
+    assert {r["Equal"] for r in table(book["Definitions"], "Settings the marts used")} == {"yes"}
+    for row in table(book["Data quality"], "Rejected rows by reason"):
+        assert row["Explanation"] == TEXTS[f"reason.{row['Reason']}"]["en"]
+
+
+def test_an_unknown_language_is_refused_before_anything_is_written(db, tmp_path):
+    with pytest.raises(ValueError, match="lang must be one of nl, en, not 'de'"):
+        audit_pack.write(db, "2023-2024", SETTINGS, tmp_path / "x.xlsx", lang="de")
+    assert not list(tmp_path.iterdir())
+
+
+def test_cli_writes_the_pack_in_the_language_asked_for(db, tmp_path):
+    args = ["audit-pack", "--period", "2022-2025", "--db", str(db), "--settings"]
+    assert main([*args, str(DEFAULT_FILE), "--lang", "en", "--out", str(tmp_path / "en.xlsx")]) == 0
+    assert main([*args, str(DEFAULT_FILE), "--out", str(tmp_path / "nl.xlsx")]) == 0
+    assert openpyxl.load_workbook(tmp_path / "en.xlsx").sheetnames[0] == "Summary"
+    assert openpyxl.load_workbook(tmp_path / "nl.xlsx").sheetnames[0] == "Samenvatting"
+    assert (tmp_path / "en_csv" / "01_Summary.csv").exists()
 
 
 def dump(path: Path) -> dict:
     """Every cell of a workbook with its number format, except the made-at cell."""
     wb = openpyxl.load_workbook(path)
-    made_at = next(
-        c.offset(column=1).coordinate
-        for c in wb[audit_pack.SUMMARY]["A"]
-        if c.value == audit_pack.MADE_AT
-    )
+    made_at = next(c.offset(column=1).coordinate for c in wb[SUMMARY]["A"] if c.value == MADE_AT)
     return {
         (ws.title, c.coordinate): (c.value, c.number_format)
         for ws in wb.worksheets
         for line in ws.iter_rows()
         for c in line
-        if c.value is not None and (ws.title, c.coordinate) != (audit_pack.SUMMARY, made_at)
+        if c.value is not None and (ws.title, c.coordinate) != (SUMMARY, made_at)
     }
 
 
@@ -357,7 +553,7 @@ def csv_texts(pack: Path) -> dict[str, list[str]]:
         p.name: [
             line
             for line in p.read_text(encoding="utf-8-sig").splitlines()
-            if not line.startswith("Gemaakt op,")
+            if not line.startswith(f"{MADE_AT};")
         ]
         for p in sorted(folder.iterdir())
     }
@@ -368,9 +564,7 @@ def test_same_store_gives_the_same_pack_apart_from_when_it_was_made(db, pack, tm
     audit_pack.write(db, "2023-2024", SETTINGS, again, now=datetime(2031, 1, 1))
     assert dump(again) == dump(pack)
     assert csv_texts(again) == csv_texts(pack)
-    assert facts(openpyxl.load_workbook(again)[audit_pack.SUMMARY])[audit_pack.MADE_AT] == (
-        datetime(2031, 1, 1)
-    )
+    assert facts(openpyxl.load_workbook(again)[SUMMARY])[MADE_AT] == (datetime(2031, 1, 1))
     same_time = tmp_path / "same_time.xlsx"
     audit_pack.write(db, "2023-2024", SETTINGS, same_time, now=MADE)
     assert same_time.read_bytes() == pack.read_bytes()
@@ -399,7 +593,7 @@ def demo_pack(demo_store, tmp_path_factory) -> Path:
 
 def test_demo_pack_lists_every_target_for_each_year_with_data(demo_pack):
     book = openpyxl.load_workbook(demo_pack)
-    rows = table(book[audit_pack.SUMMARY], "Doelen en resultaten per jaar")
+    rows = table(book[SUMMARY], "Doelen en resultaten per jaar")
     with_data = {(r["Kengetal-id"], r["Jaar"]) for r in rows if r["Resultaat"] is not None}
     targeted = {m.id for m in METRICS if m.target}
     assert {(m, y) for m in targeted for y in (2010, 2011, 2012)} <= with_data

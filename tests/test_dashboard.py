@@ -148,6 +148,27 @@ def test_audit_lineage_speaks_the_language_and_failed_runs_stand_out(
     assert list(runs["message"])[2:] == ["", ""]  # no "None" where nothing went wrong
 
 
+@pytest.mark.parametrize(("lang", "summary"), [("nl", "Samenvatting"), ("en", "Summary")])
+def test_audit_pack_download_is_in_the_page_language(db, load, monkeypatch, lang, summary):
+    import io
+
+    import openpyxl
+
+    from app_pages import common
+
+    load("products", "products.csv")
+    load("web", "web_canonical.csv")
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(db))
+    offered = {}
+    monkeypatch.setattr(common, "offer", lambda _, data, name, *__: offered.update({name: data}))
+    at = open_page("audit", lang)
+    assert not at.exception, [e.value for e in at.exception]
+    ((name, data),) = ((n, d) for n, d in offered.items() if n.startswith("auditpakket_"))
+    assert name.endswith(f"_{lang}.xlsx")
+    # made after the run, as a click makes it: the language was read during the run
+    assert openpyxl.load_workbook(io.BytesIO(data())).sheetnames[0] == summary
+
+
 def test_a_configured_store_that_is_missing_is_reported_not_filled_with_demo_data(
     monkeypatch, tmp_path
 ):
