@@ -435,6 +435,19 @@ def _lineage(con, lang: str) -> _Sheet:
     )
 
 
+def _untagged_note(con, period: AuditPeriod, lang: str) -> str:
+    """The share of the period's calls without a product, and what they drop out of."""
+    untagged, calls = views.calls_without_product(con, period.start, period.end)
+    share = formatting.share(untagged / calls if calls else None, lang, 1)
+    return f"{text('quality.untagged_share', lang)}: {share}. " + text(
+        "quality.untagged_note",
+        lang,
+        calls=formatting.number(untagged, lang),
+        of=formatting.number(calls, lang),
+        period=period.name,
+    )
+
+
 def _quality(con, period: AuditPeriod, lang: str) -> _Sheet:
     start, after = period.start, period.end + timedelta(days=1)
     rejects = views.rejects_by_reason(con).sort(
@@ -494,7 +507,11 @@ def _quality(con, period: AuditPeriod, lang: str) -> _Sheet:
         tab("quality", lang),
         text("audit.quality", lang),
         lang,
-        notes=(text("pack.note.rejected", lang), text("pack.note.gaps", lang)),
+        notes=(
+            text("pack.note.rejected", lang),
+            text("pack.note.gaps", lang),
+            _untagged_note(con, period, lang),
+        ),
         tables=(
             _Table(text("audit.rejects", lang), rejects),
             _Table(text("pack.table.findings", lang), findings),

@@ -21,7 +21,7 @@ from xlsxwriter.utility import xl_pixel_width
 
 from channelshift import main
 from documents import audit_pack
-from metrics import exports, headlines, query, views
+from metrics import exports, formatting, headlines, query, views
 from metrics.catalog import METRIC, METRICS
 from metrics.headlines import Headline
 from metrics.texts import LANGUAGES, TEXTS
@@ -327,6 +327,14 @@ def test_data_quality_lists_rejects_by_reason_with_explanation(book, con):
         "Contacten met een product dat niet in de catalogus staat": quality["unknown"],
         "Maanden zonder contacten in een kanaal": quality["gaps"],
     }
+    untagged, calls = con.execute(  # counted from the contacts, not the mart the pack reads
+        "select count(*) filter (where product_id is null), count(*) from contacts "
+        "where channel = 'phone'"
+    ).fetchall()[0]
+    assert untagged and calls > untagged  # else the note below would prove little
+    share = f"Aandeel gesprekken zonder product: {formatting.share(untagged / calls, 'nl', 1)}. "
+    notes = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(n.startswith(share) and f"{untagged} van de {calls}" in n for n in notes), notes
     # B-2 (rijbewijs) and B-4 (oud-product): desk visits about products not in the catalogue
     assert table(ws, "Onbekende producten") == [
         {"Product": "oud-product", "Kanaal": "desk", "In de auditperiode": 1, "Hele database": 1},

@@ -92,7 +92,7 @@ def test_audit_quality_figures_equal_the_store(demo_db, monkeypatch):
             "select count(*) filter (where product_id is null), count(*) from contacts "
             "where channel = 'phone' and cast(occurred_at as date) between ? and ?",
             [period.start, period.end],
-        ).fetchone()
+        ).fetchall()[0]
     assert shown[TEXTS["quality.untagged_share"]["nl"]] == formatting.share(
         untagged / calls, "nl", 1
     )
