@@ -56,70 +56,63 @@ for figure in shown_figures:
     )
     column.caption(f"{t('label.average_12')}: {show(figure.before, figure.kind)}")
 
-phone = charts.long_form(
-    weeks,
-    {t("label.service_level"): "service_level", t("label.abandonment"): "abandonment_rate"},
-)
+
+
+def weekly(columns: dict, title: str, axis: str, fmt: str, name: str, colours: dict) -> None:
+    """A chart of weekly team figures, with its data and PNG to download."""
+    data = charts.long_form(weeks, columns).drop_nulls()
+    figure = charts.lines(data, lang(), "series", "value", title, axis, fmt, "week", colours)
+    common.chart(figure, data, f"team_{team}_{name}", source)
+
+
+# each wait in the unit of its card: phone seconds, desk minutes
 left, right = st.columns(2)
 with left:
     if "phone" not in page.channels:
         st.info(t("teams.no_calls"))
     else:
-        common.chart(
-            charts.lines(
-                phone,
-                lang(),
-                "series",
-                "value",
-                t("teams.phone"),
-                t("label.share_calls"),
-                ".0%",
-                "week",
-            ),
-            weeks,
-            f"team_{team}_telefoon",
-            source,
+        service, abandonment = t("label.service_level"), t("label.abandonment")
+        weekly(
+            {service: "service_level", abandonment: "abandonment_rate"},
+            t("teams.phone"),
+            t("label.share_calls"),
+            ".0%",
+            "telefoon",
+            {service: charts.CHANNEL_COLOURS["phone"], abandonment: charts.ACCENT},
         )
 with right:
-    if page.channels:
-        waits = charts.long_form(
-            weeks,
-            {t(f"channel.{c}"): pl.col(f"{c}_avg_wait_seconds") / 60 for c in page.channels},
-        ).drop_nulls()
-        common.chart(
-            charts.lines(
-                waits,
-                lang(),
-                "series",
-                "value",
-                t("teams.waits"),
-                t("label.wait_minutes"),
-                ",.1f",
-                "week",
-                # the legend names only the channels the team served
-                colours={t(f"channel.{c}"): charts.CHANNEL_COLOURS[c] for c in page.channels},
-            ),
-            waits,
-            f"team_{team}_wachttijden",
-            source,
+    if "phone" in page.channels:
+        wait = t("label.phone_wait")
+        weekly(
+            {wait: "phone_avg_wait_seconds"},
+            t("teams.phone_wait"),
+            wait,
+            ",.0f",
+            "wachttijd_telefoon",
+            {wait: charts.CHANNEL_COLOURS["phone"]},
         )
-backlog = charts.long_form(weeks, {t("label.corrections"): "corrections"})
-common.chart(
-    charts.lines(
-        backlog,
-        lang(),
-        "series",
-        "value",
+left, right = st.columns(2)
+with left:
+    if "desk" in page.channels:
+        wait = t("label.desk_wait")
+        weekly(
+            {wait: pl.col("desk_avg_wait_seconds") / 60},
+            t("teams.desk_wait"),
+            wait,
+            ",.1f",
+            "wachttijd_balie",
+            {wait: charts.CHANNEL_COLOURS["desk"]},
+        )
+with right:
+    corrections = t("label.corrections")
+    weekly(
+        {corrections: "corrections"},
         t("teams.backlog"),
-        t("label.corrections"),
+        corrections,
         ",d",
-        "week",
-        colours={t("label.corrections"): charts.ACCENT},
-    ),
-    backlog,
-    f"team_{team}_herstel",
-    source,
-)
+        "herstel",
+        {corrections: charts.ACCENT},
+    )
 
 st.subheader(t("teams.abandoned"))
 if page.week is not None:

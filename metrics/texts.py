@@ -153,7 +153,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "label.abandonment": {"nl": "Opgehangen", "en": "Abandoned"},
     "label.phone_wait": {"nl": "Wachttijd telefoon (s)", "en": "Phone wait (s)"},
     "label.desk_wait": {"nl": "Wachttijd balie (min)", "en": "Desk wait (min)"},
-    "label.wait_minutes": {"nl": "Wachttijd (minuten)", "en": "Wait (minutes)"},
     "label.last_weeks": {"nl": "Laatste 4 weken", "en": "Last 4 weeks"},
     "label.average_12": {"nl": "Gemiddelde 12 weken", "en": "12-week average"},
     "overview.title": {"nl": "Overzicht voor de raad", "en": "Overview for the council"},
@@ -261,7 +260,14 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "teams.title": {"nl": "Teams: week voor week", "en": "Teams: week by week"},
     "teams.phone": {"nl": "Telefoon per week", "en": "Phone per week"},
-    "teams.waits": {"nl": "Gemiddelde wachttijd per week", "en": "Average wait per week"},
+    "teams.phone_wait": {
+        "nl": "Gemiddelde wachttijd telefoon per week",
+        "en": "Average phone wait per week",
+    },
+    "teams.desk_wait": {
+        "nl": "Gemiddelde wachttijd balie per week",
+        "en": "Average desk wait per week",
+    },
     "teams.backlog": {
         "nl": "Herstelacties per week in de producten van het team",
         "en": "Corrections per week in the team's products",

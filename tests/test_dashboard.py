@@ -257,3 +257,28 @@ def test_numbers_and_dates_in_tables_follow_the_language(demo_db, monkeypatch, p
             assert GROUPED[lang].fullmatch(shown), (column, value, shown)
     assert numbers, "no numbers in the page's tables: the test would prove nothing"
     assert dates or page != "audit", "no moments in the load runs"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_team_waits_in_the_unit_of_their_cards(demo_db, monkeypatch, lang):
+    """The phone wait card said seconds and its chart minutes: each wait has one unit."""
+    import json
+
+    def titles(spec: dict) -> set[str]:  # the y-axis titles of a chart and its layers
+        own = {spec["encoding"]["y"].get("title")} if "y" in spec.get("encoding", {}) else set()
+        return own.union(*(titles(part) for part in spec.get("layer", [])))
+
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    with store.read_only(demo_db) as con:
+        teams = pages.frame(con).options["teams"]
+    seen = set()
+    for team in teams:
+        at = open_page("teams", lang, team=team)
+        assert not at.exception
+        cards = {m.label for m in at.metric}
+        axes = set().union(*(titles(json.loads(c.proto.spec)) for c in at.get("vega_lite_chart")))
+        for label in ("label.phone_wait", "label.desk_wait"):
+            if TEXTS[label][lang] in cards:
+                seen.add(label)
+                assert TEXTS[label][lang] in axes, (team, axes)  # one unit on card and axis
+    assert seen == {"label.phone_wait", "label.desk_wait"}
