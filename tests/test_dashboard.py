@@ -162,3 +162,21 @@ def test_names_are_shown_as_text_not_markdown(demo_store, monkeypatch, tmp_path)
     assert caption.startswith(r"\*\*Gemeente\*\* \[klik\]\(javascript:alert\(1\)\)")
     told = [m.value for m in at.markdown if "Gemeente" in m.value]  # "bij <municipality>"
     assert told and all(r"\*\*Gemeente" in sentence for sentence in told)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("page", ["overview", "digitisation"])
+def test_targets_are_looked_ahead_at_with_the_misses_beneath(demo_db, monkeypatch, page, lang):
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    at = open_page(page, lang)
+    assert not at.exception, [e.value for e in at.exception]
+    assert TEXTS["forecast.title"][lang] in [s.value for s in at.subheader]
+    # products digital 2008-2012 against 130 (tests/test_pages.py): 2018, between 2017 and 2018
+    reached = {"nl": "gehaald in 2018", "en": "reached in 2018"}[lang]
+    assert any(reached in m.value and "2017" in m.value for m in at.markdown)
+    assert TEXTS["forecast.how"][lang] in [e.label for e in at.expander]
+    miss = TEXTS["forecast.miss"][lang]
+    misses = next(d.value for d in at.dataframe if list(d.value.columns)[-1] == miss)
+    # the products' line missed three times: from 2010 (2011, 2012) and from 2011 (2012)
+    label = {"nl": "Producten digitaal", "en": "Products digital"}[lang]
+    assert (misses.iloc[:, 0] == label).sum() == 3
