@@ -20,7 +20,9 @@ import streamlit as st
 import vl_convert
 from streamlit.delta_generator import DeltaGenerator
 
-from metrics import charts, exports, formatting, pages
+from metrics import charts, exports, formatting, narrative, pages
+from metrics.catalog import METRIC
+from metrics.forecast import Forecast
 from metrics.texts import LANGUAGES, text
 from pipelines import store
 from pipelines.settings import DEFAULT_FILE, Settings
@@ -385,3 +387,46 @@ def card(row: DeltaGenerator) -> DeltaGenerator:
 def no_rows() -> None:
     """Say kindly that a selection has no data."""
     st.info(t("app.no_rows"))
+
+
+def looking_ahead(forecasts: dict[str, Forecast]) -> None:
+    """Say when each target is reached at this pace; the method and past misses beneath."""
+    chosen = lang()
+    for metric_id, found in forecasts.items():
+        st.markdown(f"- {plain(narrative.ahead(METRIC[metric_id], found, chosen))}")
+    with st.expander(t("forecast.how"), icon=":material/insights:"):
+        st.markdown(plain(narrative.ahead_method(chosen)))
+        details = [narrative.ahead_detail(METRIC[m], f, chosen) for m, f in forecasts.items()]
+        for detail in filter(None, details):
+            st.markdown(f"- {plain(detail)}")
+        misses = misses_table(forecasts, chosen)
+        if not misses.is_empty():
+            st.dataframe(misses, hide_index=True, width="stretch")
+
+
+def misses_table(forecasts: dict[str, Forecast], chosen: str) -> pl.DataFrame:
+    """Every back-test prediction: the metric, the line's years, the year, predicted, actual."""
+
+    def written(x: float, unit: str) -> str:
+        return (
+            formatting.share(x, chosen, 1) if unit == "share" else formatting.number(x, chosen, 1)
+        )
+
+    def miss(x: float, unit: str) -> str:
+        return formatting.points(x, chosen) if unit == "share" else formatting.number(x, chosen, 1)
+
+    rows = [
+        (
+            METRIC[metric_id].label[chosen],
+            f"{m.first}–{m.origin}",
+            str(m.year),
+            written(m.predicted, METRIC[metric_id].unit),
+            written(m.actual, METRIC[metric_id].unit),
+            miss(m.error, METRIC[metric_id].unit),
+        )
+        for metric_id, found in forecasts.items()
+        for m in found.misses
+    ]
+    columns = ("label.metric", "forecast.fitted", "label.year", "forecast.predicted")
+    columns += ("forecast.actual", "forecast.miss")
+    return pl.DataFrame(rows, schema=[text(c, chosen) for c in columns], orient="row")

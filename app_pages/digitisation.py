@@ -19,6 +19,9 @@ common.chart(
     source,
 )
 st.caption(METRIC["products_digital"].definition[lang()])
+if page.forecast is not None:
+    st.subheader(t("forecast.title"))
+    common.looking_ahead({"products_digital": page.forecast})
 
 name = f"name_{lang()}"  # name_nl or name_en
 columns = {

@@ -56,6 +56,10 @@ st.subheader(t("overview.story"))
 for sentence in page.sentences:
     st.markdown(f"- {common.plain(sentence)}")
 
+if page.forecasts:
+    st.subheader(t("forecast.title"))
+    common.looking_ahead(page.forecasts)
+
 db, chosen = common.db(), lang()  # read now: the download runs outside this script run
 common.offer(
     t("overview.pdf"),

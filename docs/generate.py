@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from metrics.catalog import METRICS  # noqa: E402
+from metrics.narrative import ahead_method  # noqa: E402
 from metrics.texts import TEXTS  # noqa: E402
 from pipelines import marts as mart_sql  # noqa: E402
 from pipelines import settings as settings_module  # noqa: E402
@@ -149,6 +150,11 @@ def marts() -> str:
     return _table(("mart", "grain and definition"), rows)
 
 
+def forecast_method() -> str:
+    """The look ahead's method as the dashboard and the briefing explain it (metrics.narrative)."""
+    return "\n".join(f"> **{lang}** {ahead_method(lang)}\n" for lang in ("en", "nl"))
+
+
 def _type(annotation: object) -> str:
     """Return a field's type in words."""
     if isinstance(annotation, types.UnionType):
@@ -260,6 +266,7 @@ BLOCKS: dict[str, tuple[str, Callable[[], str]]] = {
     "quality-findings": ("data-contract.md", quality_findings),
     "metrics": ("metrics.md", metrics),
     "marts": ("metrics.md", marts),
+    "forecast-method": ("metrics.md", forecast_method),
     "settings": ("settings.md", settings),
 }
 

@@ -82,6 +82,10 @@ def content(con: duckdb.DuckDBPyConnection, year: int, lang: str, settings: Sett
                 text(f"verdict.{'none' if metric_id in hidden else verdict(figure)}", lang),
             ]
         )
+    # each target at this pace, from the complete years up to the briefing's year
+    found = pages.frame(con)
+    years = pages.forecast_years(found, year) if found else []
+    ahead = pages.forecasts(con, settings, years)
     return {
         "lang": lang,
         "municipality": settings.municipality,
@@ -90,6 +94,8 @@ def content(con: duckdb.DuckDBPyConnection, year: int, lang: str, settings: Sett
         "rows": rows,
         "hidden": hidden,
         "sentences": narrative.sentences(told, lang, settings.municipality),
+        "ahead": [narrative.ahead(METRIC[m], f, lang) for m, f in ahead.items() if m not in hidden],
+        "ahead_method": narrative.ahead_method(lang),
         "definitions": [f"{METRIC[m].label[lang]}: {METRIC[m].definition[lang]}" for m in FIGURES],
     }
 
@@ -142,6 +148,9 @@ def render(
         "rows": facts["rows"],
         "story_title": text("overview.story", lang),
         "sentences": facts["sentences"],
+        "ahead_title": text("forecast.title", lang),
+        "ahead": facts["ahead"],
+        "ahead_method": facts["ahead_method"],
         "definitions_title": text("briefing.definitions", lang),
         "definitions": facts["definitions"],
         "suppression_note": text(

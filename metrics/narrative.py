@@ -1,4 +1,4 @@
-"""A few plain sentences for a council briefing, written from a year's headlines.
+"""A few plain sentences for a council briefing, written from a year's headlines and forecasts.
 
 Every number goes through metrics.formatting; a sentence whose figures are unknown is left
 out rather than written with a gap.
@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import math
 
+from metrics import forecast
 from metrics import formatting as fmt
+from metrics.catalog import Metric
+from metrics.forecast import Forecast
 from metrics.headlines import Headline
 from metrics.texts import LANGUAGES, text
 
@@ -182,3 +185,75 @@ def sentences(
         if sentence:
             written.append(sentence)
     return written
+
+
+# --- looking ahead: metrics.forecast in words --------------------------------------------------
+
+
+def _span(years: tuple[int, int]) -> str:
+    """Return "2016–2025", or "2025" for one year."""
+    first, last = years
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def ahead(metric: Metric, found: Forecast, lang: str) -> str:
+    """Write for an alderman when a target is reached at this pace: one sentence."""
+    unit = metric.unit
+    told = {
+        "metric": metric.label[lang],
+        "target": fmt.value(found.target, unit, lang),
+        "target_year": found.target_year,
+        "horizon": forecast.HORIZON,
+        "enough": forecast.ENOUGH_YEARS,
+    }
+    if found.outcome == "met":
+        # no value: it could rest on a count the briefing suppresses
+        return text("forecast.met", lang, **told, year=found.last_year)
+    if found.outcome == "not_enough_years":
+        return text("forecast.not_enough_years", lang, **told)
+    told["measured"] = _span(found.measured)
+    if found.outcome == "not_at_this_pace":
+        return text("forecast.not_at_this_pace", lang, **told)
+    key = "forecast.reached_exact" if found.earliest == found.latest else "forecast.reached"
+    return text(key, lang, **told, year=found.year, earliest=found.earliest, latest=found.latest)
+
+
+def ahead_method(lang: str) -> str:
+    """Write how every look ahead is calculated, for the municipal secretary to check."""
+    return text(
+        "forecast.method",
+        lang,
+        window=forecast.WINDOW,
+        backtest=forecast.BACKTEST_YEARS,
+        min_years=forecast.MIN_YEARS,
+        tail=fmt.share(forecast.TAIL, lang),
+        horizon=forecast.HORIZON,
+        enough=forecast.ENOUGH_YEARS,
+    )
+
+
+def ahead_detail(metric: Metric, found: Forecast, lang: str) -> str | None:
+    """Write a forecast's line and its misses on past data; None when nothing was measured."""
+    if found.band is None or found.pace is None or found.fitted is None:
+        return None
+    unit = metric.unit
+    low, high = found.band
+    written = text(
+        "forecast.detail",
+        lang,
+        metric=metric.label[lang],
+        fitted=_span(found.fitted),
+        pace=fmt.change(found.pace, unit, lang),
+        measured=_span(found.measured),
+        count=len(found.misses),
+        low=fmt.change(low, unit, lang),
+        high=fmt.change(high, unit, lang),
+    )
+    if found.outcome != "not_at_this_pace":
+        return written
+    horizon = forecast.HORIZON
+    if (found.pace if found.higher_is_better else -found.pace) <= 0:
+        return written + text("forecast.why_direction", lang)
+    if found.year is None or found.year - found.last_year > horizon:
+        return written + text("forecast.why_slow", lang, horizon=horizon)
+    return written + text("forecast.why_band", lang, year=found.year, horizon=horizon)

@@ -15,8 +15,9 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from metrics import formatting, headlines, narrative, views
-from metrics.catalog import METRICS
+from metrics import formatting, headlines, narrative, query, views
+from metrics.catalog import METRICS, Metric
+from metrics.forecast import Forecast, forecast
 from metrics.headlines import Headline, Verdict, verdict
 from metrics.query import Filters
 from pipelines.settings import AuditPeriod, Settings
@@ -79,6 +80,54 @@ def yearly_targets(settings: Settings, key: str, years: Iterable[int]) -> pl.Dat
     ).drop_nulls()
 
 
+# The values a metric can take, by unit: the line's predictions stay within them.
+BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "share": (0.0, 1.0),
+    "count": (0.0, None),
+    "per_1000": (0.0, None),
+    "seconds": (0.0, None),
+}
+
+
+def forecasts(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    years: Iterable[int],
+    metric_ids: Iterable[str] | None = None,
+) -> dict[str, Forecast]:
+    """Forecast each metric with a target (default: all) from these complete years, by id.
+
+    Each against its latest target in the settings; one query per metric.
+    """
+    years = list(years)
+    wanted = None if metric_ids is None else set(metric_ids)
+    chosen = [m for m in METRICS if wanted is None or m.id in wanted]
+    found = {}
+    for metric in chosen:
+        latest = settings.latest_target(metric.target) if metric.target else None
+        if latest is None:
+            continue
+        values = query.values(con, metric.id, [(date(y, 1, 1), date(y, 12, 1)) for y in years])
+        found[metric.id] = forecast(
+            dict(zip(years, values, strict=True)),
+            latest[1],
+            latest[0],
+            higher_is_better=_higher_is_better(metric),
+            bounds=BOUNDS.get(metric.unit, (None, None)),
+        )
+    return found
+
+
+def _higher_is_better(metric: Metric) -> bool:
+    """Whether meeting the target means being at or above it ("max_*" targets: at or below)."""
+    return not (metric.target or "").startswith("max_")
+
+
+def forecast_years(found: Frame, year: int) -> list[int]:
+    """The years a forecast for `year` reads: the complete ones up to it."""
+    return [y for y in found.complete_years() if y <= year]
+
+
 @dataclass(frozen=True)
 class Shown:
     """A headline as every surface writes it: value, the year before, change and target."""
@@ -118,6 +167,7 @@ class Overview:
     figures: dict[str, Headline]
     verdicts: dict[str, Verdict]
     sentences: list[str]
+    forecasts: dict[str, Forecast]  # every metric with a target, from the complete years
 
     @property
     def partial(self) -> bool:
@@ -138,12 +188,14 @@ def overview(
     if year not in found.years:
         year = default_year(found)
     figures = headlines.headlines(con, (*OVERVIEW_CARDS, *OVERVIEW_CONTEXT), year, settings)
+    ahead = forecasts(con, settings, forecast_years(found, year))
     return Overview(
         found,
         year,
         figures,
         {m: verdict(figures[m]) for m in OVERVIEW_CARDS},
         narrative.sentences(figures, lang, settings.municipality),
+        ahead,
     )
 
 
@@ -224,12 +276,13 @@ class Digitisation:
     targets: pl.DataFrame  # year, target
     products: pl.DataFrame
     candidates: pl.DataFrame
+    forecast: Forecast | None  # when the latest target is reached; None without a target
 
 
 def digitisation(
     con: duckdb.DuckDBPyConnection, settings: Settings, *, until_year: int | None = None
 ) -> Digitisation:
-    """Digitisation up to the end of `until_year` (default: all data)."""
+    """Digitisation up to the end of `until_year` (default: all data); its forecast likewise."""
     found = _frame(con)
     progress = views.digitisation(con)
     if until_year is not None:
@@ -240,7 +293,9 @@ def digitisation(
     candidates = (
         products.filter(~pl.col("is_digital")).sort("assisted_hours", descending=True).head(15)
     )
-    return Digitisation(found, progress, targets, products, candidates)
+    years = forecast_years(found, until_year or found.years[-1])
+    ahead = forecasts(con, settings, years, ["products_digital"]).get("products_digital")
+    return Digitisation(found, progress, targets, products, candidates, ahead)
 
 
 # --- Herstelwerk ------------------------------------------------------------------------------

@@ -134,6 +134,8 @@ def values(
     """
     metric = METRIC[metric_id]
     clauses, params = _where(con, metric, filters or Filters())
+    if not periods:
+        return []  # "values ()" is not SQL
     slots = ", ".join("(?, ?::date, ?::date)" for _ in periods)
     frame = con.sql(
         f"select slots.slot, {', '.join(_sums(metric))} "

@@ -483,6 +483,99 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "{period} leverde digitalisering{at} naar schatting evenveel tijd op als het kostte.",
         "en": "{period} digitisation{at} freed, by estimate, as much staff time as it cost.",
     },
+    # --- forecast: looking ahead at the targets (metrics.forecast, metrics.narrative) -----------
+    "forecast.title": {"nl": "Vooruitblik", "en": "Looking ahead"},
+    "forecast.met": {
+        "nl": "{metric}: het doel van {target} (vanaf {target_year}) is in {year} al gehaald.",
+        "en": "{metric}: the target of {target} (from {target_year}) was already met in {year}.",
+    },
+    "forecast.reached": {
+        "nl": "{metric}: het doel van {target} (vanaf {target_year}) wordt bij dit tempo "
+        "gehaald in {year} (tussen {earliest} en {latest}); de foutmarge is gemeten op "
+        "{measured}.",
+        "en": "{metric}: at this pace the target of {target} (from {target_year}) is reached "
+        "in {year} (between {earliest} and {latest}); the margin of error was measured on "
+        "{measured}.",
+    },
+    "forecast.reached_exact": {
+        "nl": "{metric}: het doel van {target} (vanaf {target_year}) wordt bij dit tempo "
+        "gehaald in {year}, ook aan beide kanten van de foutmarge; die is gemeten op "
+        "{measured}.",
+        "en": "{metric}: at this pace the target of {target} (from {target_year}) is reached "
+        "in {year}, at both ends of the margin of error too; it was measured on {measured}.",
+    },
+    "forecast.not_at_this_pace": {
+        "nl": "{metric}: het doel van {target} (vanaf {target_year}) wordt bij dit tempo niet "
+        "gehaald binnen {horizon} jaar; de foutmarge is gemeten op {measured}.",
+        "en": "{metric}: at this pace the target of {target} (from {target_year}) is not "
+        "reached within {horizon} years; the margin of error was measured on {measured}.",
+    },
+    "forecast.not_enough_years": {
+        "nl": "{metric}: nog geen vooruitblik; daarvoor zijn minstens {enough} volledige jaren "
+        "nodig.",
+        "en": "{metric}: no look ahead yet; it needs at least {enough} complete years.",
+    },
+    "forecast.how": {
+        "nl": "Hoe is de vooruitblik berekend?",
+        "en": "How is the look ahead calculated?",
+    },
+    "forecast.method": {
+        "nl": "Het huidige tempo is een rechte lijn (kleinste kwadraten) door de laatste "
+        "{window} volledige jaren; het lopende jaar telt niet mee. Het doel is het laatste dat "
+        "de instellingen noemen, en het is gehaald in het eerste hele jaar waarin de lijn het "
+        "haalt. De foutmarge komt uit de eigen missers van de lijn op eerdere jaren: vanaf elk "
+        "jaar binnen de laatste {backtest} jaren met minstens {min_years} jaren tot en met dat "
+        "jaar is dezelfde lijn getrokken en vergeleken met elk later jaar. Een misser gedeeld "
+        "door het aantal jaren vooruit is hoeveel het tempo daarna afweek; de marge laat aan "
+        "elke kant hoogstens {tail} van die missers weg (bij minder dan negen missers loopt ze "
+        "van de kleinste tot de grootste en dekt ze minder dan 80%). De jaren tussen haakjes "
+        "horen bij het snelste en het traagste tempo binnen de marge. Gaat de lijn niet naar "
+        "het doel, of valt het late eind meer dan {horizon} jaar na het laatste volledige jaar, "
+        "dan staat er ‘niet gehaald’. Aannames: het tempo van de laatste jaren gaat door, en "
+        "een misser groeit met het aantal jaren vooruit (voorzichtig voor schommelingen van "
+        "jaar op jaar); aandelen blijven tussen 0% en 100%. Nodig: minstens {enough} volledige "
+        "jaren.",
+        "en": "The current pace is a straight line (least squares) through the last {window} "
+        "complete years; the running year does not count. The target is the last one the "
+        "settings name, and it is reached in the first whole year in which the line reaches "
+        "it. The margin of error comes from the line's own misses on earlier years: from "
+        "every year within the last {backtest} years with at least {min_years} years up to "
+        "and including it, the same line was drawn and compared with every later year. A miss "
+        "divided by the years ahead is how far the pace that followed differed; the margin "
+        "leaves out at most {tail} of those misses on each side (with fewer than nine misses "
+        "it runs from the smallest to the largest and covers less than 80%). The years in "
+        "brackets belong to the fastest and the slowest pace within the margin. When the line "
+        "does not move towards the target, or the late end falls more than {horizon} years "
+        "after the last complete year, it says ‘not reached’. Assumptions: the pace of the "
+        "last years goes on, and a miss grows with the years ahead (cautious for year-to-year "
+        "swings); shares stay between 0% and 100%. Needed: at least {enough} complete years.",
+    },
+    "forecast.detail": {
+        "nl": "{metric}: lijn door {fitted}, {pace} per jaar. Gemeten op {measured} met "
+        "{count} voorspellingen: het tempo dat volgde week tussen {low} en {high} per jaar af "
+        "van dat van de lijn.",
+        "en": "{metric}: line through {fitted}, {pace} a year. Measured on {measured} with "
+        "{count} predictions: the pace that followed differed from the line's by between "
+        "{low} and {high} a year.",
+    },
+    "forecast.why_direction": {
+        "nl": " De lijn gaat niet naar het doel toe.",
+        "en": " The line does not move towards the target.",
+    },
+    "forecast.why_slow": {
+        "nl": " De lijn haalt het doel niet binnen {horizon} jaar.",
+        "en": " The line does not reach the target within {horizon} years.",
+    },
+    "forecast.why_band": {
+        "nl": " De lijn haalt het doel in {year}, maar bij het traagste tempo binnen de marge "
+        "niet binnen {horizon} jaar.",
+        "en": " The line reaches the target in {year}, but at the slowest pace within the "
+        "margin not within {horizon} years.",
+    },
+    "forecast.fitted": {"nl": "Lijn door", "en": "Line through"},
+    "forecast.predicted": {"nl": "Voorspeld", "en": "Predicted"},
+    "forecast.actual": {"nl": "Werkelijk", "en": "Actual"},
+    "forecast.miss": {"nl": "Misser", "en": "Miss"},
     # --- briefing: the council briefing PDF (documents/briefing.py, templates/briefing.typ) -------
     "briefing.kicker": {
         "nl": "Raadsinformatie kanaalsturing",

@@ -162,6 +162,11 @@ class Settings(_Strict):
                 return value
         return None
 
+    def latest_target(self, key: str) -> tuple[int, float] | None:
+        """Return the last year that sets a target and its value, or None when none does."""
+        years = [y for y in sorted(self.targets) if getattr(self.targets[y], key) is not None]
+        return (years[-1], getattr(self.targets[years[-1]], key)) if years else None
+
 
 def load(path: Path | None = None) -> Settings:
     """Read the settings file: the argument, else CHANNELSHIFT_SETTINGS, else data/."""

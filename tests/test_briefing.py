@@ -109,6 +109,47 @@ def test_targets_met_or_not(demo):
     assert rows["Telefonische bereikbaarheid"][4:] == ["99%", "niet gehaald"]
 
 
+@pytest.mark.parametrize(
+    ("year", "products"),
+    [
+        # 2008-2012: see tests/test_pages.py for the products' line and its misses
+        (
+            2012,
+            "Producten digitaal: het doel van 130 (vanaf 2026) wordt bij dit tempo gehaald in "
+            "2018 (tussen 2017 en 2018); de foutmarge is gemeten op 2008–2012.",
+        ),
+        # a briefing on 2011 reads only 2008-2011: four years do not measure a margin
+        (
+            2011,
+            "Producten digitaal: nog geen vooruitblik; daarvoor zijn minstens 5 volledige jaren "
+            "nodig.",
+        ),
+    ],
+)
+def test_the_briefing_looks_ahead_at_each_target(demo, year, products):
+    settings = Settings(targets={2026: Targets(web_share=0.10, products_digital=130)})
+    with store.read_only(demo) as con:
+        facts = briefing.content(con, year, "nl", settings)
+        text = pdf_text(briefing.render(con, year, "nl", settings, MADE, "demo.duckdb"))
+    web = f"Aandeel website (klik): het doel van 10% (vanaf 2026) is in {year} al gehaald."
+    assert facts["ahead"] == [web, products]
+    assert "Vooruitblik" in text
+    assert products in text
+    assert "de laatste 5 volledige jaren" in text  # the method, in the small print
+
+
+def test_a_suppressed_figure_is_not_looked_ahead_at(small):
+    settings = Settings(targets={2024: Targets(web_share=0.5, max_corrections_per_1000=20)})
+    with store.read_only(small) as con:
+        facts = briefing.content(con, 2024, "nl", settings)
+    assert "web_share" in facts["hidden"]
+    # the fixture store has no complete year
+    assert facts["ahead"] == [
+        "Herstelacties per 1.000 contacten: nog geen vooruitblik; daarvoor zijn minstens 5 "
+        "volledige jaren nodig."
+    ]
+
+
 def test_missing_database_is_a_clear_error(tmp_path, capsys):
     code = main(
         [

@@ -282,3 +282,21 @@ def test_team_waits_in_the_unit_of_their_cards(demo_db, monkeypatch, lang):
                 seen.add(label)
                 assert TEXTS[label][lang] in axes, (team, axes)  # one unit on card and axis
     assert seen == {"label.phone_wait", "label.desk_wait"}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("page", ["overview", "digitisation"])
+def test_targets_are_looked_ahead_at_with_the_misses_beneath(demo_db, monkeypatch, page, lang):
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    at = open_page(page, lang)
+    assert not at.exception, [e.value for e in at.exception]
+    assert TEXTS["forecast.title"][lang] in [s.value for s in at.subheader]
+    # products digital 2008-2012 against 130 (tests/test_pages.py): 2018, between 2017 and 2018
+    reached = {"nl": "gehaald in 2018", "en": "reached in 2018"}[lang]
+    assert any(reached in m.value and "2017" in m.value for m in at.markdown)
+    assert TEXTS["forecast.how"][lang] in [e.label for e in at.expander]
+    miss = TEXTS["forecast.miss"][lang]
+    misses = next(d.value for d in at.dataframe if list(d.value.columns)[-1] == miss)
+    # the products' line missed three times: from 2010 (2011, 2012) and from 2011 (2012)
+    label = {"nl": "Producten digitaal", "en": "Products digital"}[lang]
+    assert (misses.iloc[:, 0] == label).sum() == 3

@@ -15,6 +15,7 @@ import pytest
 from pydantic import BaseModel
 
 from channelshift import parser
+from metrics import forecast
 from metrics.catalog import METRICS
 from metrics.texts import TEXTS
 from pipelines import marts, store
@@ -98,6 +99,14 @@ def test_every_metric_is_in_the_metrics_table(metric):
 @pytest.mark.parametrize("mart", marts.ORDER)
 def test_every_mart_is_documented_with_its_grain(mart):
     assert f"| `{mart}` | {marts.grain(mart)} |" in _block(DOCS["metrics.md"], "marts")
+
+
+@pytest.mark.parametrize("name", ["WINDOW", "BACKTEST_YEARS", "HORIZON", "MIN_MISSES"])
+def test_the_look_ahead_is_documented_with_the_codes_numbers(name):
+    section = DOCS["metrics.md"].split("## Looking ahead")[1].split("\n## ")[0]
+    value = getattr(forecast, name)
+    value = {3: "three", 4: "four", 5: "five"}[value] if name == "MIN_MISSES" else str(value)
+    assert re.search(rf"\b{value}\b[^.]*\(`{name}`\)", section), f"{name} = {value}"
 
 
 def test_every_metric_reads_a_mart_that_exists():

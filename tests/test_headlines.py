@@ -125,6 +125,11 @@ def test_values_of_several_periods_equal_value_of_each(con, metric):
     assert expected[-1] is None
 
 
+def test_values_of_no_periods_are_an_empty_list(con):
+    """A store without a complete year asks for no periods (the briefing's look ahead)."""
+    assert query.values(con, "web_share", []) == []
+
+
 def test_values_with_a_filter(con):
     periods = [(date(2024, 1, 1), date(2024, 4, 1)), (date(2023, 1, 1), date(2023, 4, 1))]
     brp = Filters(products=("brpUittr",))

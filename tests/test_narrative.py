@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 
 from metrics.catalog import METRIC
+from metrics.forecast import forecast
 from metrics.headlines import Headline
-from metrics.narrative import sentences
+from metrics.narrative import ahead, ahead_detail, ahead_method, sentences
 
 COMPLETE = date(2024, 12, 31)
 
@@ -240,3 +241,141 @@ def test_web_share_variants(headline, lang, expected):
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError, match="lang"):
         sentences(_complete(), "de")
+
+
+# --- looking ahead: the tiny series of tests/test_forecast.py, worked out there by hand ------
+
+
+def _series(*values: float) -> dict[int, float]:
+    return {2020 + i: v for i, v in enumerate(values)}
+
+
+NOISY = forecast(_series(0.20, 0.32, 0.40, 0.48, 0.60), 0.85, 2030, bounds=(0, 1))
+STRAIGHT = forecast(_series(0.20, 0.30, 0.40, 0.50, 0.60), 0.80, 2026, bounds=(0, 1))
+FLAT = forecast(_series(0.40, 0.40, 0.40, 0.40, 0.40), 0.60, 2026, bounds=(0, 1))
+MET = forecast(_series(0.50, 0.61), 0.60, 2026, bounds=(0, 1))
+SHORT = forecast(_series(0.20, 0.30), 0.60, 2026, bounds=(0, 1))
+
+
+@pytest.mark.parametrize(
+    ("found", "lang", "expected"),
+    [
+        (
+            NOISY,
+            "nl",
+            "Aandeel website (klik): het doel van 85% (vanaf 2030) wordt bij dit tempo gehaald "
+            "in 2027 (tussen 2027 en 2028); de foutmarge is gemeten op 2020–2024.",
+        ),
+        (
+            NOISY,
+            "en",
+            "Web share (click): at this pace the target of 85% (from 2030) is reached in 2027 "
+            "(between 2027 and 2028); the margin of error was measured on 2020–2024.",
+        ),
+        (
+            STRAIGHT,
+            "nl",
+            "Aandeel website (klik): het doel van 80% (vanaf 2026) wordt bij dit tempo gehaald "
+            "in 2026, ook aan beide kanten van de foutmarge; die is gemeten op 2020–2024.",
+        ),
+        (
+            FLAT,
+            "nl",
+            "Aandeel website (klik): het doel van 60% (vanaf 2026) wordt bij dit tempo niet "
+            "gehaald binnen 10 jaar; de foutmarge is gemeten op 2020–2024.",
+        ),
+        (
+            FLAT,
+            "en",
+            "Web share (click): at this pace the target of 60% (from 2026) is not reached "
+            "within 10 years; the margin of error was measured on 2020–2024.",
+        ),
+        (
+            MET,
+            "nl",
+            "Aandeel website (klik): het doel van 60% (vanaf 2026) is in 2021 al gehaald.",
+        ),
+        (
+            SHORT,
+            "en",
+            "Web share (click): no look ahead yet; it needs at least 5 complete years.",
+        ),
+    ],
+)
+def test_looking_ahead_in_one_plain_sentence(found, lang, expected):
+    assert ahead(METRIC["web_share"], found, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "target", "expected"),
+    [
+        (  # pace 9.6, misses -2.67 and +2 a year
+            (20, 32, 40, 48, 60),
+            85,
+            "Producten digitaal: lijn door 2020–2024, +10 per jaar. Gemeten op 2020–2024 met 3 "
+            "voorspellingen: het tempo dat volgde week tussen -3 en +2 per jaar af van dat van "
+            "de lijn.",
+        ),
+        (
+            (60, 50, 40, 30, 20),
+            80,
+            "Producten digitaal: lijn door 2020–2024, -10 per jaar. Gemeten op 2020–2024 met 3 "
+            "voorspellingen: het tempo dat volgde week tussen 0 en 0 per jaar af van dat van de "
+            "lijn. De lijn gaat niet naar het doel toe.",
+        ),
+        (
+            (20, 21, 22, 23, 24),
+            35,
+            "Producten digitaal: lijn door 2020–2024, +1 per jaar. Gemeten op 2020–2024 met 3 "
+            "voorspellingen: het tempo dat volgde week tussen 0 en 0 per jaar af van dat van de "
+            "lijn. De lijn haalt het doel niet binnen 10 jaar.",
+        ),
+        (  # pace 5, misses -15 to +10 a year
+            (20, 40, 30, 50, 40),
+            60,
+            "Producten digitaal: lijn door 2020–2024, +5 per jaar. Gemeten op 2020–2024 met 3 "
+            "voorspellingen: het tempo dat volgde week tussen -15 en +10 per jaar af van dat van "
+            "de lijn. De lijn haalt het doel in 2027, maar bij het traagste tempo binnen de marge "
+            "niet binnen 10 jaar.",
+        ),
+    ],
+)
+def test_the_detail_shows_the_line_and_its_misses_on_past_data(values, target, expected):
+    found = forecast(_series(*values), target, 2030, bounds=(0, None))
+    assert ahead_detail(METRIC["products_digital"], found, "nl") == expected
+
+
+@pytest.mark.parametrize("found", [MET, SHORT])
+def test_nothing_measured_has_no_detail(found):
+    assert ahead_detail(METRIC["web_share"], found, "nl") is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "fragments"),
+    [
+        (
+            "nl",
+            (
+                "door de laatste 5 volledige jaren",
+                "binnen de laatste 10 jaren met minstens 3 jaren",
+                "hoogstens 10% van die missers",
+                "meer dan 10 jaar na het laatste volledige jaar",
+                "minstens 5 volledige jaren",
+            ),
+        ),
+        (
+            "en",
+            (
+                "through the last 5 complete years",
+                "within the last 10 years with at least 3 years",
+                "at most 10% of those misses",
+                "more than 10 years after the last complete year",
+                "at least 5 complete years",
+            ),
+        ),
+    ],
+)
+def test_the_method_names_its_window_backtest_band_and_horizon(lang, fragments):
+    method = ahead_method(lang)
+    for fragment in fragments:
+        assert fragment in method

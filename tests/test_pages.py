@@ -7,12 +7,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from metrics import pages
+from metrics import pages, query
 from metrics.catalog import METRIC
 from metrics.headlines import Headline
 from metrics.query import Filters
 from pipelines import store as stored
-from pipelines.settings import AuditPeriod, Settings, Targets
+from pipelines.settings import DEFAULT_FILE, AuditPeriod, Settings, Targets
+from pipelines.settings import load as load_settings
 
 # Web requests in June 2022 and March 2023: the data end on 31 March 2023.
 TWO_YEARS = """
@@ -20,6 +21,7 @@ TWO_YEARS = """
     w1,2022-06-01T10:00:00,paspoort,true
     w2,2023-03-01T10:00:00,paspoort,true
 """
+YEARS = range(2008, 2013)  # the complete years of the session's demo store
 SETTINGS = Settings(
     targets={2022: Targets(web_share=0.3), 2023: Targets(web_share=0.4)},
     audit_periods=(
@@ -214,3 +216,49 @@ def test_calls_without_product_are_a_share_of_the_periods_calls(store, db):
     assert page.calls_without_product == (2, 4)
     assert page.untagged_share == 0.5
     assert (later.calls_without_product, later.untagged_share) == ((1, 1), 1.0)
+
+
+@pytest.mark.parametrize("year", [2022, 2023])
+def test_a_forecast_reads_complete_years_only(con, year):
+    # 2023 runs to March: whichever year the overview shows, 2022 is the last data point
+    page = pages.overview(con, SETTINGS, "nl", year=year)
+    assert list(page.forecasts) == ["web_share"]  # the only target the settings set
+    found = page.forecasts["web_share"]
+    assert (found.last_year, found.value) == (2022, 1.0)
+    # against the latest target (2023: 40%), which 100% meets
+    assert (found.outcome, found.target, found.target_year) == ("met", 0.4, 2023)
+
+
+def test_the_demo_forecasts_every_target_from_its_complete_years(demo_store):
+    settings = load_settings(DEFAULT_FILE)
+    with stored.read_only(demo_store) as connection:
+        page = pages.overview(connection, settings, "nl")
+        digitisation = pages.digitisation(connection, settings)
+        yearly = query.values(
+            connection, "products_digital", [(date(y, 1, 1), date(y, 12, 1)) for y in YEARS]
+        )
+    # every metric with a target in data/municipality.toml, in the catalogue's order
+    assert list(page.forecasts) == [
+        "web_share",
+        "products_digital",
+        "corrections_per_1000",
+        "phone_service_level",
+        "phone_abandonment",
+        "desk_served_in_time",
+    ]
+    assert {f.last_year for f in page.forecasts.values()} == {2012}
+    # Products digital 7, 16, 28, 43, 57: the line rises 12.7 a year to 55.6 in 2012, so 130
+    # (74.4 on) takes 5.9 years: 2018. Its misses from 2010 (+5, +4.25 a year) and 2011
+    # (+3.5) say faster: 16.2 to 17.7 a year, 2017 either way. Interval 2017-2018.
+    assert yearly == [7, 16, 28, 43, 57]
+    found = page.forecasts["products_digital"]
+    assert (found.target, found.target_year) == (130, 2026)
+    assert found.band == pytest.approx((3.5, 5))
+    assert (found.outcome, found.year, found.earliest, found.latest) == (
+        "reached",
+        2018,
+        2017,
+        2018,
+    )
+    assert found.measured == (2008, 2012)
+    assert digitisation.forecast == found

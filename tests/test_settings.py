@@ -30,6 +30,22 @@ def test_target_of_a_year_is_the_latest_set(year, key, expected):
     assert settings.load(settings.DEFAULT_FILE).target(year, key) == expected
 
 
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("web_share", (2026, 0.60)),
+        ("max_corrections_per_1000", (2022, 20)),  # 2026 sets no such target
+        ("desk_served_in_time", (2022, 0.90)),  # 2018 skips it: 2022 is the last to set it
+    ],
+)
+def test_latest_target_is_the_last_year_that_sets_it(key, expected):
+    assert settings.load(settings.DEFAULT_FILE).latest_target(key) == expected
+
+
+def test_no_target_set_has_no_latest():
+    assert Settings().latest_target("web_share") is None
+
+
 def test_default_audit_periods_follow_council_terms():
     periods = Settings().audit_periods
     assert (periods[0].start, periods[0].end) == (date(2006, 1, 1), date(2009, 12, 31))
