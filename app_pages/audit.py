@@ -112,7 +112,7 @@ q1.metric(
 )
 q1.caption(
     t(
-        "quality.untagged_note",
+        "audit.untagged_note",
         calls=formatting.number(untagged, lang()),
         of=formatting.number(calls, lang()),
         period=page.period.name,

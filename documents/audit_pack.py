@@ -440,7 +440,7 @@ def _untagged_note(con, period: AuditPeriod, lang: str) -> str:
     untagged, calls = views.calls_without_product(con, period.start, period.end)
     share = formatting.share(untagged / calls if calls else None, lang, 1)
     return f"{text('quality.untagged_share', lang)}: {share}. " + text(
-        "quality.untagged_note",
+        "audit.untagged_note",
         lang,
         calls=formatting.number(untagged, lang),
         of=formatting.number(calls, lang),

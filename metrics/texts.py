@@ -821,7 +821,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Aandeel gesprekken zonder product",
         "en": "Share of calls without product",
     },
-    "quality.untagged_note": {
+    "audit.untagged_note": {
         "nl": "{calls} van de {of} telefoongesprekken in {period} hebben geen product. Ze tellen "
         "mee in de kanaalmix en bij het team dat ze aannam, maar vallen weg uit de cijfers per "
         "product, productgroep en eigenaar van het product.",

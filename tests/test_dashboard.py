@@ -96,7 +96,7 @@ def test_audit_quality_figures_equal_the_store(demo_db, monkeypatch):
     assert shown[TEXTS["quality.untagged_share"]["nl"]] == formatting.share(
         untagged / calls, "nl", 1
     )
-    note = TEXTS["quality.untagged_note"]["nl"].format(
+    note = TEXTS["audit.untagged_note"]["nl"].format(
         calls=formatting.number(untagged, "nl"),
         of=formatting.number(calls, "nl"),
         period=period.name,
