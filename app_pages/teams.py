@@ -52,9 +52,11 @@ for figure in shown_figures:
         delta=delta,
         delta_color="normal" if figure.higher_is_better else "inverse",
         border=True,
-        help=t(f"help.{figure.label}"),
+        help=" ".join([t(f"help.{figure.label}"), *(b.norm.note(lang()) for b in figure.norms)]),
     )
     column.caption(f"{t('label.average_12')}: {show(figure.before, figure.kind)}")
+    for shown in figure.norms:
+        column.caption(shown.caption(lang()))
 
 phone = charts.long_form(
     weeks,
@@ -75,6 +77,7 @@ with left:
                 t("label.share_calls"),
                 ".0%",
                 "week",
+                norms=page.phone_norms,
             ),
             weeks,
             f"team_{team}_telefoon",

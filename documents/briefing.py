@@ -64,6 +64,7 @@ def content(con: duckdb.DuckDBPyConnection, year: int, lang: str, settings: Sett
     # a suppressed figure is not told in words either
     told = {k: replace(v, value=None) if k in hidden else v for k, v in figures.items()}
     until = figures[FIGURES[0]].data_until
+    norms = {m: [b.caption(lang) for b in shown] for m, shown in pages.beside(con, FIGURES).items()}
     rows = []
     for metric_id in FIGURES:
         figure, metric = figures[metric_id], METRIC[metric_id]
@@ -90,7 +91,12 @@ def content(con: duckdb.DuckDBPyConnection, year: int, lang: str, settings: Sett
         "rows": rows,
         "hidden": hidden,
         "sentences": narrative.sentences(told, lang, settings.municipality),
-        "definitions": [f"{METRIC[m].label[lang]}: {METRIC[m].definition[lang]}" for m in FIGURES],
+        "norms": norms,
+        # a norm beside a figure follows its definition: context, not a target
+        "definitions": [
+            " ".join([f"{METRIC[m].label[lang]}: {METRIC[m].definition[lang]}", *norms.get(m, [])])
+            for m in FIGURES
+        ],
     }
 
 
