@@ -124,44 +124,25 @@ def yearly_targets(
 def reference_norms(shown: list[Beside], lang: str) -> alt.LayerChart:
     """Reference norms as thin dotted grey lines across the chart, each with a short label.
 
-    The label ("Norm: Tilburg (2014–2016)") starts at the left edge, so it never reaches past
-    the chart's width: above the line of a lower bound, below that of an upper bound (where
-    the figure usually is not); the whole caption is in the line's tooltip.
+    The label ("Norm: Tilburg (2014–2016)") starts at the left edge just above its line, so it
+    stays inside the chart even for a norm near zero; the whole caption is in the tooltip.
     """
     data = pl.DataFrame(
         {
             "norm": [b.norm.value for b in shown],
             "norm_label": [b.label(lang) for b in shown],
             "norm_caption": [b.caption(lang) for b in shown],
-            "is_upper_bound": [b.norm.comparison == "at_most" for b in shown],
         },
-        schema={
-            "norm": pl.Float64,
-            "norm_label": pl.String,
-            "norm_caption": pl.String,
-            "is_upper_bound": pl.Boolean,
-        },
+        schema={"norm": pl.Float64, "norm_label": pl.String, "norm_caption": pl.String},
     )
-    tooltip = [alt.Tooltip("norm_caption:N", title=" ")]
-    layers = [
-        alt.Chart(data)
-        .mark_rule(color=NORM_COLOUR, strokeDash=[2, 3], strokeWidth=1.5)
-        .encode(y="norm:Q", tooltip=tooltip)
-    ]
-    for upper, rows in data.group_by("is_upper_bound", maintain_order=True):
-        layers.append(
-            alt.Chart(rows)
-            .mark_text(
-                align="left",
-                baseline="top" if upper[0] else "bottom",
-                dx=4,
-                dy=3 if upper[0] else -3,
-                fontSize=11,
-                color=NORM_COLOUR,
-            )
-            .encode(x=alt.value(0), y="norm:Q", text="norm_label:N", tooltip=tooltip)
-        )
-    return alt.layer(*layers)
+    base = alt.Chart(data).encode(
+        y=alt.Y("norm:Q"), tooltip=[alt.Tooltip("norm_caption:N", title=" ")]
+    )
+    rule = base.mark_rule(color=NORM_COLOUR, strokeDash=[2, 3], strokeWidth=1.5)
+    label = base.mark_text(
+        align="left", baseline="bottom", dx=4, dy=-3, fontSize=11, color=NORM_COLOUR
+    ).encode(x=alt.value(0), text="norm_label:N")
+    return alt.layer(rule, label)
 
 
 def _complete(frame: pl.DataFrame, grain: str, lang: str) -> tuple[pl.DataFrame, str | None]:
