@@ -40,17 +40,22 @@ for metric_id in pages.OVERVIEW_CARDS:
         else t("overview.no_target")
     )
     colour = {True: "normal", False: "inverse", None: "off"}[metric.higher_is_better]
+    norms = page.norms.get(metric_id, ())
     with common.card(row):
         st.metric(
             metric.label[lang()],
             written.value,
             delta=written.change,
             delta_color=colour,
-            help=f"{metric.definition[lang()]} ({target})",
+            help=" ".join(
+                [f"{metric.definition[lang()]} ({target})", *(b.norm.note(lang()) for b in norms)]
+            ),
             border=True,
         )
         judged = page.verdicts[metric_id]
         st.caption(target + (f" · {t(f'verdict.{judged}')}" if judged != "none" else ""))
+        for shown in norms:
+            st.caption(shown.caption(lang()))
 
 st.subheader(t("overview.story"))
 for sentence in page.sentences:

@@ -52,16 +52,21 @@ for figure in shown_figures:
         delta=delta,
         delta_color="normal" if figure.higher_is_better else "inverse",
         border=True,
-        help=t(f"help.{figure.label}"),
+        help=" ".join([t(f"help.{figure.label}"), *(b.norm.note(lang()) for b in figure.norms)]),
     )
     column.caption(f"{t('label.average_12')}: {show(figure.before, figure.kind)}")
+    for shown in figure.norms:
+        column.caption(shown.caption(lang()))
 
 
-
-def weekly(columns: dict, title: str, axis: str, fmt: str, name: str, colours: dict) -> None:
-    """A chart of weekly team figures, with its data and PNG to download."""
+def weekly(
+    columns: dict, title: str, axis: str, fmt: str, name: str, colours: dict, norms=()
+) -> None:
+    """A chart of weekly team figures (reference norms as dotted lines), to download too."""
     data = charts.long_form(weeks, columns).drop_nulls()
-    figure = charts.lines(data, lang(), "series", "value", title, axis, fmt, "week", colours)
+    figure = charts.lines(
+        data, lang(), "series", "value", title, axis, fmt, "week", colours, norms=norms
+    )
     common.chart(figure, data, f"team_{team}_{name}", source)
 
 
@@ -79,6 +84,7 @@ with left:
             ".0%",
             "telefoon",
             {service: charts.CHANNEL_COLOURS["phone"], abandonment: charts.ACCENT},
+            page.phone_norms,
         )
 with right:
     if "phone" in page.channels:

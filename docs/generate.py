@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from metrics.catalog import METRICS  # noqa: E402
 from metrics.narrative import ahead_method  # noqa: E402
+from metrics.norms import NORMS  # noqa: E402
 from metrics.texts import TEXTS  # noqa: E402
 from pipelines import marts as mart_sql  # noqa: E402
 from pipelines import settings as settings_module  # noqa: E402
@@ -140,6 +141,39 @@ def metrics() -> str:
         "target key",
         "definition",
         "definitie",
+    )
+    return _table(header, rows)
+
+
+def norms() -> str:
+    """The reference norms and the metric each stands beside (metrics.norms.NORMS)."""
+    words = {"at_least": "at least", "at_most": "at most"}
+    rows = [
+        (
+            f"`{n.metric_id}`",
+            n.shown("en"),
+            n.shown("nl"),
+            words[n.comparison],
+            n.source,
+            n.period,
+            f"when `norms.phone_answer_seconds` is {n.within_seconds:g}"
+            if n.within_seconds is not None
+            else ("indication only" if n.is_indicative else "yes"),
+            n.note("en"),
+            n.note("nl"),
+        )
+        for n in NORMS
+    ]
+    header = (
+        "beside",
+        "norm (en)",
+        "norm (nl)",
+        "bound",
+        "source",
+        "year",
+        "comparable",
+        "note",
+        "toelichting",
     )
     return _table(header, rows)
 
@@ -265,6 +299,7 @@ BLOCKS: dict[str, tuple[str, Callable[[], str]]] = {
     "reject-reasons": ("data-contract.md", reject_reasons),
     "quality-findings": ("data-contract.md", quality_findings),
     "metrics": ("metrics.md", metrics),
+    "norms": ("metrics.md", norms),
     "marts": ("metrics.md", marts),
     "forecast-method": ("metrics.md", forecast_method),
     "settings": ("settings.md", settings),

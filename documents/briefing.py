@@ -64,6 +64,7 @@ def content(con: duckdb.DuckDBPyConnection, year: int, lang: str, settings: Sett
     # a suppressed figure is not told in words either
     told = {k: replace(v, value=None) if k in hidden else v for k, v in figures.items()}
     until = figures[FIGURES[0]].data_until
+    norms = {m: [b.caption(lang) for b in shown] for m, shown in pages.beside(con, FIGURES).items()}
     rows = []
     for metric_id in FIGURES:
         figure, metric = figures[metric_id], METRIC[metric_id]
@@ -96,7 +97,12 @@ def content(con: duckdb.DuckDBPyConnection, year: int, lang: str, settings: Sett
         "sentences": narrative.sentences(told, lang, settings.municipality),
         "ahead": [narrative.ahead(METRIC[m], f, lang) for m, f in ahead.items() if m not in hidden],
         "ahead_method": narrative.ahead_method(lang),
-        "definitions": [f"{METRIC[m].label[lang]}: {METRIC[m].definition[lang]}" for m in FIGURES],
+        "norms": norms,
+        # a norm beside a figure follows its definition: context, not a target
+        "definitions": [
+            " ".join([f"{METRIC[m].label[lang]}: {METRIC[m].definition[lang]}", *norms.get(m, [])])
+            for m in FIGURES
+        ],
     }
 
 

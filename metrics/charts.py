@@ -13,12 +13,14 @@ import altair as alt
 import polars as pl
 
 from metrics import formatting
+from metrics.norms import Beside
 from metrics.texts import text
 from pipelines.schema import CHANNELS
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 CHANNEL_COLOURS = {"web": "#0072B2", "phone": "#E69F00", "desk": "#009E73"}
 TARGET_COLOUR = "#CC79A7"
+NORM_COLOUR = "#767676"  # grey, thin and dotted: a reference norm is context, not a target
 ACCENT = "#D55E00"
 
 MONTHS = {
@@ -117,6 +119,30 @@ def yearly_targets(
     if grain == "year":
         return base.mark_point(shape="diamond", size=110, filled=True, opacity=1)
     return base.mark_rule(strokeDash=[6, 4], strokeWidth=2.5).encode(x2="stop:T")
+
+
+def reference_norms(shown: list[Beside], lang: str) -> alt.LayerChart:
+    """Reference norms as thin dotted grey lines across the chart, each with a short label.
+
+    The label ("Norm: Tilburg (2014–2016)") starts at the left edge just above its line, so it
+    stays inside the chart even for a norm near zero; the whole caption is in the tooltip.
+    """
+    data = pl.DataFrame(
+        {
+            "norm": [b.norm.value for b in shown],
+            "norm_label": [b.label(lang) for b in shown],
+            "norm_caption": [b.caption(lang) for b in shown],
+        },
+        schema={"norm": pl.Float64, "norm_label": pl.String, "norm_caption": pl.String},
+    )
+    base = alt.Chart(data).encode(
+        y=alt.Y("norm:Q"), tooltip=[alt.Tooltip("norm_caption:N", title=" ")]
+    )
+    rule = base.mark_rule(color=NORM_COLOUR, strokeDash=[2, 3], strokeWidth=1.5)
+    label = base.mark_text(
+        align="left", baseline="bottom", dx=4, dy=-3, fontSize=11, color=NORM_COLOUR
+    ).encode(x=alt.value(0), text="norm_label:N")
+    return alt.layer(rule, label)
 
 
 def _complete(frame: pl.DataFrame, grain: str, lang: str) -> tuple[pl.DataFrame, str | None]:
@@ -353,10 +379,12 @@ def lines(
     colours: dict[str, str] | None = None,
     *,
     additive: bool = False,
+    norms: list[Beside] | None = None,
 ) -> alt.TopLevelMixin:
     """Lines per series over time (period, <series>, <value>, is_partial).
 
-    `additive` values (counts, hours) leave the running period out; ratios mark it.
+    `additive` values (counts, hours) leave the running period out; ratios mark it. `norms`
+    (comparable reference norms in the values' unit) are drawn as dotted grey lines.
     """
     note = None
     if additive:
@@ -387,6 +415,8 @@ def lines(
     marks = _running_marks(frame, value, lang)
     if marks is not None:
         chart = chart + marks
+    if norms:
+        chart = chart + reference_norms(norms, lang)
     return _titled(chart, title, note, height=260)
 
 

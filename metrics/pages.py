@@ -15,10 +15,11 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from metrics import formatting, headlines, narrative, query, views
+from metrics import formatting, headlines, narrative, norms, query, views
 from metrics.catalog import METRICS, Metric
 from metrics.forecast import Forecast, forecast
 from metrics.headlines import Headline, Verdict, verdict
+from metrics.norms import Beside
 from metrics.query import Filters
 from pipelines.settings import AuditPeriod, Settings
 
@@ -31,6 +32,7 @@ OVERVIEW_CARDS = (
     "correction_hours",
     "hours_freed_by_web",
     "phone_service_level",
+    "first_contact_resolution",
 )
 OVERVIEW_CONTEXT = ("products_total", "corrections_per_1000")
 # The product whose history the corrections page shows first: the form that raised work.
@@ -69,6 +71,18 @@ def _frame(con: duckdb.DuckDBPyConnection) -> Frame:
     if found is None:
         raise LookupError("the store holds no contacts")
     return found
+
+
+def beside(
+    con: duckdb.DuckDBPyConnection, metric_ids: Iterable[str]
+) -> dict[str, tuple[Beside, ...]]:
+    """The reference norms beside each of these metrics that has any (metrics.norms).
+
+    Comparable or not by the seconds the store's marts counted within, not the settings file's.
+    """
+    seconds = views.answer_seconds(con)
+    found = {m: norms.beside(m, seconds) for m in metric_ids}
+    return {m: shown for m, shown in found.items() if shown}
 
 
 def yearly_targets(settings: Settings, key: str, years: Iterable[int]) -> pl.DataFrame:
@@ -168,6 +182,7 @@ class Overview:
     verdicts: dict[str, Verdict]
     sentences: list[str]
     forecasts: dict[str, Forecast]  # every metric with a target, from the complete years
+    norms: dict[str, tuple[Beside, ...]]  # metric id -> reference norms: context, not targets
 
     @property
     def partial(self) -> bool:
@@ -196,6 +211,7 @@ def overview(
         {m: verdict(figures[m]) for m in OVERVIEW_CARDS},
         narrative.sentences(figures, lang, settings.municipality),
         ahead,
+        beside(con, OVERVIEW_CARDS),
     )
 
 
@@ -367,6 +383,7 @@ class TeamFigure:
     kind: str  # share, seconds, minutes or count
     higher_is_better: bool
     channel: str | None  # the channel the figure needs (None: the team's products)
+    norms: tuple[Beside, ...] = ()  # reference norms beside it: context, not targets
 
     @property
     def change(self) -> float | None:
@@ -382,6 +399,13 @@ TEAM_FIGURES = (
     ("label.desk_wait", "desk_avg_wait_seconds", None, "minutes", False, "desk"),
     ("label.corrections", "corrections", None, "count", False, None),
 )
+# The catalogue metric a team figure is the team's share of, for the norms beside it: the
+# same ratio over the team's calls (the phone wait: the mean of weekly averages).
+TEAM_METRICS = {
+    "label.service_level": "phone_service_level",
+    "label.abandonment": "phone_abandonment",
+    "label.phone_wait": "phone_avg_wait",
+}
 
 
 @dataclass(frozen=True)
@@ -402,6 +426,12 @@ class Team:
         """The channels the team served in these weeks: phone, desk, both or neither."""
         served = {"phone": "calls_offered", "desk": "visits"}
         return [c for c, n in served.items() if not self.weeks.is_empty() and self.weeks[n].sum()]
+
+    @property
+    def phone_norms(self) -> list[Beside]:
+        """The norms the phone chart draws as reference lines: comparable, on its two lines."""
+        charted = ("label.service_level", "label.abandonment")
+        return [b for f in self.figures if f.label in charted for b in f.norms if b.is_comparable]
 
 
 def teams(
@@ -425,9 +455,16 @@ def teams(
         return Team(found, names, team, weeks, [], [], None, None)
     recent = weeks.tail(RECENT_WEEKS)
     before = weeks.tail(RECENT_WEEKS + BEFORE_WEEKS).head(BEFORE_WEEKS)
+    shown = beside(con, TEAM_METRICS.values())
     figures = [
         TeamFigure(
-            label, _team_figure(recent, num, den), _team_figure(before, num, den), kind, up, ch
+            label,
+            _team_figure(recent, num, den),
+            _team_figure(before, num, den),
+            kind,
+            up,
+            ch,
+            shown.get(TEAM_METRICS.get(label, ""), ()),
         )
         for label, num, den, kind, up, ch in TEAM_FIGURES
     ]

@@ -756,6 +756,54 @@ TEXTS: dict[str, dict[str, str]] = {
     "verdict.not_met": {"nl": "niet gehaald", "en": "not met"},
     "verdict.running": {"nl": "jaar loopt nog", "en": "year still running"},
     "verdict.none": {"nl": "–", "en": "–"},
+    # --- norms: reference norms beside our figures (metrics/norms.py), never a target ------------
+    "norm.context": {
+        "nl": "Ter vergelijking: {norm} ({source}, {years}) — {why}",
+        "en": "For comparison: {norm} ({source}, {years}) — {why}",
+    },
+    "norm.not_target": {"nl": "geen doel van de gemeente", "en": "not the municipality's target"},
+    "norm.other_seconds": {
+        "nl": "niet vergelijkbaar: de gemeente meet binnen {seconds} s",
+        "en": "not comparable: the municipality measures within {seconds} s",
+    },
+    "norm.indicative": {
+        "nl": "een minimum per gesprek; dit is een gemiddelde, geen doel van de gemeente",
+        "en": "a minimum for each call; this figure is an average, not the municipality's target",
+    },
+    "norm.rule": {"nl": "Norm: {source} ({years})", "en": "Norm: {source} ({years})"},
+    "norm.sturen_op_antwoord": {
+        "nl": "{value} binnen {seconds} s opgenomen",
+        "en": "{value} answered within {seconds} s",
+    },
+    "norm.sturen_op_antwoord.note": {
+        "nl": "De landelijke norm voor de telefonische bereikbaarheid van gemeenten.",
+        "en": "The national norm for how Dutch municipalities answer the phone.",
+    },
+    "norm.vng_minimum": {"nl": "opnemen binnen {value}", "en": "answered within {value}"},
+    "norm.vng_minimum.note": {
+        "nl": "Minimumnorm van de VNG voor elk gesprek. Naast de gemiddelde wachttijd alleen een "
+        "indicatie: een gemiddelde onder {value} zegt niet dat elk gesprek zo snel werd opgenomen.",
+        "en": "The VNG's minimum for each call. Beside the average wait an indication only: an "
+        "average under {value} does not mean every call was answered that fast.",
+    },
+    "norm.tilburg_abandonment": {
+        "nl": "hoogstens {value} opgehangen",
+        "en": "at most {value} abandoned",
+    },
+    "norm.tilburg_abandonment.note": {
+        "nl": "Een lokale norm van de gemeente Tilburg, die in 2014–2016 2,8–3,7% haalde.",
+        "en": "A local norm of the municipality of Tilburg, which had 2.8–3.7% in 2014–2016.",
+    },
+    "norm.antwoord_ambition": {
+        "nl": "{value} opgelost in het eerste contact",
+        "en": "{value} resolved at first contact",
+    },
+    "norm.antwoord_ambition.note": {
+        "nl": "Ambitie van het VNG-programma Antwoord voor vragen via alle kanalen (dit kengetal "
+        "telt gesprekken); in 2014 haalde ongeveer 5% van de gemeenten {value}.",
+        "en": "Ambition of the VNG programme Antwoord for questions by every channel (this "
+        "figure counts calls); in 2014 about 5% of municipalities reached {value}.",
+    },
     # --- reasons: why load_rejects holds a row (codes: pipelines.schema.REJECT_REASONS) -----------
     "reason.missing_id": {
         "nl": "Verplichte sleutel (id) ontbreekt",

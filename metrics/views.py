@@ -274,3 +274,11 @@ def month_gaps(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         "select period_month, channel from mart_channel_mix where offered_contacts = 0 "
         "order by period_month, channel"
     ).pl()
+
+
+def answer_seconds(con: duckdb.DuckDBPyConnection) -> float:
+    """The seconds within which the marts counted a call answered in time (settings table).
+
+    The store's own value, not the settings file's: the file may have changed since the load.
+    """
+    return con.execute("select phone_answer_seconds from settings").fetchall()[0][0]

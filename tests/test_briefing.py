@@ -84,6 +84,7 @@ def test_headline_figures_equal_the_marts(demo, tmp_path, lang):
     title = "Klik, bel, balie in 2012" if lang == "nl" else "Click, call, face in 2012"
     assert title in text
     assert ("tot en met 31 december 2012" if lang == "nl" else "up to 31 December 2012") in text
+    assert "(Sturen op Antwoord, 2009)" in text  # the norm beside the service level's definition
 
 
 def test_fonts_are_embedded(demo, tmp_path):
@@ -148,6 +149,35 @@ def test_a_suppressed_figure_is_not_looked_ahead_at(small):
         "Herstelacties per 1.000 contacten: nog geen vooruitblik; daarvoor zijn minstens 5 "
         "volledige jaren nodig."
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "caption"),
+    [
+        (
+            "nl",
+            "Ter vergelijking: 80% binnen 30 s opgenomen (Sturen op Antwoord, 2009) — niet "
+            "vergelijkbaar: de gemeente meet binnen 20 s",
+        ),
+        (
+            "en",
+            "For comparison: 80% answered within 30 s (Sturen op Antwoord, 2009) — not "
+            "comparable: the municipality measures within 20 s",
+        ),
+    ],
+)
+def test_a_norm_follows_the_definition_of_its_figure_only(demo, lang, caption):
+    """The demo counts calls answered within 20 s (data/municipality.toml): the 30 s norm is
+    context that does not compare, and the briefing says so."""
+    with store.read_only(demo) as con:
+        facts = briefing.content(con, 2012, lang, Settings())
+    assert facts["norms"] == {"phone_service_level": [caption]}
+    with_norm = [d for d in facts["definitions"] if "Sturen op Antwoord" in d]
+    assert len(with_norm) == 1
+    assert with_norm[0].startswith(
+        {"nl": "Telefonische bereikbaarheid: ", "en": "Phone service level: "}[lang]
+    )
+    assert with_norm[0].endswith(caption)
 
 
 def test_missing_database_is_a_clear_error(tmp_path, capsys):

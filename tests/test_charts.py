@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 import vl_convert
 
-from metrics import charts
+from metrics import charts, norms
 from metrics.texts import TEXTS
 
 MIX = pl.DataFrame(
@@ -178,3 +178,57 @@ def test_tooltips_write_periods_in_the_language(lang, month):
     ).to_dict()
     fields = {t["field"] for layer in history["layer"] for t in layer["encoding"]["tooltip"]}
     assert fields == {"period_shown", "contacts_shown", "corrections_shown", "day_shown", "label"}
+
+
+def _layers(spec: dict) -> list[dict]:
+    """Every single-mark layer of a chart spec, nested layers flattened."""
+    if "layer" not in spec:
+        return [spec]
+    return [leaf for layer in spec["layer"] for leaf in _layers(layer)]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_reference_norms_are_thin_dotted_grey_lines_with_a_short_label(lang):
+    weeks = charts.long_form(
+        pl.DataFrame(
+            {
+                "period": [date(2024, 1, 1), date(2024, 1, 8)],
+                "service_level": [0.7, 0.9],
+                "abandonment_rate": [0.08, 0.04],
+            }
+        ),
+        {"service": "service_level", "abandoned": "abandonment_rate"},
+    )
+    shown = [*norms.beside("phone_service_level", 30), *norms.beside("phone_abandonment", 30)]
+    chart = charts.lines(weeks, lang, "series", "value", "T", "A", ".0%", "week", norms=shown)
+    spec = chart.to_dict()
+    layers = _layers(spec)
+    (rule,) = [layer for layer in layers if layer["mark"]["type"] == "rule"]
+    # not a target: grey and dotted, where targets are pink, dashed and thick
+    assert rule["mark"]["color"] == charts.NORM_COLOUR != charts.TARGET_COLOUR
+    assert rule["mark"]["strokeDash"] == [2, 3] and rule["mark"]["strokeWidth"] < 2.5
+    (rows,) = [rows for rows in spec["datasets"].values() if "norm_label" in rows[0]]
+    assert [(r["norm"], r["norm_label"]) for r in rows] == [
+        (0.8, "Norm: Sturen op Antwoord (2009)"),
+        (0.05, "Norm: Tilburg (2014–2016)"),
+    ]
+    assert rows[0]["norm_caption"] == shown[0].caption(lang)  # the whole caption as tooltip
+    (label,) = [layer for layer in layers if layer["mark"]["type"] == "text"]
+    # labels start at the left edge (never past the right one), just above their line (inside
+    # the chart, also for a norm near zero)
+    assert (label["encoding"]["x"], label["encoding"]["text"]["field"]) == (
+        {"value": 0},
+        "norm_label",
+    )
+    assert label["mark"]["baseline"] == "bottom"
+    # the norms stay out of the legend: it names the two lines only
+    assert all("color" not in layer.get("encoding", {}) for layer in layers[1:])
+
+
+def test_a_chart_without_norms_has_no_reference_lines():
+    weeks = charts.long_form(
+        pl.DataFrame({"period": [date(2024, 1, 1)], "service_level": [0.7]}),
+        {"service": "service_level"},
+    )
+    spec = charts.lines(weeks, "nl", "series", "value", "T", "A", ".0%", "week").to_dict()
+    assert [layer["mark"]["type"] for layer in _layers(spec)] == ["line"]

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from channelshift import parser
 from metrics import forecast
 from metrics.catalog import METRICS
+from metrics.norms import NORMS
 from metrics.texts import TEXTS
 from pipelines import marts, store
 from pipelines.load import SOURCES
@@ -94,6 +95,14 @@ def test_every_metric_is_in_the_metrics_table(metric):
     block = _block(DOCS["metrics.md"], "metrics")
     assert row + f"`{metric.mart}` |" in block
     assert f"| {metric.definition['en']} | {metric.definition['nl']} |" in block
+
+
+@pytest.mark.parametrize("norm", NORMS, ids=lambda n: n.id)
+def test_every_reference_norm_is_documented_with_its_source_and_year(norm):
+    row = f"| `{norm.metric_id}` | {norm.shown('en')} | {norm.shown('nl')} | "
+    lines = [line for line in _block(DOCS["metrics.md"], "norms").splitlines() if row in line]
+    assert len(lines) == 1, norm.id
+    assert f"| {norm.source} | {norm.period} |" in lines[0]
 
 
 @pytest.mark.parametrize("mart", marts.ORDER)

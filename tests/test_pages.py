@@ -12,7 +12,7 @@ from metrics.catalog import METRIC
 from metrics.headlines import Headline
 from metrics.query import Filters
 from pipelines import store as stored
-from pipelines.settings import DEFAULT_FILE, AuditPeriod, Settings, Targets
+from pipelines.settings import DEFAULT_FILE, AuditPeriod, ServiceNorms, Settings, Targets
 from pipelines.settings import load as load_settings
 
 # Web requests in June 2022 and March 2023: the data end on 31 March 2023.
@@ -146,6 +146,60 @@ def test_a_teams_last_four_weeks_against_the_twelve_before(store, db):
     assert page.abandoned_weeks == [date(2024, 4, 1)]
     assert page.week == date(2024, 4, 1)  # the latest week with an abandoned call
     assert page.abandoned["contact_id"].to_list() == ["t13"]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "service_level", "sturen_op_antwoord"),
+    [
+        # every answered call waited 10 or 30 s: 15 of 16 offered calls within 30 s
+        (30, 15 / 16, (True, None)),
+        # within 20 s only the three answered 10 s calls count: not what the norm counts
+        (20, 3 / 16, (False, 20)),
+    ],
+)
+def test_the_overview_shows_a_norm_beside_its_metric_as_the_store_counted_it(
+    store, db, seconds, service_level, sturen_op_antwoord
+):
+    store(
+        phone=_weekly_calls(), settings=Settings(norms=ServiceNorms(phone_answer_seconds=seconds))
+    )
+    with stored.read_only(db) as connection:
+        # the settings file says 20 s; the marts counted within `seconds`, and that decides
+        page = pages.overview(connection, Settings(), "nl")
+    assert page.figures["phone_service_level"].value == service_level
+    shown = {
+        metric_id: [(b.norm.id, b.is_comparable, b.measured_seconds) for b in beside]
+        for metric_id, beside in page.norms.items()
+    }
+    # only beside the cards whose metric a norm measures, never beside web share or hours
+    assert shown == {
+        "phone_service_level": [("sturen_op_antwoord", *sturen_op_antwoord)],
+        "first_contact_resolution": [("antwoord_ambition", True, None)],
+    }
+    assert set(page.norms) <= set(pages.OVERVIEW_CARDS)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "drawn"),
+    [(30, ["sturen_op_antwoord", "tilburg_abandonment"]), (20, ["tilburg_abandonment"])],
+)
+def test_a_teams_phone_figures_carry_their_norms_and_the_chart_only_comparable_ones(
+    store, db, seconds, drawn
+):
+    store(
+        phone=_weekly_calls(), settings=Settings(norms=ServiceNorms(phone_answer_seconds=seconds))
+    )
+    with stored.read_only(db) as connection:
+        page = pages.teams(connection, Settings())
+    assert {f.label: [b.norm.id for b in f.norms] for f in page.figures} == {
+        "label.service_level": ["sturen_op_antwoord"],
+        "label.abandonment": ["tilburg_abandonment"],
+        "label.phone_wait": ["vng_minimum"],  # beside the average wait, as an indication
+        "label.desk_wait": [],
+        "label.corrections": [],
+    }
+    # the phone chart draws service level and abandonment; the VNG minimum is never a line
+    assert [b.norm.id for b in page.phone_norms] == drawn
 
 
 @pytest.mark.parametrize(
