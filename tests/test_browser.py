@@ -29,10 +29,12 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from metrics import formatting, query, status, views
+from metrics import formatting, pages, query, status, views
 from metrics.catalog import METRIC
 from metrics.texts import text
 from pipelines import store
+from pipelines.settings import DEFAULT_FILE
+from pipelines.settings import load as load_settings
 from tests.conftest import DEMO_UNTIL, copy_store
 
 pytestmark = pytest.mark.browser
@@ -197,7 +199,7 @@ def browser_page(browser: Browser, lang: str) -> Iterator[Page]:
 @dataclass(frozen=True)
 class Expected:
     web_share: dict[int, float | None]
-    untagged: int
+    untagged: float | None  # share of the audit period's calls
     unknown: int
 
 
@@ -208,7 +210,8 @@ def expected(db: Path) -> Expected:
             for y in (YEAR, OTHER_YEAR)
         }
         found = views.quality(con)
-    return Expected(shares, found["untagged"], found["unknown"])
+        audit = pages.audit(con, load_settings(DEFAULT_FILE))
+    return Expected(shares, audit.untagged_share, found["unknown"])
 
 
 # --- What a person sees -----------------------------------------------------------------------
@@ -294,8 +297,8 @@ def test_page_shows_its_title_and_figures(browser, app, db, path, name, title, l
             shown = formatting.share(want.web_share[YEAR], lang)
             expect(metric_value(page, METRIC["web_share"].label[lang])).to_have_text(shown)
         elif name == "audit":
-            shown = formatting.number(want.untagged, lang)
-            expect(metric_value(page, text("quality.untagged", lang))).to_have_text(shown)
+            shown = formatting.share(want.untagged, lang, 1)
+            expect(metric_value(page, text("quality.untagged_share", lang))).to_have_text(shown)
         else:
             assert_chart(page)
         screenshot(page, f"{name}_{lang}")

@@ -362,6 +362,11 @@ class Export:
     @property
     def loadable(self) -> bool:
         """Whether the file has its header as the shape wrote it (bytes may have hit it)."""
+        if (
+            "stray_quote" in self.kinds
+            and "encoding" in self.kinds[self.kinds.index("stray_quote") :]
+        ):
+            return False  # the quote's bytes were written in the encoding before: a broken file
         return not self.empty and all(isinstance(f, str) for f in self.header.fields)
 
     def records(self) -> int:
