@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from app_pages import common
-from app_pages.common import lang, t
+from app_pages.common import Col, lang, t
 from metrics import charts, formatting, pages
 
 found = common.require_data()
@@ -70,14 +70,15 @@ def weekly(
     common.chart(figure, data, f"team_{team}_{name}", source)
 
 
-# each wait in the unit of its card: phone seconds, desk minutes
-left, right = st.columns(2)
-with left:
-    if "phone" not in page.channels:
-        st.info(t("teams.no_calls"))
-    else:
-        service, abandonment = t("label.service_level"), t("label.abandonment")
-        weekly(
+# two charts a row; each wait in the unit of its card: phone seconds, desk minutes
+shown_charts = []
+if "phone" not in page.channels:
+    shown_charts.append(lambda: st.info(t("teams.no_calls")))
+else:
+    service, abandonment = t("label.service_level"), t("label.abandonment")
+    wait = t("label.phone_wait")
+    shown_charts += [
+        lambda: weekly(
             {service: "service_level", abandonment: "abandonment_rate"},
             t("teams.phone"),
             t("label.share_calls"),
@@ -85,33 +86,31 @@ with left:
             "telefoon",
             {service: charts.CHANNEL_COLOURS["phone"], abandonment: charts.ACCENT},
             page.phone_norms,
-        )
-with right:
-    if "phone" in page.channels:
-        wait = t("label.phone_wait")
-        weekly(
+        ),
+        lambda: weekly(
             {wait: "phone_avg_wait_seconds"},
             t("teams.phone_wait"),
             wait,
             ",.0f",
             "wachttijd_telefoon",
             {wait: charts.CHANNEL_COLOURS["phone"]},
-        )
-left, right = st.columns(2)
-with left:
-    if "desk" in page.channels:
-        wait = t("label.desk_wait")
-        weekly(
-            {wait: pl.col("desk_avg_wait_seconds") / 60},
+        ),
+    ]
+if "desk" in page.channels:
+    desk_wait = t("label.desk_wait")
+    shown_charts.append(
+        lambda: weekly(
+            {desk_wait: pl.col("desk_avg_wait_seconds") / 60},
             t("teams.desk_wait"),
-            wait,
+            desk_wait,
             ",.1f",
             "wachttijd_balie",
-            {wait: charts.CHANNEL_COLOURS["desk"]},
+            {desk_wait: charts.CHANNEL_COLOURS["desk"]},
         )
-with right:
-    corrections = t("label.corrections")
-    weekly(
+    )
+corrections = t("label.corrections")
+shown_charts.append(
+    lambda: weekly(
         {corrections: "corrections"},
         t("teams.backlog"),
         corrections,
@@ -119,6 +118,11 @@ with right:
         "herstel",
         {corrections: charts.ACCENT},
     )
+)
+for first in range(0, len(shown_charts), 2):
+    for column, draw in zip(st.columns(2), shown_charts[first : first + 2], strict=False):
+        with column:
+            draw()
 
 st.subheader(t("teams.abandoned"))
 if page.week is not None:
@@ -129,21 +133,17 @@ if page.week is not None:
         default=page.week,
         format_func=lambda d: formatting.week(d, lang()),
     )
-    st.dataframe(
+    common.table(
         page.abandoned.with_columns(
             pl.col("product_id")
             .replace_strict(common.product_names(), default=pl.col("product_id"))
             .fill_null("–")
         ),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "contact_id": t("label.call"),
-            "occurred_at": st.column_config.DatetimeColumn(
-                t("label.started_at"), format="DD-MM-YYYY HH:mm"
-            ),
-            "product_id": t("label.product"),
-            "wait_seconds": st.column_config.NumberColumn(t("label.phone_wait"), format="%.0f"),
+        {
+            "contact_id": Col(t("label.call"), pinned=True),
+            "occurred_at": Col(t("label.started_at"), "moment"),
+            "product_id": Col(t("label.product")),
+            "wait_seconds": Col(t("label.phone_wait"), "number"),
         },
     )
     common.download(

@@ -417,7 +417,7 @@ def lines(
         chart = chart + marks
     if norms:
         chart = chart + reference_norms(norms, lang)
-    return _titled(chart, title, note, height=260)
+    return _titled(chart, title, note, height=340)  # with "fit", title, legend and axes included
 
 
 def product_history(
