@@ -272,10 +272,8 @@ def chosen(values: list, format_func: Callable[[object], str] = str) -> str:
 def chart(figure: alt.TopLevelMixin, data: pl.DataFrame, name: str, source: str) -> None:
     """Show a chart with its data as CSV and the chart itself as PNG to download."""
     st.altair_chart(figure, width="stretch")
-    left, right = st.columns(2)
-    with left:
+    with st.container(horizontal=True, wrap=True, gap="small"):  # a narrow column stacks them
         download(data, name, source)
-    with right:
         offer(
             t("app.download_png"), lambda: png(figure, source), f"{name}.png", "image/png", "image"
         )

@@ -65,7 +65,17 @@ def weekly(
     """A chart of weekly team figures (reference norms as dotted lines), to download too."""
     data = charts.long_form(weeks, columns).drop_nulls()
     figure = charts.lines(
-        data, lang(), "series", "value", title, axis, fmt, "week", colours, norms=norms
+        data,
+        lang(),
+        "series",
+        "value",
+        title,
+        axis,
+        fmt,
+        "week",
+        colours,
+        norms=norms,
+        width="narrow",
     )
     common.chart(figure, data, f"team_{team}_{name}", source)
 

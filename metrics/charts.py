@@ -7,6 +7,7 @@ the Dutch way through Vega label expressions, which work in the browser and in v
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 
 import altair as alt
@@ -27,6 +28,22 @@ MONTHS = {
     "nl": ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
     "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
 }
+
+
+# Vega cuts a title or legend label wider than the chart ("Gemiddelde wachttijd telefoon …"
+# at 1024 px, two charts a row) and lets a legend run off its right edge. At 1024 px a chart
+# is about 560 px wide (a whole page) or 270 px (half of one), its plot (where a legend on top
+# starts) about 100 px less: titles wrap at the characters a chart holds, legend labels have
+# no limit and legends wrap their entries into rows the plot holds.
+TITLE_CHARS = {"wide": 60, "narrow": 30}
+LEGEND_PX = {"wide": 440, "narrow": 170}
+
+
+def legend(labels: list[str], width: str = "wide") -> alt.Legend:
+    """A legend on top whose entries wrap into rows instead of running off the chart."""
+    entry = 6.5 * max((len(label) for label in labels), default=1) + 30  # symbol, gap, text
+    columns = max(1, min(len(labels), int(LEGEND_PX[width] // entry)))
+    return alt.Legend(orient="top", labelLimit=0, columns=columns)
 
 
 def number_labels(fmt: str, lang: str) -> str | None:
@@ -76,7 +93,9 @@ def _periods_shown(frame: pl.DataFrame, grain: str, lang: str, column: str = "pe
     )
 
 
-def _channel_colour(lang: str, title: str | None = None, target: bool = False) -> alt.Color:
+def _channel_colour(
+    lang: str, title: str | None = None, target: bool = False, width: str = "wide"
+) -> alt.Color:
     """One colour per channel; with `target`, the yearly target joins the same legend."""
     labels = [text(f"channel.{c}", lang) for c in CHANNELS]
     colours = [CHANNEL_COLOURS[c] for c in CHANNELS]
@@ -87,7 +106,7 @@ def _channel_colour(lang: str, title: str | None = None, target: bool = False) -
         title=title or text("label.channel", lang),
         scale=alt.Scale(domain=labels, range=colours),
         sort=labels,
-        legend=alt.Legend(orient="top"),
+        legend=legend(labels, width),
     )
 
 
@@ -170,14 +189,22 @@ def _running_marks(frame: pl.DataFrame, y: str, lang: str) -> alt.Chart | None:
         .encode(
             x="period:T",
             y=f"{y}:Q",
-            shape=alt.Shape("running:N", title=None, legend=alt.Legend(orient="top")),
+            shape=alt.Shape(
+                "running:N", title=None, legend=legend(running["running"][:1].to_list())
+            ),
         )
     )
 
 
-def _titled(chart: alt.TopLevelMixin, title: str, note: str | None, **kw) -> alt.TopLevelMixin:
-    """Set a chart's title, with a note beneath it when there is one."""
-    return chart.properties(title=alt.TitleParams(title, subtitle=[note]) if note else title, **kw)
+def _titled(
+    chart: alt.TopLevelMixin, title: str, note: str | None, width: str = "wide", **kw
+) -> alt.TopLevelMixin:
+    """Set a chart's title, wrapped so it is never cut, with a note beneath it if there is one."""
+    lines = textwrap.wrap(title, TITLE_CHARS[width]) or [title]
+    subtitle = textwrap.wrap(note, TITLE_CHARS[width] + 15) if note else alt.Undefined
+    return chart.properties(
+        title=alt.TitleParams(lines, subtitle=subtitle, anchor="start", limit=0), **kw
+    )
 
 
 def _after(last: date, grain: str) -> date:
@@ -292,7 +319,7 @@ def digitisation(progress: pl.DataFrame, targets: pl.DataFrame, lang: str) -> al
     colour = alt.Color(
         "series:N",
         title=None,
-        legend=alt.Legend(orient="top"),
+        legend=legend([digital_label, total_label, target_label]),
         scale=alt.Scale(
             domain=[digital_label, total_label, target_label],
             range=[CHANNEL_COLOURS["web"], "#999999", TARGET_COLOUR],
@@ -315,8 +342,7 @@ def digitisation(progress: pl.DataFrame, targets: pl.DataFrame, lang: str) -> al
     if targets.height:
         end = _after(data["period"].max(), "month")
         chart = chart + yearly_targets(targets, "month", end, lang, ",.0f", colour)
-    title = alt.TitleParams(text("digitisation.chart", lang), anchor="start")
-    return chart.properties(title=title, height=340)
+    return _titled(chart, text("digitisation.chart", lang), None, height=340)
 
 
 def by_origin(
@@ -327,10 +353,11 @@ def by_origin(
     axis_title: str,
     fmt: str = ",.0f",
     grain: str = "month",
+    width: str = "wide",
 ) -> alt.TopLevelMixin:
     """A stacked bar per period by origin channel (period, origin_channel, value, is_partial).
 
-    The bars add up counts or hours: the running period is left out.
+    The bars add up counts or hours: the running period is left out. `width`: see `lines`.
     """
     frame, note = _complete(frame, grain, lang)
     data = _shown(with_channel_labels(frame, lang, "origin_channel"), value, fmt, lang)
@@ -341,7 +368,7 @@ def by_origin(
         .encode(
             x=_time_axis(lang, grain, data["period"].n_unique()),
             y=alt.Y(f"{value}:Q", title=axis_title, axis=_y_axis(fmt, lang)),
-            color=_channel_colour(lang, text("label.origin", lang)),
+            color=_channel_colour(lang, text("label.origin", lang), width=width),
             tooltip=[
                 alt.Tooltip("period_shown:N", title=text("label.period", lang)),
                 alt.Tooltip("channel_label:N", title=text("label.origin", lang)),
@@ -349,7 +376,7 @@ def by_origin(
             ],
         )
     )
-    return _titled(chart, title, note, height=300)
+    return _titled(chart, title, note, width, height=300)
 
 
 def long_form(frame: pl.DataFrame, series: dict[str, str | pl.Expr]) -> pl.DataFrame:
@@ -380,8 +407,10 @@ def lines(
     *,
     additive: bool = False,
     norms: list[Beside] | None = None,
+    width: str = "wide",
 ) -> alt.TopLevelMixin:
-    """Lines per series over time (period, <series>, <value>, is_partial).
+    """Lines per series over time (period, <series>, <value>, is_partial); `width` says
+    whether the chart is drawn a page ("wide") or half a page ("narrow") wide.
 
     `additive` values (counts, hours) leave the running period out; ratios mark it. `norms`
     (comparable reference norms in the values' unit) are drawn as dotted grey lines.
@@ -389,12 +418,13 @@ def lines(
     note = None
     if additive:
         frame, note = _complete(frame, grain, lang)
-    colour = alt.Color(f"{series}:N", title=None, legend=alt.Legend(orient="top"))
+    labels = list(colours) if colours else frame[series].unique(maintain_order=True).to_list()
+    colour = alt.Color(f"{series}:N", title=None, legend=legend(labels, width))
     if colours:
         colour = alt.Color(
             f"{series}:N",
             title=None,
-            legend=alt.Legend(orient="top"),
+            legend=legend(labels, width),
             scale=alt.Scale(domain=list(colours), range=list(colours.values())),
         )
     frame = _periods_shown(_shown(frame, value, fmt, lang), grain, lang)
@@ -417,7 +447,7 @@ def lines(
         chart = chart + marks
     if norms:
         chart = chart + reference_norms(norms, lang)
-    return _titled(chart, title, note, height=340)  # with "fit", title, legend and axes included
+    return _titled(chart, title, note, width, height=340)  # "fit": title, legend, axes within
 
 
 def product_history(
@@ -477,7 +507,7 @@ def product_history(
             )
         )
         chart = alt.layer(left, right, rules).resolve_scale(y="independent")
-    return chart.properties(title=text("corrections.history", lang), height=320)
+    return _titled(chart, text("corrections.history", lang), None, height=320)
 
 
 def with_source(chart: alt.TopLevelMixin, source: str, width: int = 800) -> alt.TopLevelMixin:

@@ -33,7 +33,7 @@ def test_channel_mix_has_title_axes_and_channel_colours(lang, measure):
     chart = charts.channel_mix(MIX, lang, measure, "month", TARGETS)
     spec = chart.to_dict()
     key = "channel_mix.share_chart" if measure == "share" else "channel_mix.chart"
-    assert spec["title"] == TEXTS[key][lang]
+    assert " ".join(spec["title"]["text"]) == TEXTS[key][lang]
     main = _specs(chart)[0]["encoding"]
     assert main["x"]["title"] and main["y"]["title"]
     # shares show the target, in the same legend as the channels; counts have no target
@@ -72,7 +72,7 @@ def test_product_history_marks_releases():
     chart = charts.product_history(contacts, corrections, events, "nl")
     layers = chart.to_dict()["layer"]
     assert [layer["mark"]["type"] for layer in layers] == ["area", "line", "rule"]
-    assert chart.to_dict()["title"] == TEXTS["corrections.history"]["nl"]
+    assert " ".join(chart.to_dict()["title"]["text"]) == TEXTS["corrections.history"]["nl"]
 
 
 def test_tooltips_write_numbers_in_the_language():
@@ -136,7 +136,7 @@ def test_counts_leave_the_running_period_out_and_say_so():
     spec = chart.to_dict()
     rows = next(iter(spec["datasets"].values()))
     assert {r["period"] for r in rows} == {"2024-01-01T00:00:00"}
-    assert spec["title"]["subtitle"] == ["februari 2024 loopt nog en staat er niet in."]
+    assert " ".join(spec["title"]["subtitle"]) == "februari 2024 loopt nog en staat er niet in."
 
 
 def test_shares_mark_the_running_period_in_the_legend():
@@ -152,7 +152,7 @@ def test_hours_lines_leave_the_running_period_out_rates_mark_it():
     frame = charts.long_form(RUNNING.filter(pl.col("channel") == "web"), {"Web": "contacts"})
     hours = charts.lines(frame, "nl", "series", "value", "Uren", "uur", ",.0f", additive=True)
     spec = hours.to_dict()
-    assert spec["title"]["subtitle"] == ["februari 2024 loopt nog en staat er niet in."]
+    assert " ".join(spec["title"]["subtitle"]) == "februari 2024 loopt nog en staat er niet in."
     assert {r["period"] for r in next(iter(spec["datasets"].values()))} == {"2024-01-01T00:00:00"}
     rate = charts.lines(frame, "nl", "series", "value", "Per 1.000", "per", ",.1f")
     assert rate.to_dict()["layer"][-1]["encoding"]["shape"]["field"] == "running"
@@ -232,3 +232,30 @@ def test_a_chart_without_norms_has_no_reference_lines():
     )
     spec = charts.lines(weeks, "nl", "series", "value", "T", "A", ".0%", "week").to_dict()
     assert [layer["mark"]["type"] for layer in _layers(spec)] == ["line"]
+
+
+@pytest.mark.parametrize(("width", "chars"), [("wide", 60), ("narrow", 30)])
+def test_titles_wrap_to_the_width_a_chart_has_and_legends_are_never_cut(width, chars):
+    """At 1024 px Vega cut "Gemiddelde wachttijd telefoon …" and legend labels: titles wrap at
+    what a page (or half a page) holds; legend labels have no limit."""
+    frame = pl.DataFrame(
+        {
+            "period": [date(2024, 1, 1)],
+            "series": ["Een heel lang legendalabel dat niet afgekapt mag worden"],
+            "value": [1.0],
+            "is_partial": [False],
+        }
+    )
+    title = "Gemiddelde wachttijd telefoon per week, per team en per kanaal, met de norm erbij"
+    spec = charts.lines(frame, "nl", "series", "value", title, "x", ",d", width=width).to_dict()
+    lines = spec["title"]["text"]
+    assert " ".join(lines) == title and len(lines) > 1
+    assert all(len(line) <= chars for line in lines)
+    assert spec["title"]["limit"] == 0
+    legends = [
+        layer["encoding"]["color"]["legend"]
+        for layer in spec.get("layer", [spec])
+        if "color" in layer.get("encoding", {})
+    ]
+    assert legends and all(legend["labelLimit"] == 0 for legend in legends)
+    assert all(legend["columns"] == 1 for legend in legends)  # one long label a row
