@@ -1,4 +1,4 @@
-"""The command line: `channelshift load|demo|status|generate|briefing|audit-pack`.
+"""The command line: `channelshift load|demo|status|rejects|generate|briefing|audit-pack`.
 
 `python -m pipelines ...` and `python -m metrics ...` run the same commands. This module sits
 above every layer: it only parses arguments and calls the function that does the work.
@@ -35,6 +35,11 @@ def parser(prog: str = "channelshift") -> argparse.ArgumentParser:
     load.add_argument(
         "--force", action="store_true", help="load again even when the same file was loaded before"
     )
+    load.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="read, validate and report as a load would; store nothing",
+    )
     load.add_argument("files", nargs="+", type=Path)
 
     demo = sub.add_parser("demo", help="write and load the demo municipality")
@@ -50,6 +55,10 @@ def parser(prog: str = "channelshift") -> argparse.ArgumentParser:
         help="folder for the raw exports (default: demo-exports beside the db)",
     )
     state = sub.add_parser("status", help="row counts, last loads, rejects and data quality")
+    rejected = sub.add_parser("rejects", help="the rejected rows, with line, reason and raw line")
+    rejected.add_argument("--run", type=int, help="only this load run")
+    rejected.add_argument("--reason", help="only this reason, e.g. invalid_date")
+    rejected.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
 
     generate = sub.add_parser(
         "generate", help="write synthetic exports of any size (for the benchmarks)"
@@ -69,7 +78,7 @@ def parser(prog: str = "channelshift") -> argparse.ArgumentParser:
         command.add_argument("--lang", choices=["nl", "en"], default="nl")
         command.add_argument("--out", type=Path, required=True, help="file to write")
 
-    for command in (load, demo, state, briefing, pack):
+    for command in (load, demo, state, rejected, briefing, pack):
         command.add_argument("--db", type=Path, help=DB_HELP)
     for command in (load, demo, briefing, pack):
         command.add_argument("--settings", type=Path, help=SETTINGS_HELP)
@@ -82,11 +91,14 @@ def main(argv: list[str] | None = None, prog: str = "channelshift") -> int:
     if args.command == "generate":
         return _generate(args)
     db = store.db_path(args.db)
-    if args.command == "status":
+    if args.command in ("status", "rejects"):
         if not db.exists():
             print(f"{db}: no database yet; run `channelshift demo` or `channelshift load`")
             return 1
-        print(status.report(db))
+        if args.command == "rejects":
+            print(status.rejects(db, args.run, args.reason, args.limit))
+        else:
+            print(status.report(db))
         return 0
     try:
         settings = load_settings(args.settings)
@@ -113,7 +125,13 @@ def _load(args: argparse.Namespace, db: Path, settings) -> int:
 def _runs(args: argparse.Namespace, db: Path, settings) -> list:
     if args.command == "load":
         return load_files(
-            db, args.source, args.files, args.mapping, force=args.force, settings=settings
+            db,
+            args.source,
+            args.files,
+            args.mapping,
+            force=args.force,
+            settings=settings,
+            dry_run=args.dry_run,
         )
     import demo  # numpy-heavy: only the demo needs it
 

@@ -37,12 +37,28 @@ def quality(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {key: con.execute(sql).fetchall()[0][0] for key, sql in QUALITY.items()}
 
 
+def _readable(rows: int = 50) -> pl.Config:
+    """Tables as a person reads them: no type rows, whole file names and messages."""
+    return pl.Config(
+        tbl_rows=rows,
+        tbl_cols=-1,
+        tbl_hide_dataframe_shape=True,
+        tbl_hide_column_data_types=True,
+        fmt_str_lengths=1000,
+        tbl_width_chars=1000,
+        tbl_formatting="ASCII_MARKDOWN",
+    )
+
+
 def report(db: Path, last: int = 10) -> str:
-    """Return the status report printed by `channelshift status`."""
+    """Return the status report printed by `channelshift status`: newest loads first, a failed
+    or skipped one with its message."""
     with store.read_only(db) as con:
         runs = con.sql(
-            "select run_id, finished_at, source, file, status, rows_read, rows_loaded, "
-            "rows_updated, rows_duplicate, rows_rejected from load_runs "
+            "select run_id as run, strftime(finished_at, '%Y-%m-%d %H:%M') as finished, "
+            "source, status, rows_read as read, rows_loaded as loaded, "
+            "rows_updated as updated, rows_duplicate as duplicate, rows_rejected as rejected, "
+            "file, coalesce(message, '') as message from load_runs "
             "order by run_id desc limit ?",
             params=[last],
         ).pl()
@@ -51,9 +67,7 @@ def report(db: Path, last: int = 10) -> str:
             "from load_rejects group by all order by source, rows desc"
         ).pl()
         found = quality(con)
-    with pl.Config(
-        tbl_rows=50, tbl_hide_dataframe_shape=True, fmt_str_lengths=60, tbl_width_chars=160
-    ):
+    with _readable():
         parts = [
             f"Database {db}",
             "Rows per table:\n" + "\n".join(f"  {k:14} {v:>12,}" for k, v in counts(db).items()),
@@ -63,3 +77,25 @@ def report(db: Path, last: int = 10) -> str:
             + "\n".join(f"  {text(f'quality.{k}', 'en')}: {v:,}" for k, v in found.items()),
         ]
     return "\n\n".join(parts)
+
+
+def rejects(db: Path, run: int | None = None, reason: str | None = None, limit: int = 50) -> str:
+    """Return the rejected rows (newest run first) as `channelshift rejects` prints them: line,
+    column, value and reason, with the raw line as it was stored (references masked)."""
+    where = " and ".join(
+        c for c, v in (("run_id = $run", run), ("reason = $reason", reason)) if v is not None
+    )
+    with store.read_only(db) as con:
+        found = con.sql(
+            "select run_id as run, file, line_number as line, coalesce(column_name, '') as column, "
+            "coalesce(value, '') as value, reason, coalesce(raw_line, '') as raw_line "
+            f"from load_rejects {'where ' + where if where else ''} "
+            "order by run_id desc, line_number, column_name limit $limit",
+            params={"limit": limit}
+            | ({"run": run} if run is not None else {})
+            | ({"reason": reason} if reason is not None else {}),
+        ).pl()
+    if found.is_empty():
+        return "No rejected rows" + (" for this selection" if where else "") + "."
+    with _readable(limit):
+        return str(found)

@@ -327,9 +327,11 @@ def _checked_batches(
     encoding = "utf-8" if utf8_copy else _encoding(path, mapping)
     dialect = mapping.dialect.apply(detected) if mapping else detected
     dialect = dialect.model_copy(update={"encoding": encoding})
+    given = mapping is not None and mapping.dialect.encoding == encoding
+    tried = "the mapping's encoding" if given else "the file is not UTF-8, so cp1252 was tried"
     # a BOM is no part of the first header, whatever the encoding the rest turns out to be
     unmarked = header.removeprefix(codecs.BOM_UTF8)
-    header_text = _utf8(path, unmarked, dialect.encoding, len(header) - len(unmarked))
+    header_text = _utf8(path, unmarked, encoding, len(header) - len(unmarked), 1, tried)
     headers = [c for c in _parse(path, header_text, dialect, None, 1).columns if c != "_line"]
     twice = sorted({h.rsplit("_duplicated_", 1)[0] for h in headers if "_duplicated_" in h})
     if twice:  # Polars renames a repeated header; which column is meant cannot be known
@@ -339,7 +341,8 @@ def _checked_batches(
             path, f"only one column found; is the delimiter {dialect.delimiter!r} right?"
         )
     rename = _renames(path, headers, schema, mapping)
-    return _batches(path, len(header), headers, dialect, rename, batch_bytes, bool(utf8_copy))
+    start = len(header)
+    return _batches(path, start, headers, dialect, rename, batch_bytes, tried, bool(utf8_copy))
 
 
 def _detect(header: bytes) -> Dialect:
@@ -397,10 +400,11 @@ def _batches(
     dialect: Dialect,
     rename: dict[str, str],
     batch_bytes: int | None,
+    tried: str,
     temporary: bool = False,
 ) -> Iterator[RawFile]:
     try:
-        yield from _read_batches(path, start, headers, dialect, rename, batch_bytes)
+        yield from _read_batches(path, start, headers, dialect, rename, batch_bytes, tried)
     finally:
         if temporary:
             shutil.rmtree(path.parent, ignore_errors=True)
@@ -413,12 +417,13 @@ def _read_batches(
     dialect: Dialect,
     rename: dict[str, str],
     batch_bytes: int | None,
+    tried: str,
 ) -> Iterator[RawFile]:
     line, offset = 2, start  # the header is line 1
     with open(path, "rb") as handle:
         handle.seek(start)
         for block in _records(handle, batch_bytes):
-            utf8 = _utf8(path, block, dialect.encoding, offset)
+            utf8 = _utf8(path, block, dialect.encoding, offset, line, tried)
             offset += len(block)
             try:  # fails on a line with more fields than the header: then parse it leniently
                 frame, long_lines = _parse(path, utf8, dialect, headers, line, ragged=False), False
@@ -576,14 +581,22 @@ def _lone_cr_as_lf(data: bytes, final: bool = False) -> bytes:
 _LONE_CR = re.compile(rb"\r(?!\n)")
 
 
-def _utf8(path: Path, block: bytes, encoding: str, offset: int) -> bytes:
-    """Return the block as UTF-8; `offset` is its place in the file, for the error message."""
+def _utf8(
+    path: Path, block: bytes, encoding: str, offset: int, line: int = 1, tried: str = ""
+) -> bytes:
+    """Return the block as UTF-8; `offset` and `line` are where it starts in the file, and
+    `tried` the encodings tried, for the error message (which names the byte, never text)."""
     if encoding in ("utf-8", "utf8") or block.isascii():
         return block  # a UTF-8 file was checked whole before
     try:
         return block.decode(encoding).encode("utf-8")
     except UnicodeDecodeError as exc:
-        raise FileError(path, f"not {encoding} text (byte {offset + exc.start})") from exc
+        lines_before = block.count(b"\n", 0, exc.start)
+        where = f"line {line + lines_before}, byte {offset + exc.start}"
+        value = f"0x{block[exc.start]:02X}"
+        raise FileError(
+            path, f"not {encoding} text: {where} is {value}" + (f" ({tried})" if tried else "")
+        ) from exc
 
 
 def _parse(

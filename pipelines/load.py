@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -64,11 +66,18 @@ class Run:
             f"{self.source} {self.file}: read {self.rows_read}, loaded {self.rows_loaded} "
             f"(new {self.rows_inserted}, updated {self.rows_updated}, "
             f"unchanged {self.rows_unchanged}), duplicate {self.rows_duplicate}, "
-            f"rejected {self.rows_rejected}" + (f" ({reasons})" if reasons else "")
+            f"rejected {self.rows_rejected}"
+            + (f" ({reasons})" if reasons else "")
+            + (f"; WARNING: {self.message}" if self.message else "")
         )
 
 
 STEPS = ("read", "validate", "pseudonymise", "store")
+# A file that holds no records loads nothing, and says so (status ok, exit code 0).
+NOTHING = {
+    "empty": "the file is empty: nothing loaded",
+    "header_only": "the file holds a header but no records: nothing loaded",
+}
 IDENTITY = (
     "run_id",
     "source",
@@ -98,10 +107,16 @@ def load_files(
     now: datetime | None = None,
     force: bool = False,
     settings: Settings | None = None,
+    dry_run: bool = False,
 ) -> list[Run]:
     """Load files of one source into the store; each file commits or fails on its own."""
     return load_deliveries(
-        db, [Delivery(source, tuple(files), mapping)], now=now, force=force, settings=settings
+        db,
+        [Delivery(source, tuple(files), mapping)],
+        now=now,
+        force=force,
+        settings=settings,
+        dry_run=dry_run,
     )
 
 
@@ -112,22 +127,41 @@ def load_deliveries(
     now: datetime | None = None,
     force: bool = False,
     settings: Settings | None = None,
+    dry_run: bool = False,
 ) -> list[Run]:
     """Load several deliveries, rebuild the marts and publish it all at once.
 
     Each file's line is printed once the load is published: what it says is in the store.
+    A dry run reads, validates, pseudonymises and reports as a load would, on a copy that is
+    thrown away: the store, its key and its folder stay as they were.
     """
     unknown = {d.source for d in deliveries} - set(SOURCES)
     if unknown:
         raise ValueError(f"unknown source {unknown}; choose from {', '.join(SOURCES)}")
-    key = privacy.key_for(db)
+    key = privacy.key_for(db, create=not dry_run)
     settings = settings or load_settings()
     todo = [(d, Path(f)) for d in deliveries for f in d.files]
+    with contextlib.ExitStack() as stack:
+        if dry_run and not db.exists():  # nothing to copy: work in a folder of its own
+            db = Path(stack.enter_context(tempfile.TemporaryDirectory())) / db.name
+        con = stack.enter_context(store.writable(db, publish=not dry_run))
+        runs = _load_all(con, todo, key, now, force, settings)
+    for run in runs:
+        print(run.summary() + (" (dry run: nothing stored)" if dry_run else ""))
+    return runs
+
+
+def _load_all(
+    con: duckdb.DuckDBPyConnection,
+    todo: list[tuple[Delivery, Path]],
+    key: bytes,
+    now: datetime | None,
+    force: bool,
+    settings: Settings,
+) -> list[Run]:
+    """Load every file on the store's copy, then bring the marts up to date."""
     runs = []
-    with (
-        store.writable(db) as con,
-        tqdm(total=len(todo) * len(STEPS), unit="step", disable=not sys.stderr.isatty()) as bar,
-    ):
+    with tqdm(total=len(todo) * len(STEPS), unit="step", disable=not sys.stderr.isatty()) as bar:
         for delivery, path in todo:
             bar.set_description(path.name)
             module = SOURCES[delivery.source]
@@ -139,8 +173,6 @@ def load_deliveries(
             runs.append(run)
         changed = {SOURCES[r.source].SCHEMA.table for r in runs if r.rows_inserted + r.rows_updated}
         marts.refresh(con, settings, changed)
-    for run in runs:
-        print(run.summary())
     return runs
 
 
@@ -179,7 +211,11 @@ def _load_file(
     con.begin()
     try:
         spec = dialect.read_mapping(mapping, schema) if mapping else None
-        _load_batches(con, module, path, spec, key, now, run, bar, plausible)
+        if path.is_file() and path.stat().st_size == 0:
+            run.message = NOTHING["empty"]
+        else:
+            _load_batches(con, module, path, spec, key, now, run, bar, plausible)
+            run.message = None if run.rows_read else NOTHING["header_only"]
         _record(con, run)
         con.commit()
     except Exception as exc:

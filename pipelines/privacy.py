@@ -59,8 +59,11 @@ class KeyProblem(Exception):
     """The pseudonymisation key cannot be used; the message says what to do."""
 
 
-def key_for(db: Path) -> bytes:
+def key_for(db: Path, create: bool = True) -> bytes:
     """Return the pseudonymisation key for a database, creating its key file for a new store.
+
+    With `create` False (a dry run on a new store) a missing key file is not written: a key
+    for this process only is returned, and its pseudonyms are thrown away with the run.
 
     A key shorter than MIN_KEY_BYTES is refused (pseudonyms made with an empty key reverse by
     trying every possible BSN), as is a key file others may read. A store that already holds
@@ -78,6 +81,8 @@ def key_for(db: Path) -> bytes:
                 f"file from the backup (or set {KEY_ENV}); to start over with a new key, "
                 "rebuild the store from the exports"
             )
+        if not create:
+            return secrets.token_hex(32).encode()
         _create(path)
     if path.stat().st_mode & 0o077:
         raise KeyProblem(f"{path} may be read by others: run `chmod 600 {path}`")

@@ -313,11 +313,12 @@ MEMORY_ENV, MEMORY_LIMIT = "CHANNELSHIFT_LOAD_MEMORY", "1GB"
 
 
 @contextlib.contextmanager
-def writable(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def writable(db: Path, publish: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a copy of the store; publish it atomically on success.
 
     Whatever goes wrong, the live file stays as it was and no copy is left beside it; what
-    the machine refuses (space, rights, a damaged store) comes as one StoreProblem.
+    the machine refuses (space, rights, a damaged store) comes as one StoreProblem. With
+    `publish` False (a dry run) the copy is thrown away at the end.
     """
     tmp = db.with_name(db.name + ".next")
     leftovers = (tmp, tmp.with_name(tmp.name + ".wal"))
@@ -341,8 +342,9 @@ def writable(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
                     con.execute("checkpoint")
             finally:
                 con.close()
-            with _refused(db):
-                os.replace(tmp, db)
+            if publish:
+                with _refused(db):
+                    os.replace(tmp, db)
     finally:
         for leftover in leftovers:
             with contextlib.suppress(OSError):

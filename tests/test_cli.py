@@ -114,5 +114,65 @@ def test_one_command_line_behind_every_entry_point():
             [sys.executable, "-m", package, "--help"], cwd=repo, capture_output=True, text=True
         )
         assert done.returncode == 0, done.stderr
-        assert "{load,demo,status,generate,briefing,audit-pack}" in done.stdout
+        assert "{load,demo,status,rejects,generate,briefing,audit-pack}" in done.stdout
         assert f"python -m {package}" in done.stdout
+
+
+def test_a_dry_run_reports_as_a_load_would_and_stores_nothing(db, capsys):
+    """For the functional administrator: see what a delivery would do before it is stored."""
+    files = [str(FIXTURES / "phone_acd.csv")]
+    mapping = ["--mapping", str(FIXTURES / "phone_mapping.toml")]
+    args = ["load", "--source", "phone", *mapping, "--db", str(db), *files]
+    assert main([*args, "--dry-run"]) == 0
+    dry = capsys.readouterr().out
+    assert not db.parent.exists() or sorted(p.name for p in db.parent.iterdir()) == []
+    assert main(args) == 0
+    real = capsys.readouterr().out
+    # the same line, with the run and its counts, and a word that nothing was stored
+    assert dry == real.replace("\n", " (dry run: nothing stored)\n")
+    stored = db.read_bytes()
+    assert main([*args, "--dry-run", "--force"]) == 0
+    assert "(dry run: nothing stored)" in capsys.readouterr().out
+    assert db.read_bytes() == stored
+    assert sorted(p.name for p in db.parent.iterdir()) == [
+        db.name,
+        f"{db.name}.key",
+        f"{db.name}.lock",
+    ]
+
+
+def test_status_reads_as_text_with_failed_runs_and_their_message(db, tmp_path, capsys):
+    """Status printed Polars' type rows and cut file names; a failed run showed no message."""
+    long_name = tmp_path / ("a-long-folder-name-" * 4) / "web-export-of-the-whole-year.csv"
+    long_name.parent.mkdir()
+    long_name.write_text("not,a,web,export\n1,2,3,4\n")
+    main(["load", "--source", "web", "--db", str(db), str(FIXTURES / "web_canonical.csv")])
+    main(["load", "--source", "web", "--db", str(db), str(long_name)])
+    capsys.readouterr()
+    assert main(["status", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "str" not in out.split() and "i64" not in out.split()  # no type rows
+    runs = [line for line in out.splitlines() if line.startswith("| 2 ") or line.startswith("| 1 ")]
+    assert [line.split("|")[1].strip() for line in runs] == ["2", "1"]  # newest first
+    assert str(long_name) in runs[0] and "failed" in runs[0]
+    assert "required column(s) missing" in runs[0]
+
+
+def test_rejects_lists_the_rejected_rows_without_sql(db, capsys):
+    main(["load", "--source", "phone", "--db", str(db), str(FIXTURES / "phone_bad.csv")])
+    capsys.readouterr()
+    with store.read_only(db) as con:
+        stored = con.execute(
+            "select line_number, reason from load_rejects order by 1, 2"
+        ).fetchall()
+    assert stored  # the fixture has rejects, else this test proves nothing
+    assert main(["rejects", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    rows = [line.split("|") for line in out.splitlines()[2:]]
+    assert sorted((int(r[3]), r[6].strip()) for r in rows) == stored
+    reason = stored[0][1]
+    assert main(["rejects", "--db", str(db), "--reason", reason, "--limit", "1"]) == 0
+    rows = capsys.readouterr().out.splitlines()[2:]
+    assert len(rows) == 1 and reason in rows[0]
+    assert main(["rejects", "--db", str(db), "--run", "99"]) == 0
+    assert capsys.readouterr().out.strip() == "No rejected rows for this selection."

@@ -210,8 +210,18 @@ def test_failed_file_does_not_stop_the_others(load, query, tmp_path):
 @pytest.mark.parametrize(
     ("bad", "mapping", "problem"),
     [
-        (b"\x81", None, "not cp1252 text"),  # neither UTF-8 nor cp1252: 0x81 is unassigned
-        ("\u00e9".encode("cp1252"), '[dialect]\nencoding = "ascii"\n', "not ascii text"),
+        # neither UTF-8 nor cp1252: 0x81 is unassigned
+        (
+            b"\x81",
+            None,
+            "not cp1252 text: line 41, byte {offset} is 0x81 "
+            "(the file is not UTF-8, so cp1252 was tried)",
+        ),
+        (
+            "\u00e9".encode("cp1252"),
+            '[dialect]\nencoding = "ascii"\n',
+            "not ascii text: line 41, byte {offset} is 0xE9 (the mapping's encoding)",
+        ),
     ],
 )
 def test_undecodable_byte_in_a_later_batch_fails_the_file_naming_the_byte(
@@ -230,7 +240,7 @@ def test_undecodable_byte_in_a_later_batch_fails_the_file_naming_the_byte(
     monkeypatch.setattr(dialect, "BATCH_BYTES", 100)
     (run,) = load("web", path, mapping=tmp_path / "map.toml" if mapping else None)
     assert run.status == "failed"
-    assert run.message == f"{problem} (byte {offset})"
+    assert run.message == problem.format(offset=offset)
     assert query("select count(*) from contacts") == [(0,)]
 
 
@@ -430,3 +440,20 @@ def test_line_numbers_count_the_lines_a_quoted_field_spans(
         ("W2", 4),
     ]
     assert query("select line_number, reason from load_rejects") == [(7, "invalid_boolean")]
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"", "the file is empty: nothing loaded"),
+        (b"contact_id,submitted_at,product_id,completed\r\n", "header but no records"),
+    ],
+)
+def test_a_file_without_records_loads_nothing_and_says_so(load, query, tmp_path, content, said):
+    """An empty file failed as unreadable; a header-only one loaded "read 0" without a word."""
+    path = tmp_path / "web.csv"
+    path.write_bytes(content)
+    (run,) = load("web", path)
+    assert (run.status, run.rows_read) == ("ok", 0)
+    assert said in run.message and "WARNING" in run.summary()
+    assert query("select status, message from load_runs") == [("ok", run.message)]
