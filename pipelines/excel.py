@@ -78,8 +78,9 @@ def read(path: Path, schema: SourceSchema, mapping: MappingFile | None = None) -
     rows = pl.concat([text, codes], how="horizontal").select(filled.alias("filled"))["filled"]
     if not rows.any():
         raise problem("empty (no header row)")
-    header_at, headers = _header(path, text, rows.arg_true().head(HEADER_SEARCH), schema, mapping)
+    candidates = rows.arg_true().head(HEADER_SEARCH)
     try:
+        header_at, headers = _header(path, text, candidates, schema, mapping)
         rename = _renames(path, list(headers.values()), schema, mapping)
     except FileError as exc:
         raise problem(exc.problem) from exc
@@ -91,7 +92,8 @@ def read(path: Path, schema: SourceSchema, mapping: MappingFile | None = None) -
         if f"\0error {c}" not in codes.columns
     )
     try:
-        whole = pl.concat([whole, _numbers(reader, index, read_columns)], how="horizontal")
+        numbers = _numbers(reader, index, kinds, whole.height)
+        whole = pl.concat([whole, numbers], how="horizontal")
         whole = pl.concat([whole, _durations(reader, index, whole, kinds)], how="horizontal")
     except fastexcel.FastExcelError as exc:
         raise problem(f"cannot be read ({_first_line(exc)})") from exc
@@ -229,17 +231,30 @@ def _header(
     return row, headers
 
 
-def _numbers(reader: fastexcel.ExcelReader, index: int, columns: list[str]) -> pl.DataFrame:
-    """Return, per column read, whether each cell holds a number (or TRUE/FALSE) in Excel.
+def _numbers(
+    reader: fastexcel.ExcelReader, index: int, kinds: dict[str, Column], height: int
+) -> pl.DataFrame:
+    """Return, per column read, whether each cell is a number (or TRUE/FALSE) in Excel.
 
-    Loaded as floats, text and date cells are null: a text "12,5" is not a number cell.
+    Loaded as booleans, every number or TRUE/FALSE cell reads (0 as false) and no text or
+    date cell does (loaded as floats, a text "1.234" would read as a number). Only where a
+    number cell reads otherwise than its text (durations, yes/no, a reference that lost its
+    zero) is the sheet read again for this; elsewhere the answer is "no".
     """
-    if not columns:
-        return pl.DataFrame()
-    sheet = reader.load_sheet(
-        index, header_row=None, skip_rows=0, dtypes="float", use_columns=columns
+    needed = [
+        c
+        for c, col in kinds.items()
+        if col.kind in ("duration", "bool") or col.name == "citizen_ref"
+    ]
+    loaded = pl.DataFrame()
+    if needed:
+        loaded = reader.load_sheet(
+            index, header_row=None, skip_rows=0, dtypes="boolean", use_columns=needed
+        ).to_polars()
+    no = pl.Series(dtype=pl.Boolean).extend_constant(False, height)
+    return pl.DataFrame(
+        [(loaded[c].is_not_null() if c in needed else no).alias(f"\0number {c}") for c in kinds]
     )
-    return sheet.to_polars().select(pl.all().is_not_null().name.prefix("\0number "))
 
 
 def _durations(
