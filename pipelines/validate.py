@@ -48,9 +48,10 @@ def validate(
         kind = kinds.get(col.name)
         parsed = _parse_cells(text[col.name], col, raw.dialect, kind)
         if col.kind in ("timestamp", "date_or_timestamp", "date"):
-            written = pl.Series([True] * text.height) if kind is None else kind != "value"
-            cells = text.select("_line", col.name).filter(written)
-            _check_day_month(raw, col, cells, parsed.filter(written))
+            cells, dates = text.select("_line", col.name), parsed
+            if kind is not None:  # only text cells are read with the date format
+                cells, dates = cells.filter(kind != "value"), parsed.filter(kind != "value")
+            _check_day_month(raw, col, cells, dates)
         error = None if kind is None else kind == "error"
         reason = text.select(
             _reason(col, pl.col(col.name), parsed, now, plausible, error).alias("reason")
