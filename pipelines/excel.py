@@ -280,7 +280,11 @@ def _durations(
 
 
 def _moment(column: str) -> pl.Expr:
-    """Whether a cell holds a date, time or duration (none of them is a number cell)."""
+    """Whether a cell holds a date, time or duration (none of them is a number cell).
+
+    Told by how calamine writes such a cell as text: a text cell written exactly so (an ISO
+    date-time with seconds) is read as a date cell would be, to the same date either way.
+    """
     return ~pl.col(f"\0number {column}") & pl.col(column).str.contains(_MOMENT)
 
 
