@@ -855,6 +855,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Regel heeft meer of minder velden dan de kopregel",
         "en": "Line has more or fewer fields than the header",
     },
+    "reason.formula_error": {
+        "nl": "Excel-cel met een foutwaarde uit een formule (bijv. #DEEL/0! of #N/B)",
+        "en": "Excel cell holds a formula's error value (e.g. #DIV/0! or #N/A)",
+    },
     "reason.duplicate_key": {
         "nl": "Zelfde sleutel komt later in hetzelfde bestand met andere inhoud terug; "
         "de laatste regel telt",

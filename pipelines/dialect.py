@@ -1,4 +1,4 @@
-"""Reading exports as municipalities deliver them: CSV dialects, Parquet and mapping files.
+"""Reading exports as municipalities deliver them: CSV dialects, Parquet, Excel and mapping files.
 
 Every file is read into strings first (one row per record, with its line number) so that a
 bad cell becomes a reject of that row instead of aborting the whole read.
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from pipelines.schema import SourceName, SourceSchema
 
@@ -81,6 +81,12 @@ DUTCH = Dialect(
     true_values=("ja", "j", "waar", "1", "true"),
     false_values=("nee", "n", "onwaar", "0", "false"),
 )
+# The text cells of an Excel workbook: a Dutch spreadsheet writes them in the Dutch dialect
+# (ISO dates and `true`/`false` read too); ";" joins a reject's raw line.
+EXCEL = DUTCH.model_copy(update={"name": "excel", "encoding": "utf-8"})
+# The cells a workbook stores as numbers, dates, times or TRUE/FALSE, as the Excel reader
+# writes them: decimal point, ISO dates, true/false (a number 1 or 0 in a yes/no column too).
+CELL_VALUES = Dialect(name="excel values", true_values=("true", "1"), false_values=("false", "0"))
 
 
 class DialectOverrides(BaseModel):
@@ -94,6 +100,16 @@ class DialectOverrides(BaseModel):
     decimal: Literal[".", ","] | None = None
     true_values: list[str] | None = None
     false_values: list[str] | None = None
+    sheet: int | str | None = None  # Excel only: a sheet's name, or its number from 1
+
+    @field_validator("sheet", mode="before")
+    @classmethod
+    def _sheet(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and value.strip()):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            return value
+        raise ValueError("sheet must be a sheet's name or its number, counting from 1")
 
     @model_validator(mode="after")
     def _check(self) -> DialectOverrides:
@@ -189,11 +205,15 @@ class RawFile:
     """A file, or a batch of its records, read as strings with line numbers and renames."""
 
     path: Path
-    format: Literal["csv", "parquet"]
+    format: Literal["csv", "parquet", "xlsx"]
     dialect: Dialect
     frame: pl.DataFrame  # original headers, all String, plus "_line"
     rename: dict[str, str]  # header in the file -> canonical column
     bad_field_count: pl.Series  # line numbers whose number of fields differs from the header
+    # Excel: "_line" and each read header's cell kinds: "value" (a number, date, time or
+    # TRUE/FALSE, written in the CELL_VALUES dialect), "error" (#DIV/0!, #N/A, ...), "text"
+    # (read in the file's dialect) or null (empty). None: every cell is text.
+    cells: pl.DataFrame | None = None
 
 
 csv.field_size_limit(sys.maxsize)  # a quoted field may be as long as a block
@@ -201,7 +221,7 @@ BATCH_BYTES = 32 * 2**20  # about 320000 contacts: memory stays flat whatever th
 
 
 def read(path: Path, schema: SourceSchema, mapping: MappingFile | None = None) -> RawFile:
-    """Read a whole CSV or Parquet export into strings (one batch, however large)."""
+    """Read a whole CSV, Parquet or Excel export into strings (one batch, however large)."""
     (raw,) = read_batches(path, schema, mapping, batch_bytes=None)
     return raw
 
@@ -217,17 +237,23 @@ def read_batches(
     A CSV file is parsed in batches of about `batch_bytes` (None: one batch); a file that is
     not plain ASCII is first read once to see whether it is UTF-8. Problems with the header
     raise FileError before the first batch; a batch that cannot be decoded or parsed raises
-    it when reached (a load is atomic, so nothing of the file is stored either way).
+    it when reached (a load is atomic, so nothing of the file is stored either way). Parquet
+    and Excel files (ZIP or Office compound files) are told by their first bytes, whatever
+    their names, and read in one batch.
     """
     path = Path(path)
     if path.exists() and not path.is_file():  # a folder, a named pipe (would block), a device
         raise FileError(path, "not a regular file")
     try:
         with open(path, "rb") as handle:
-            head = handle.read(4)
+            head = handle.read(8)
     except OSError as exc:
         raise FileError(path, f"cannot be read ({exc.strerror})") from exc
-    if head == b"PAR1":
+    from pipelines import excel  # it builds on this module
+
+    if excel.is_workbook(head):
+        return [excel.read(path, schema, mapping)]
+    if head[:4] == b"PAR1":
         frame = _read_parquet(path)
         rename = _renames(path, frame.columns, schema, mapping)
         return [RawFile(path, "parquet", CANONICAL, frame, rename, pl.Series([], dtype=pl.Int64))]
@@ -320,7 +346,7 @@ def _checked_batches(
 ) -> Iterator[RawFile]:
     with open(path, "rb") as handle:
         if b"\x00" in handle.read(4096):
-            raise FileError(path, "not a CSV or Parquet file (binary content)")
+            raise FileError(path, "not a CSV, Parquet or Excel file (binary content)")
         handle.seek(0)
         header = _header_line(handle)
     detected = _detect(header)

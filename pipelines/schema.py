@@ -31,6 +31,7 @@ REJECT_REASONS = (
     "invalid_boolean",
     "unknown_channel",
     "wrong_field_count",
+    "formula_error",
     "duplicate_key",
 )
 

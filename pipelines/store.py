@@ -64,7 +64,8 @@ RUN_ID = _c("run_id", "integer", "The load run that last inserted or changed thi
 LINE = _c(
     "line_number",
     "bigint",
-    "Line of this row in that run's file (Parquet: its row number): where the row came from.",
+    "Line of this row in that run's file (Parquet: its row number; Excel: its row in the "
+    "sheet): where the row came from.",
 )
 # columns a load writes about a row, not of it: a re-delivery that differs only here is unchanged
 LINEAGE = ("run_id", "line_number")
@@ -215,7 +216,7 @@ TABLES: tuple[Table, ...] = (
                 "line_number",
                 "bigint",
                 "Line of the record in the file (the header is "
-                "line 1; for Parquet, the row counted from 1).",
+                "line 1; for Parquet, the row counted from 1; for Excel, the sheet's row).",
             ),
             _c(
                 "column_name",
@@ -227,7 +228,8 @@ TABLES: tuple[Table, ...] = (
             _c(
                 "raw_line",
                 "varchar",
-                "The record's fields joined by the file's delimiter, with citizen_ref masked.",
+                "The record's fields joined by the file's delimiter (Excel: ;), with "
+                "citizen_ref masked.",
             ),
         ),
     ),

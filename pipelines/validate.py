@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import polars as pl
 
-from pipelines.dialect import Dialect, FileError, RawFile
+from pipelines.dialect import CELL_VALUES, Dialect, FileError, RawFile
 from pipelines.schema import CHANNELS, Column, SourceSchema
 from pipelines.settings import TIME_ZONE, Plausible
 
@@ -40,14 +40,22 @@ def validate(
     key_headers = [h for h, name in raw.rename.items() if name in schema.key]
     frame = _without_earlier_copies(raw.frame, key_headers)
     text = frame.select("_line", *(_text(raw, col) for col in schema.columns))
+    kinds = _cell_kinds(raw, frame)
 
     typed = text.select("_line")
     rejects = [_field_count_rejects(raw.bad_field_count).join(text, on="_line", how="semi")]
     for col in schema.columns:
-        parsed = _parse(text[col.name], col, raw.dialect)
+        kind = kinds.get(col.name)
+        parsed = _parse_cells(text[col.name], col, raw.dialect, kind)
         if col.kind in ("timestamp", "date_or_timestamp", "date"):
-            _check_day_month(raw, col, text.select("_line", col.name), parsed)
-        reason = text.select(_reason(col, pl.col(col.name), parsed, now, plausible).alias("reason"))
+            cells, dates = text.select("_line", col.name), parsed
+            if kind is not None:  # only text cells are read with the date format
+                cells, dates = cells.filter(kind != "value"), parsed.filter(kind != "value")
+            _check_day_month(raw, col, cells, dates)
+        error = None if kind is None else kind == "error"
+        reason = text.select(
+            _reason(col, pl.col(col.name), parsed, now, plausible, error).alias("reason")
+        )
         typed = typed.with_columns(parsed.alias(col.name))
         rejects.append(
             text.select(
@@ -116,6 +124,25 @@ def _text(raw: RawFile, col: Column) -> pl.Expr:
     return pl.when(known).then(cell).alias(col.name)
 
 
+def _cell_kinds(raw: RawFile, frame: pl.DataFrame) -> dict[str, pl.Series]:
+    """Return each read column's cell kinds (RawFile.cells) on the rows of `frame`."""
+    if raw.cells is None:
+        return {}
+    kinds = frame.select("_line").join(raw.cells, on="_line", how="left", maintain_order="left")
+    return {raw.rename[h]: kinds[h].fill_null("empty") for h in raw.cells.columns if h != "_line"}
+
+
+def _parse_cells(text: pl.Series, col: Column, dialect: Dialect, kind: pl.Series | None):
+    """Parse text cells in the file's dialect, Excel's values (RawFile.cells) as they are."""
+    if kind is None or not (kind == "value").any():
+        return _parse(text, col, dialect)
+    value = kind == "value"
+    if value.all():
+        return _parse(text, col, CELL_VALUES)
+    parsed = _parse(text, col, dialect)
+    return parsed.scatter(value.arg_true(), _parse(text.filter(value), col, CELL_VALUES))
+
+
 def _parse(text: pl.Series, col: Column, dialect: Dialect) -> pl.Series:
     if col.kind in ("timestamp", "date_or_timestamp"):
         return parse_times(text, dialect.timestamp_formats, pl.Datetime("us"))
@@ -170,9 +197,17 @@ def _swap_day_month(fmt: str) -> str:
 
 
 def _reason(
-    col: Column, text: pl.Expr, parsed: pl.Series, now: datetime, plausible: Plausible
+    col: Column,
+    text: pl.Expr,
+    parsed: pl.Series,
+    now: datetime,
+    plausible: Plausible,
+    error: pl.Series | None = None,
 ) -> pl.Expr:
-    """Return the reject reason of each cell (null when the cell is fine)."""
+    """Return the reject reason of each cell (null when the cell is fine).
+
+    `error`: True for an Excel cell whose formula ended in an error value (#DIV/0!).
+    """
     value = pl.lit(parsed)
     missing = {
         "id": "missing_id",
@@ -180,7 +215,9 @@ def _reason(
         "date_or_timestamp": "missing_timestamp",
     }.get(col.kind, "missing_value")
     unparsed = text.is_not_null() & value.is_null()
-    rule = pl.when(text.is_null() & pl.lit(not col.nullable)).then(pl.lit(missing))
+    rule = pl.when(pl.lit(error) if error is not None else pl.lit(False))
+    rule = rule.then(pl.lit("formula_error"))
+    rule = rule.when(text.is_null() & pl.lit(not col.nullable)).then(pl.lit(missing))
     if col.kind in ("timestamp", "date_or_timestamp", "date"):
         rule = rule.when(unparsed).then(pl.lit("invalid_date"))
         earliest = plausible.earliest_date

@@ -70,7 +70,7 @@ def test_wrong_mapping_names_the_file_and_the_problem(tmp_path, toml, problem):
     ("content", "problem"),
     [
         (b"contact_id,product_id\nW1,x\n", "required column(s) missing: submitted_at, completed"),
-        (b"PK\x03\x04\x00\x00binary", "not a CSV or Parquet file"),
+        (b"PK\x03\x04\x00\x00binary", "not a CSV, Parquet or Excel file"),
         (b"PAR1 broken parquet", "not a readable Parquet file"),
         (b"contact_id submitted_at\nW1 x\n", "only one column found"),
         (b"", "not a readable CSV file"),

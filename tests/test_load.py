@@ -203,7 +203,7 @@ def test_failed_file_does_not_stop_the_others(load, query, tmp_path):
     bad.write_bytes(b"PK\x03\x04\x00\x00")
     runs = load("web", bad, FIXTURES / "web_canonical.csv")
     assert [r.status for r in runs] == ["failed", "ok"]
-    assert "not a CSV or Parquet file" in runs[0].message
+    assert "not a CSV, Parquet or Excel file" in runs[0].message
     assert query("select count(*) from contacts") == [(5,)]
 
 
