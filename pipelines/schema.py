@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 Kind = Literal[
     "id", "text", "date", "timestamp", "date_or_timestamp", "duration", "bool", "channel"
 ]
-SourceName = Literal["products", "releases", "web", "phone", "desk", "corrections"]
+SourceName = Literal["products", "releases", "web", "phone", "desk", "corrections", "queue-log"]
 CHANNELS = ("web", "phone", "desk")
 
 # Why a row is quarantined in load_rejects: one code per rule (explained in metrics.texts,
@@ -32,6 +32,7 @@ REJECT_REASONS = (
     "unknown_channel",
     "wrong_field_count",
     "duplicate_key",
+    "incomplete_call",
 )
 
 
