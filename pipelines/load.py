@@ -340,6 +340,8 @@ def _rejects(raw: dialect.RawFile, rejects: pl.DataFrame, run: Run) -> pl.DataFr
     BSN beside the mapped reference, is left out), with citizen_ref masked. Whatever may sit
     in another column than its header says (a line with too few or too many fields shifts
     its values) is masked by what it looks like (privacy.mask_text): raw line and value both.
+    A record the reader read from a line of its own (a queue log's line that is no event)
+    has that line as raw line, masked the same way.
     """
 
     def field(header: str, name: str) -> pl.Expr:

@@ -91,11 +91,19 @@ def test_team_and_product_come_from_the_queue_where_the_call_ended(loaded, query
 
 
 def test_started_at_is_amsterdam_time_across_the_change_to_summer_time(loaded, query):
-    """50 s apart in the log (00:59:40 and 01:00:30 UTC), an hour and 50 s apart on the clock."""
+    """The first two calls came 50 s apart (00:59:40 and 01:00:30 UTC, the epoch of their
+    first ENTERQUEUE), an hour and 50 s apart on the clock: summer time began between them."""
     assert query(
-        "select strftime(occurred_at, '%H:%M:%S') from contacts "
-        "where contact_id in ('1711846780.11', '1711846830.13') order by 1"
-    ) == [("01:59:40",), ("03:00:30",)]
+        "select contact_id, strftime(occurred_at, '%Y-%m-%d %H:%M:%S') from contacts order by 1"
+    ) == [
+        ("1711846780.11", "2024-03-31 01:59:40"),  # CET, UTC+1
+        ("1711846830.13", "2024-03-31 03:00:30"),  # CEST, UTC+2
+        ("1711846900.15", "2024-03-31 03:01:40"),
+        ("1711847000.17", "2024-03-31 03:03:20"),
+        ("1711847200.19", "2024-03-31 03:06:40"),
+        ("1711850000.23", "2024-03-31 03:53:20"),
+        ("1711850100.25", "2024-03-31 03:55:00"),
+    ]
 
 
 def test_calls_are_stored_as_phone_calls_of_a_queue_log_run(loaded, query):
@@ -256,6 +264,8 @@ def load_text(load, tmp_path: Path, text: str | bytes):
         ("CR LF line ends", BASE.replace("\n", "\r\n"), 1, []),
         ("CR line ends", BASE.replace("\n", "\r"), 1, []),
         ("no line end at the end", BASE.removesuffix("\n"), 1, []),
+        # the byte the lines are cut by (no text holds it): the block is cut another way
+        ("a unit separator in the data", BASE.replace("|1\n", "|1|Jan\x1fsen\n", 1), 1, []),
     ],
 )
 def test_hostile_logs(load, query, db, tmp_path, case, text, loaded, rejects):
