@@ -97,7 +97,8 @@ def read_batches(
     `batch_bytes`, and the events of calls still open (or ended within HOLD_LINES lines) wait
     for the next block, so no call is cut between batches and memory holds one block plus
     those calls. At the end of the file a call still open is an incomplete_call reject.
-    A file that is no queue log raises FileError before the first batch.
+    A file that is no queue log raises FileError before the first batch. (`schema` is there
+    for the loader, which reads every source alike: a queue log's columns are its own.)
     """
     path = Path(path)
     encoding = _checked(path, mapping)
@@ -144,7 +145,8 @@ def _checked(path: Path, mapping: MappingFile | None) -> str:
 def _batches(
     path: Path, mapping: MappingFile, encoding: str, batch_bytes: int | None
 ) -> Iterator[RawFile]:
-    held = pl.DataFrame(schema=_EVENTS)
+    """Yield a batch per block of lines, with the calls that ended in time; then the rest."""
+    held = pl.DataFrame(schema=_EVENTS)  # the events of the calls not given yet
     line, offset = 1, 0
     with open(path, "rb") as handle:
         for block in _blocks(path, handle, batch_bytes):
