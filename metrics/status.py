@@ -10,8 +10,12 @@ import polars as pl
 from metrics.texts import text
 from pipelines import store
 
+# The queues of queue-log runs that the mapping's [teams] lacked (their calls' team is the name)
+UNMAPPED = "select run_id, value from load_findings where finding = 'unmapped_queue'"
 # Findings that do not stop a load (labels: quality.<key> in metrics.texts). Contacts are
-# counted from mart_product_channel (offered contacts), so the cost does not grow with them.
+# counted from mart_product_channel (offered contacts), so the cost does not grow with them;
+# unmapped_queues reads only the contacts of the runs that found such a queue (the join's
+# run_ids prune the scan).
 QUALITY = {
     "untagged": "select coalesce(sum(offered_contacts), 0) from mart_product_channel "
     "where channel = 'phone' and product_id is null",
@@ -20,6 +24,9 @@ QUALITY = {
     "and not exists (select 1 from products p where p.product_id = m.product_id)",
     "unknown_corrections": "select count(*) from corrections c where c.product_id is not null "
     "and not exists (select 1 from products p where p.product_id = c.product_id)",
+    # a call keeps the run that last wrote it: a reload with a mended mapping clears it
+    "unmapped_queues": f"select count(*) from contacts c semi join ({UNMAPPED}) q "
+    "on c.run_id = q.run_id and c.team = q.value",
 }
 
 
@@ -50,6 +57,17 @@ def _readable(rows: int = 50) -> pl.Config:
     )
 
 
+def unmapped_queues(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Return the names of the queues whose stored calls have no team from the mapping."""
+    return [
+        name
+        for (name,) in con.execute(
+            f"select distinct q.value from ({UNMAPPED}) q semi join contacts c "
+            "on c.run_id = q.run_id and c.team = q.value order by 1"
+        ).fetchall()
+    ]
+
+
 def report(db: Path, last: int = 10) -> str:
     """Return the status report printed by `channelshift status`: newest loads first, a failed
     or skipped one with its message."""
@@ -67,6 +85,7 @@ def report(db: Path, last: int = 10) -> str:
             "from load_rejects group by all order by source, rows desc"
         ).pl()
         found = quality(con)
+        queues = unmapped_queues(con)
     with _readable():
         parts = [
             f"Database {db}",
@@ -74,7 +93,8 @@ def report(db: Path, last: int = 10) -> str:
             f"Last {last} loads:\n{runs}",
             f"Rejected rows by reason:\n{reasons}",
             "Data quality:\n"
-            + "\n".join(f"  {text(f'quality.{k}', 'en')}: {v:,}" for k, v in found.items()),
+            + "\n".join(f"  {text(f'quality.{k}', 'en')}: {v:,}" for k, v in found.items())
+            + (f"\n  (queues: {', '.join(queues)})" if queues else ""),
         ]
     return "\n\n".join(parts)
 

@@ -852,8 +852,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Channel is not web, phone or desk",
     },
     "reason.wrong_field_count": {
-        "nl": "Regel heeft meer of minder velden dan de kopregel",
-        "en": "Line has more or fewer fields than the header",
+        "nl": "Regel heeft meer of minder velden dan de kopregel (wachtrijlog: minder dan de "
+        "vijf van elke gebeurtenis)",
+        "en": "Line has more or fewer fields than the header (queue log: fewer than the five of "
+        "every event)",
     },
     "reason.formula_error": {
         "nl": "Excel-cel met een foutwaarde uit een formule (bijv. #DEEL/0! of #N/B)",
@@ -863,6 +865,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Zelfde sleutel komt later in hetzelfde bestand met andere inhoud terug; "
         "de laatste regel telt",
         "en": "Same key appears later in the same file with other content; the last line wins",
+    },
+    "reason.incomplete_call": {
+        "nl": "Gesprek zonder zijn ENTERQUEUE of zijn einde in het wachtrijlog (bijv. nog in de "
+        "wachtrij of in gesprek toen het log gekopieerd werd); een later, gegroeid log laadt het",
+        "en": "Call without its ENTERQUEUE or its ending in the queue log (e.g. still waiting or "
+        "talking when the log was copied); a later, grown log loads it",
     },
     # --- quality: data-quality findings (dashboard audit page, audit pack) ------------------------
     "quality.untagged": {
@@ -884,6 +892,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "quality.unknown": {
         "nl": "Contacten met een product dat niet in de catalogus staat",
         "en": "Contacts with a product not in the catalogue",
+    },
+    "quality.unmapped_queues": {
+        "nl": "Gesprekken uit een wachtrij zonder team in het mappingbestand (hun team is de naam "
+        "van de wachtrij)",
+        "en": "Calls from a queue that the mapping file gives no team (their team is the queue's "
+        "name)",
     },
     "quality.unknown_corrections": {
         "nl": "Herstelacties met een product dat niet in de catalogus staat",

@@ -141,14 +141,49 @@ class DialectOverrides(BaseModel):
         return base.model_copy(update=changes)
 
 
+QUEUE_LOG = "queue-log"  # the source whose file has no header: its mapping names queues
+
+
 class MappingFile(BaseModel):
-    """A mapping file (TOML): which source, how it is written, which header is which column."""
+    """A mapping file (TOML): which source, how it is written, which header is which column.
+
+    A queue log's mapping instead gives each queue its team and product ([teams], [products]);
+    its layout is fixed, so of [dialect] only `encoding` applies and [columns] does not.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     source: SourceName
     dialect: DialectOverrides = DialectOverrides()
     columns: dict[str, str] = {}
+    teams: dict[str, str] | None = None  # queue name -> team
+    products: dict[str, str] | None = None  # queue name -> product_id
+
+    @model_validator(mode="after")
+    def _tables_fit_the_source(self) -> MappingFile:
+        if self.source != QUEUE_LOG:
+            given = [f"[{t}]" for t in ("teams", "products") if getattr(self, t) is not None]
+            if given:
+                raise ValueError(
+                    f"{' and '.join(given)} name queues: only a {QUEUE_LOG} mapping has them "
+                    f"(a {self.source} export has a column for its team and product)"
+                )
+            return self
+        if self.columns:
+            raise ValueError("a queue log has no header: [columns] does not apply to it")
+        layout = sorted(self.dialect.model_fields_set - {"encoding"})
+        if layout:
+            raise ValueError(
+                f"[dialect] {', '.join(layout)} does not apply to a queue log (its layout is "
+                "fixed: epoch|uniqueid|queuename|agent|EVENT|data); only encoding does"
+            )
+        for table in ("teams", "products"):
+            empty = [q for q, v in (getattr(self, table) or {}).items() if not v.strip()]
+            if empty:
+                raise ValueError(
+                    f"[{table}] {', '.join(map(repr, empty))}: empty; leave a queue out instead"
+                )
+        return self
 
     @model_validator(mode="after")
     def _one_column_per_header(self) -> MappingFile:
@@ -205,15 +240,18 @@ class RawFile:
     """A file, or a batch of its records, read as strings with line numbers and renames."""
 
     path: Path
-    format: Literal["csv", "parquet", "xlsx"]
+    format: Literal["csv", "parquet", "xlsx", "queue-log"]
     dialect: Dialect
-    frame: pl.DataFrame  # original headers, all String, plus "_line"
+    frame: pl.DataFrame  # original headers, all String, plus "_line" (and maybe "_raw_line")
     rename: dict[str, str]  # header in the file -> canonical column
     bad_field_count: pl.Series  # line numbers whose number of fields differs from the header
     # Excel: "_line" and each read header's cell kinds: "value" (a number, date, time or
     # TRUE/FALSE, written in the CELL_VALUES dialect), "error" (#DIV/0!, #N/A, ...), "text"
     # (read in the file's dialect) or null (empty). None: every cell is text.
     cells: pl.DataFrame | None = None
+    # Records the reader already refused as a whole ("_line", "reason"): a queue-log call
+    # without its ending, a line that is no event; their cells are not checked one by one.
+    refused: pl.DataFrame | None = None
 
 
 csv.field_size_limit(sys.maxsize)  # a quoted field may be as long as a block

@@ -23,12 +23,12 @@ from pipelines import dialect, marts, privacy, store
 from pipelines.schema import SourceSchema
 from pipelines.settings import Plausible, Settings, local_now
 from pipelines.settings import load as load_settings
-from pipelines.sources import corrections, desk, phone, products, releases, web
+from pipelines.sources import corrections, desk, phone, products, queue_log, releases, web
 from pipelines.validate import Validated, validate
 
 T = TypeVar("T")
 SOURCES: dict[str, ModuleType] = {
-    m.SCHEMA.name: m for m in (products, releases, web, phone, desk, corrections)
+    m.SCHEMA.name: m for m in (products, releases, web, phone, desk, corrections, queue_log)
 }
 
 
@@ -54,6 +54,7 @@ class Run:
     status: str = "ok"
     message: str | None = None
     reasons: dict[str, int] = field(default_factory=dict)
+    findings: dict[str, list[str]] = field(default_factory=dict)  # load_findings: values
 
     def summary(self) -> str:
         """Return the one-line summary printed per file."""
@@ -62,12 +63,14 @@ class Run:
         if self.status == "skipped":
             return f"skipped {self.file}: {self.message}"
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.reasons.items()))
+        found = "".join(f"; {k} {', '.join(v)}" for k, v in sorted(self.findings.items()))
         return (
             f"{self.source} {self.file}: read {self.rows_read}, loaded {self.rows_loaded} "
             f"(new {self.rows_inserted}, updated {self.rows_updated}, "
             f"unchanged {self.rows_unchanged}), duplicate {self.rows_duplicate}, "
             f"rejected {self.rows_rejected}"
             + (f" ({reasons})" if reasons else "")
+            + found
             + (f"; WARNING: {self.message}" if self.message else "")
         )
 
@@ -249,12 +252,13 @@ def _load_batches(
     """
     schema = module.SCHEMA
     table = store.TABLE[schema.table]
-    batches = _ahead(dialect.read_batches(path, schema, spec, dialect.BATCH_BYTES))
+    batches = _ahead(_reader(module)(path, schema, spec, dialect.BATCH_BYTES))
     bar.update()
-    rows_of = table.name if _first_load(con, table, schema.name) else "delivered"
+    rows_of = table.name if _first_load(con, table, _stored_as(module)) else "delivered"
     if rows_of == "delivered":
         con.execute(f"create or replace temp table delivered as from {table.name} limit 0")
     pseudonyms = privacy.Pseudonyms(key, con)
+    found = []  # what a source finds beyond its rows (module.findings), per batch
     hashes = []  # of each batch's keys (unique within a batch): a hash in two may be a key in two
     for raw in batches:
         checked = validate(raw, schema, now or local_now(), plausible)
@@ -268,7 +272,11 @@ def _load_batches(
         rejects = store.Arrow(_rejects(raw, checked.rejects, run))  # noqa: F841
         con.execute("insert into load_rejects by name select * from rejects")
         _count(run, checked)
+        if hasattr(module, "findings"):
+            found.append(module.findings(raw))
     bar.update(2)
+    if found:
+        _record_findings(con, run, pl.concat(found))
     if len(hashes) > 1 and (every := pl.concat(hashes)).n_unique() < every.len():
         _supersede(con, schema, path, spec, run, rows_of)
     if rows_of == "delivered":
@@ -277,6 +285,26 @@ def _load_batches(
         run.rows_inserted, run.rows_updated = run.rows_loaded, 0
         store.record_days(con, table.name, f"{table.name} s where s.run_id = ?", [run.run_id])
     run.rows_unchanged = run.rows_loaded - run.rows_inserted - run.rows_updated
+
+
+def _reader(module: ModuleType):
+    """Return how a source's files are read: its own reader (the queue log), else exports'."""
+    return getattr(module, "read_batches", dialect.read_batches)
+
+
+def _stored_as(module: ModuleType) -> str:
+    """Return what the stored table calls the source's rows: its channel (a queue log's calls
+    are phone calls), else its name."""
+    return getattr(module, "CHANNEL", module.SCHEMA.name)
+
+
+def _record_findings(con: duckdb.DuckDBPyConnection, run: Run, found: pl.DataFrame) -> None:
+    """Store a run's findings (one row per finding and value) and name them in its summary."""
+    rows = found.group_by("finding", "value").agg(pl.col("rows").sum()).sort("finding", "value")
+    rows = store.Arrow(rows.with_columns(pl.lit(run.run_id).alias("run_id")))
+    con.execute("insert into load_findings by name select * from rows")
+    for finding, value in rows.frame.select("finding", "value").iter_rows():
+        run.findings.setdefault(finding, []).append(value)
 
 
 def _first_load(con: duckdb.DuckDBPyConnection, table: store.Table, source: str) -> bool:
@@ -337,7 +365,7 @@ def _supersede(
         return
     run.rows_rejected += lost.height
     run.reasons["duplicate_key"] = run.reasons.get("duplicate_key", 0) + lost.height
-    for raw in dialect.read_batches(path, schema, spec, dialect.BATCH_BYTES):
+    for raw in _reader(SOURCES[schema.name])(path, schema, spec, dialect.BATCH_BYTES):
         rejects = store.Arrow(_rejects(raw, lost.join(raw.frame.select("_line"), on="_line"), run))  # noqa: F841
         con.execute("insert into load_rejects by name select * from rejects")
 
@@ -349,6 +377,8 @@ def _rejects(raw: dialect.RawFile, rejects: pl.DataFrame, run: Run) -> pl.DataFr
     BSN beside the mapped reference, is left out), with citizen_ref masked. Whatever may sit
     in another column than its header says (a line with too few or too many fields shifts
     its values) is masked by what it looks like (privacy.mask_text): raw line and value both.
+    A record the reader read from a line of its own (a queue log's line that is no event)
+    has that line as raw line, masked the same way.
     """
 
     def field(header: str, name: str) -> pl.Expr:
@@ -360,10 +390,11 @@ def _rejects(raw: dialect.RawFile, rejects: pl.DataFrame, run: Run) -> pl.DataFr
         )
 
     fields = [field(header, name) for header, name in raw.rename.items()]
+    record = pl.concat_str(fields, separator=raw.dialect.delimiter)
+    if "_raw_line" in raw.frame.columns:  # a record the reader read as a line of its own
+        record = pl.coalesce(pl.col("_raw_line"), record)
     lines = raw.frame.join(rejects.select("_line").unique(), on="_line", how="semi")
-    lines = lines.select(
-        "_line", pl.concat_str(fields, separator=raw.dialect.delimiter).alias("raw_line")
-    ).unique("_line")
+    lines = lines.select("_line", record.alias("raw_line")).unique("_line")
     return rejects.join(lines, on="_line", how="left").select(
         pl.lit(run.run_id).alias("run_id"),
         pl.lit(run.source).alias("source"),

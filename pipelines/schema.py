@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 Kind = Literal[
     "id", "text", "date", "timestamp", "date_or_timestamp", "duration", "bool", "channel"
 ]
-SourceName = Literal["products", "releases", "web", "phone", "desk", "corrections"]
+SourceName = Literal["products", "releases", "web", "phone", "desk", "corrections", "queue-log"]
 CHANNELS = ("web", "phone", "desk")
 
 # Why a row is quarantined in load_rejects: one code per rule (explained in metrics.texts,
@@ -33,6 +33,7 @@ REJECT_REASONS = (
     "wrong_field_count",
     "formula_error",
     "duplicate_key",
+    "incomplete_call",
 )
 
 

@@ -103,8 +103,9 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         name="contacts",
-        description="One row per contact in any channel (sources: web, phone, desk), "
-        "keyed by (channel, contact_id). Times are local Europe/Amsterdam.",
+        description="One row per contact in any channel (sources: web, phone, desk; "
+        "queue-log gives phone calls), keyed by (channel, contact_id). Times are local "
+        "Europe/Amsterdam.",
         key=("channel", "contact_id"),
         time="occurred_at",
         source="channel",
@@ -173,7 +174,11 @@ TABLES: tuple[Table, ...] = (
             _c("run_id", "integer", "Number of the run, increasing."),
             _c("started_at", "timestamp", "Local time the load of the file started."),
             _c("finished_at", "timestamp", "Local time the load of the file finished."),
-            _c("source", "varchar", "products, releases, web, phone, desk or corrections."),
+            _c(
+                "source",
+                "varchar",
+                "products, releases, web, phone, desk, corrections or queue-log.",
+            ),
             _c("file", "varchar", "Name of the file as given on the command line."),
             _c("file_sha256", "varchar", "SHA-256 of the file's bytes."),
             _c("mapping_file", "varchar", "Mapping file used, if any."),
@@ -229,8 +234,22 @@ TABLES: tuple[Table, ...] = (
                 "raw_line",
                 "varchar",
                 "The record's fields joined by the file's delimiter (Excel: ;), with "
-                "citizen_ref masked.",
+                "citizen_ref masked (a queue log's call: the record made of its events; a line "
+                "that is no event: the line, masked).",
             ),
+        ),
+    ),
+    Table(
+        name="load_findings",
+        description="One row per data-quality finding of a load run about what its rows do "
+        "not show by themselves: a queue of a queue log that the mapping's [teams] lacks "
+        "(finding unmapped_queue; its calls keep the queue's name as team).",
+        key=("run_id", "finding", "value"),
+        columns=(
+            _c("run_id", "integer", "The load run that found it."),
+            _c("finding", "varchar", "What was found: unmapped_queue."),
+            _c("value", "varchar", "What it was found about: the queue's name."),
+            _c("rows", "bigint", "Records of the file it concerns: the queue's calls read."),
         ),
     ),
 )

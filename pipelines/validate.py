@@ -14,8 +14,13 @@ from pipelines.dialect import CELL_VALUES, Dialect, FileError, RawFile
 from pipelines.schema import CHANNELS, Column, SourceSchema
 from pipelines.settings import TIME_ZONE, Plausible
 
-# Written where a reference is missing; no reference, not a resident called "NULL".
-NO_REFERENCE = ("null", "none", "nan", "n/a", "-", "onbekend", "unknown")
+# Written where a reference is missing; no reference, not a resident called "NULL". A phone
+# system writes a withheld caller id as a word: thousands of callers, not one resident.
+NO_REFERENCE = (
+    *("null", "none", "nan", "n/a", "-", "onbekend", "unknown"),
+    *("anonymous", "withheld", "private", "restricted", "unavailable"),
+    *("anoniem", "afgeschermd", "geheim", "prive", "privé"),
+)
 DEFAULT_BOUNDS = Plausible()
 
 
@@ -42,8 +47,12 @@ def validate(
     text = frame.select("_line", *(_text(raw, col) for col in schema.columns))
     kinds = _cell_kinds(raw, frame)
 
+    rejects = []
+    if raw.refused is not None and raw.refused.height:
+        rejects.append(_refused(raw.refused).join(text, on="_line", how="semi"))
+        text = text.join(rejects[0], on="_line", how="anti")  # one reason, not one per cell
     typed = text.select("_line")
-    rejects = [_field_count_rejects(raw.bad_field_count).join(text, on="_line", how="semi")]
+    rejects.append(_field_count_rejects(raw.bad_field_count).join(text, on="_line", how="semi"))
     for col in schema.columns:
         kind = kinds.get(col.name)
         parsed = _parse_cells(text[col.name], col, raw.dialect, kind)
@@ -290,6 +299,15 @@ def parse_number(text: pl.Series, decimal: str) -> pl.Series:
         text = text.str.replace(",", ".", literal=True)
     number = text.cast(pl.Float64, strict=False)
     return pl.select(pl.when(number.is_finite()).then(number)).to_series().alias(text.name)
+
+
+def _refused(refused: pl.DataFrame) -> pl.DataFrame:
+    return refused.select(
+        pl.col("_line").cast(pl.Int64),
+        pl.lit(None, pl.String).alias("column_name"),
+        pl.lit(None, pl.String).alias("value"),
+        pl.col("reason").cast(pl.String),
+    )
 
 
 def _field_count_rejects(lines: pl.Series) -> pl.DataFrame:
