@@ -110,7 +110,7 @@ def read(path: Path, schema: SourceSchema, mapping: MappingFile | None = None) -
         update={"delimiter": EXCEL.delimiter, "encoding": EXCEL.encoding}
     )
     empty = pl.Series("_line", [], dtype=pl.Int64)
-    return RawFile(path, "xlsx", dialect, frame, rename, empty, kinds_frame)
+    return RawFile(path, "xlsx", dialect, frame, rename, empty, cells=kinds_frame)
 
 
 def _workbook(path: Path) -> bytes:

@@ -290,7 +290,7 @@ def _raw(path: Path, events: pl.DataFrame, short: pl.DataFrame, mapping: Mapping
         frame,
         {c: c for c in COLUMNS},
         pl.Series("_line", [], dtype=pl.Int64),
-        refused,
+        refused=refused,
     )
 
 
