@@ -22,6 +22,7 @@ measure = common.url_radio(
     container=right,
 )
 a, b, c = st.columns(3)
+product_label = common.product_labels()
 categories = common.url_multiselect(
     t("filter.category"), found.options["categories"], "groep", container=a
 )
@@ -29,7 +30,7 @@ products = common.url_multiselect(
     t("filter.product"),
     found.options["products"],
     "producten",
-    format_func=common.product_label,
+    format_func=product_label,
     container=b,
 )
 owners = common.url_multiselect(
@@ -41,7 +42,7 @@ source = common.source(
     (t("filter.years"), f"{first}–{last}"),
     (t("filter.grain"), t(f"grain.{grain}")),
     (t("filter.category"), common.chosen(categories)),
-    (t("filter.product"), common.chosen(products, common.product_label)),
+    (t("filter.product"), common.chosen(products, product_label)),
     (t("filter.owner_team"), common.chosen(owners)),
 )
 

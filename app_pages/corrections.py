@@ -113,13 +113,14 @@ common.table(
     },
 )
 
+product_label = common.product_labels()
 if page.history is not None:
     common.url_select(
         t("filter.product"),
         page.choices,
         "product",
         default=page.product,
-        format_func=common.product_label,
+        format_func=product_label,
     )
     web, corrections, events = page.history
     events = events.with_columns(
@@ -135,7 +136,7 @@ if page.history is not None:
             {"contacts": "web_contacts", "corrections": "web_corrections"}
         ),
         f"geschiedenis_{page.product}",
-        common.source((t("filter.product"), common.product_label(page.product))),
+        common.source((t("filter.product"), product_label(page.product))),
     )
 
 if not page.effects.is_empty():
@@ -144,7 +145,7 @@ if not page.effects.is_empty():
     share = lambda x: formatting.share(x, lang())  # noqa: E731
     rows = [
         {
-            t("label.product"): common.product_label(r["product_id"]),
+            t("label.product"): product_label(r["product_id"]),
             t("label.release"): f"{formatting.day(r['released_on'], lang())}: {r['title']}",
             f"{t('corrections.rate_chart')} ({b})": formatting.number(
                 r["corrections_per_1000_before"], lang(), 1

@@ -363,3 +363,19 @@ def test_targets_are_looked_ahead_at_with_the_misses_beneath(demo_db, monkeypatc
     # the products' line missed three times: from 2010 (2011, 2012) and from 2011 (2012)
     label = {"nl": "Producten digitaal", "en": "Products digital"}[lang]
     assert (misses.iloc[:, 0] == label).sum() == 3
+
+
+@pytest.mark.parametrize("page", ["channel_mix", "corrections"])
+def test_product_names_are_looked_up_once_per_run_not_per_option(demo_db, monkeypatch, page):
+    """The product filter named each of its 300 options by looking every name up anew (and
+    reading the language from the URL for each): a second of a channel mix view (issue 12)."""
+    from app_pages import common
+
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    open_page(page, "nl")  # the caches filled
+    calls = []
+    looked_up = common.require_data
+    monkeypatch.setattr(common, "require_data", lambda: calls.append(1) or looked_up())
+    at = open_page(page, "nl")
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(calls) < 20, f"{len(calls)} look-ups of the store's product names in one run"
