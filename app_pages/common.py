@@ -291,8 +291,17 @@ def png(figure: alt.TopLevelMixin, source: str) -> bytes:
 
 
 def download(data: pl.DataFrame, name: str, source: str) -> None:
-    """Offer a frame as a CSV file as Excel in the chosen language opens it, source line first."""
-    offer(t("app.download_csv"), exports.csv_bytes(data, lang(), source), f"{name}.csv", "text/csv")
+    """Offer a frame as a CSV file as Excel in the chosen language opens it, source line first.
+
+    The file is made when clicked, not on every view of the page.
+    """
+    chosen = lang()  # read now: the download runs outside this script run
+    offer(
+        t("app.download_csv"),
+        lambda: exports.csv_bytes(data, chosen, source),
+        f"{name}.csv",
+        "text/csv",
+    )
 
 
 def offer(
