@@ -1,5 +1,7 @@
 """Channel mix: handled contacts per channel over time, with filters and product take-up."""
 
+from functools import partial
+
 import streamlit as st
 
 from app_pages import common
@@ -50,7 +52,7 @@ if page.mix.is_empty():
     common.no_rows()
     st.stop()
 common.chart(
-    charts.channel_mix(page.mix, lang(), measure, grain, page.targets),
+    partial(charts.channel_mix, page.mix, lang(), measure, grain, page.targets),
     page.mix,
     f"kanaalmix_{first}_{last}_{grain}",
     source,

@@ -1,5 +1,7 @@
 """Error correction: the work mistakes cause, by channel and product, and what releases did."""
 
+from functools import partial
+
 import polars as pl
 import streamlit as st
 
@@ -34,7 +36,8 @@ if page.by_origin.is_empty():
 one, two = st.columns(2)
 with one:
     common.chart(
-        charts.by_origin(
+        partial(
+            charts.by_origin,
             page.by_origin,
             lang(),
             measure,
@@ -53,7 +56,8 @@ with two:
         {"channel_label": "series"}
     )
     common.chart(
-        charts.lines(
+        partial(
+            charts.lines,
             rates,
             lang(),
             "series",
@@ -80,7 +84,8 @@ long = charts.long_form(
     },
 )
 common.chart(
-    charts.lines(
+    partial(
+        charts.lines,
         long,
         lang(),
         "series",
@@ -131,7 +136,7 @@ if page.history is not None:
     )
     # the history counts the web contacts and the corrections of web origin only
     common.chart(
-        charts.product_history(web, corrections, events, lang()),
+        partial(charts.product_history, web, corrections, events, lang()),
         web.join(corrections, on="period", how="left").rename(
             {"contacts": "web_contacts", "corrections": "web_corrections"}
         ),
