@@ -366,6 +366,15 @@ def report(label: str, results: dict, info: dict[str, str], command: str) -> str
             run._met(bool(warm) and _median(warm) < TARGET_SECONDS) if warm else "–",
         ]
         lines.append(f"| {p.name} | " + " | ".join(cells) + " |")
+    warm = {p.name: _median(results["warm"][p.name]) for p in PAGES if results["warm"][p.name]}
+    if warm:
+        met = sum(seconds < TARGET_SECONDS for seconds in warm.values())
+        slowest = max(warm, key=warm.get)
+        lines += [
+            "",
+            f"Warm medians under {TARGET_SECONDS:g} s: {met} of {len(warm)} pages (slowest: "
+            f"{slowest}, {run._s(warm[slowest])}).",
+        ]
     lines += [
         "",
         "What a warm view consists of (medians): from the navigation until the script starts "
@@ -464,8 +473,11 @@ def main(argv: list[str] | None = None) -> int:
     results["chromium_name"] = f"Chromium {results['chromium']}"
     if options.json:
         options.json.write_text(json.dumps(results, indent=1))
-    given = argv if argv is not None else sys.argv[1:]
-    command = "python -m bench.pages " + " ".join(Path(a).name if "/" in a else a for a in given)
+    store = "--demo" if options.demo else f"--rows {options.rows}" if options.rows else "--db"
+    command = (
+        f"python -m bench.pages {store} --runs {options.runs} --first-runs {options.first_runs}"
+        f" --query-runs {options.query_runs}"
+    )
     write(options.out, label, report(label, results, run.machine(), command))
     run._log(f"wrote {options.out}")
     return 0
