@@ -1,5 +1,7 @@
 """Channel mix: handled contacts per channel over time, with filters and product take-up."""
 
+from functools import partial
+
 import streamlit as st
 
 from app_pages import common
@@ -22,6 +24,7 @@ measure = common.url_radio(
     container=right,
 )
 a, b, c = st.columns(3)
+product_label = common.product_labels()
 categories = common.url_multiselect(
     t("filter.category"), found.options["categories"], "groep", container=a
 )
@@ -29,7 +32,7 @@ products = common.url_multiselect(
     t("filter.product"),
     found.options["products"],
     "producten",
-    format_func=common.product_label,
+    format_func=product_label,
     container=b,
 )
 owners = common.url_multiselect(
@@ -41,7 +44,7 @@ source = common.source(
     (t("filter.years"), f"{first}–{last}"),
     (t("filter.grain"), t(f"grain.{grain}")),
     (t("filter.category"), common.chosen(categories)),
-    (t("filter.product"), common.chosen(products, common.product_label)),
+    (t("filter.product"), common.chosen(products, product_label)),
     (t("filter.owner_team"), common.chosen(owners)),
 )
 
@@ -49,7 +52,7 @@ if page.mix.is_empty():
     common.no_rows()
     st.stop()
 common.chart(
-    charts.channel_mix(page.mix, lang(), measure, grain, page.targets),
+    partial(charts.channel_mix, page.mix, lang(), measure, grain, page.targets),
     page.mix,
     f"kanaalmix_{first}_{last}_{grain}",
     source,

@@ -7,10 +7,12 @@ new data right after a load, without a restart.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Literal, TypeVar
 
@@ -140,12 +142,18 @@ def plain(text: str) -> str:
 
 def product_names() -> dict[str, str]:
     """Return every product's name in the chosen language, by id."""
-    return {pid: names[lang()] for pid, names in require_data().names.items()}
+    chosen = lang()
+    return {pid: names[chosen] for pid, names in require_data().names.items()}
 
 
-def product_label(product_id: str | None) -> str:
-    """Return a product's name in the chosen language (its id when unknown)."""
-    return "–" if product_id is None else product_names().get(product_id, product_id)
+def product_labels() -> Callable[[str | None], str]:
+    """Return a function naming a product in the chosen language (its id when unknown).
+
+    The names are looked up once: a select box formats each of its hundreds of options, and
+    looking them up per option made the channel mix page take a second more.
+    """
+    names = product_names()
+    return lambda product_id: "–" if product_id is None else names.get(product_id, product_id)
 
 
 # --- Filters that live in the URL -------------------------------------------------------------
@@ -269,14 +277,66 @@ def chosen(values: list, format_func: Callable[[object], str] = str) -> str:
     return ", ".join(format_func(v) for v in values) or t("filter.all")
 
 
-def chart(figure: alt.TopLevelMixin, data: pl.DataFrame, name: str, source: str) -> None:
-    """Show a chart with its data as CSV and the chart itself as PNG to download."""
-    st.altair_chart(figure, width="stretch")
+def chart(figure: partial[alt.TopLevelMixin], data: pl.DataFrame, name: str, source: str) -> None:
+    """Show a chart with its data as CSV and the chart itself as PNG to download.
+
+    `figure` is a function of metrics.charts with its arguments (functools.partial): the chart
+    is made once per arguments and kept (`vega_lite`), and as PNG only when clicked.
+    """
+    st.vega_lite_chart(vega_lite(figure), width="stretch")
     with st.container(horizontal=True, wrap=True, gap="small"):  # a narrow column stacks them
         download(data, name, source)
         offer(
-            t("app.download_png"), lambda: png(figure, source), f"{name}.png", "image/png", "image"
+            t("app.download_png"),
+            lambda: png(figure(), source),
+            f"{name}.png",
+            "image/png",
+            "image",
         )
+
+
+def vega_lite(figure: partial[alt.TopLevelMixin]) -> dict:
+    """Return the chart's Vega-Lite spec as st.altair_chart would send it, made once.
+
+    Building an Altair chart (its tooltips' texts in the chosen language) and checking its
+    spec took 30 to 60 ms a chart on every view; the spec is kept per chart function and
+    arguments (frames are hashed by their rows).
+    """
+    key = (figure.func.__module__, figure.func.__qualname__, figure.args, figure.keywords)
+    return _vega_lite(figure, key)
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def _vega_lite(_figure: partial[alt.TopLevelMixin], key: tuple) -> dict:
+    return spec(_figure())
+
+
+def spec(figure: alt.TopLevelMixin) -> dict:
+    """Return a chart's Vega-Lite spec with its frames as named datasets, as Streamlit sends
+    them (Arrow, not JSON), and without Altair's default theme (Streamlit's own applies)."""
+    datasets: dict[str, pl.DataFrame] = {}
+    named: dict[int, alt.NamedData] = {}
+
+    def name_data(part: object) -> None:
+        data = getattr(part, "data", None)
+        if isinstance(data, pl.DataFrame):
+            if id(data) not in named:
+                digest = hashlib.sha256(data.write_ipc_stream(None).getvalue()).hexdigest()
+                named[id(data)] = alt.NamedData(name=digest[:32])
+                datasets[digest[:32]] = data
+            part.data = named[id(data)]
+        for parts in ("layer", "concat", "hconcat", "vconcat"):
+            inner = getattr(part, parts, None)
+            for each in inner if isinstance(inner, list) else ():
+                name_data(each)
+
+    name_data(figure)
+    made = figure.to_dict()
+    theme = alt.theme.get()
+    if theme is not None and made.get("config") == theme().get("config"):
+        del made["config"]
+    made["datasets"] = datasets
+    return made
 
 
 def png(figure: alt.TopLevelMixin, source: str) -> bytes:
@@ -285,8 +345,17 @@ def png(figure: alt.TopLevelMixin, source: str) -> bytes:
 
 
 def download(data: pl.DataFrame, name: str, source: str) -> None:
-    """Offer a frame as a CSV file as Excel in the chosen language opens it, source line first."""
-    offer(t("app.download_csv"), exports.csv_bytes(data, lang(), source), f"{name}.csv", "text/csv")
+    """Offer a frame as a CSV file as Excel in the chosen language opens it, source line first.
+
+    The file is made when clicked, not on every view of the page.
+    """
+    chosen = lang()  # read now: the download runs outside this script run
+    offer(
+        t("app.download_csv"),
+        lambda: exports.csv_bytes(data, chosen, source),
+        f"{name}.csv",
+        "text/csv",
+    )
 
 
 def offer(

@@ -1,5 +1,7 @@
 """Error correction: the work mistakes cause, by channel and product, and what releases did."""
 
+from functools import partial
+
 import polars as pl
 import streamlit as st
 
@@ -34,7 +36,8 @@ if page.by_origin.is_empty():
 one, two = st.columns(2)
 with one:
     common.chart(
-        charts.by_origin(
+        partial(
+            charts.by_origin,
             page.by_origin,
             lang(),
             measure,
@@ -53,7 +56,8 @@ with two:
         {"channel_label": "series"}
     )
     common.chart(
-        charts.lines(
+        partial(
+            charts.lines,
             rates,
             lang(),
             "series",
@@ -80,7 +84,8 @@ long = charts.long_form(
     },
 )
 common.chart(
-    charts.lines(
+    partial(
+        charts.lines,
         long,
         lang(),
         "series",
@@ -113,13 +118,14 @@ common.table(
     },
 )
 
+product_label = common.product_labels()
 if page.history is not None:
     common.url_select(
         t("filter.product"),
         page.choices,
         "product",
         default=page.product,
-        format_func=common.product_label,
+        format_func=product_label,
     )
     web, corrections, events = page.history
     events = events.with_columns(
@@ -130,12 +136,12 @@ if page.history is not None:
     )
     # the history counts the web contacts and the corrections of web origin only
     common.chart(
-        charts.product_history(web, corrections, events, lang()),
+        partial(charts.product_history, web, corrections, events, lang()),
         web.join(corrections, on="period", how="left").rename(
             {"contacts": "web_contacts", "corrections": "web_corrections"}
         ),
         f"geschiedenis_{page.product}",
-        common.source((t("filter.product"), common.product_label(page.product))),
+        common.source((t("filter.product"), product_label(page.product))),
     )
 
 if not page.effects.is_empty():
@@ -144,7 +150,7 @@ if not page.effects.is_empty():
     share = lambda x: formatting.share(x, lang())  # noqa: E731
     rows = [
         {
-            t("label.product"): common.product_label(r["product_id"]),
+            t("label.product"): product_label(r["product_id"]),
             t("label.release"): f"{formatting.day(r['released_on'], lang())}: {r['title']}",
             f"{t('corrections.rate_chart')} ({b})": formatting.number(
                 r["corrections_per_1000_before"], lang(), 1

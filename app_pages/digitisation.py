@@ -1,5 +1,7 @@
 """Digitisation: products digital over time against the target, the product list, candidates."""
 
+from functools import partial
+
 import polars as pl
 import streamlit as st
 
@@ -13,7 +15,7 @@ st.title(t("digitisation.title"))
 page = common.model(pages.digitisation)
 source = common.source()
 common.chart(
-    charts.digitisation(page.progress, page.targets, lang()),
+    partial(charts.digitisation, page.progress, page.targets, lang()),
     page.progress,
     "digitalisering",
     source,

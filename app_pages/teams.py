@@ -1,6 +1,7 @@
 """Teams (team leads): one team week by week, the last weeks against the weeks before."""
 
 from datetime import date
+from functools import partial
 
 import polars as pl
 import streamlit as st
@@ -64,7 +65,8 @@ def weekly(
 ) -> None:
     """A chart of weekly team figures (reference norms as dotted lines), to download too."""
     data = charts.long_form(weeks, columns).drop_nulls()
-    figure = charts.lines(
+    figure = partial(
+        charts.lines,
         data,
         lang(),
         "series",

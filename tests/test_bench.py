@@ -101,3 +101,48 @@ def test_write_replaces_only_the_block(tmp_path):
     text = path.read_text()
     assert text.startswith("intro\n") and text.endswith("analysis\n")
     assert "second" in text and "first" not in text
+
+
+# --- bench/pages.py: the pages in the browser --------------------------------------------------
+
+
+@pytest.mark.browser
+def test_pages_in_the_browser_gives_every_page_a_time(demo_store, tmp_path):
+    """A short run of bench.pages on a copy of the session's demo store (its mtime is touched
+    for the first views after a load): a row per page, each with positive times."""
+    from bench import pages
+    from tests.conftest import copy_store
+
+    db = copy_store(demo_store, tmp_path / "store.duckdb")
+    out = tmp_path / "BENCHMARKS.md"
+    out.write_text("# Benchmarks\n\nAnalysis stays.\n")
+    argv = ["--db", str(db), "--label", "demo", "--runs", "1", "--first-runs", "1"]
+    argv += ["--query-runs", "1", "--out", str(out), "--workdir", str(tmp_path / "w")]
+    assert pages.main(argv) == 0
+    text = out.read_text()
+    assert text.startswith("# Benchmarks\n\nAnalysis stays.\n")
+    block = text.split(pages.START_MARK, 1)[1].split(pages.END_MARK, 1)[0]
+    assert "#### demo: " in block and re.search(r"Measured on \d{4}-\d\d-\d\d", block)
+    for page in pages.PAGES:
+        times, parts = [r for r in block.splitlines() if r.startswith(f"| {page.name} |")]
+        # query only, warm median and p95, first view after a load: all measured, all > 0
+        cells = [c.strip() for c in times.split("|")[2:6]]
+        assert all(re.fullmatch(r"\d[\d.,]* m?s", c) for c in cells), times
+        assert all(float(c.split()[0]) > 0 for c in cells), times
+        assert re.search(r"\| 1 \| \d", parts), parts  # one script run per view
+
+
+def test_pages_block_keeps_the_other_stores(tmp_path):
+    from bench import pages
+
+    path = tmp_path / "B.md"
+    path.write_text("# Benchmarks\n\nintro\n")
+    pages.write(path, "demo", "demo v1")
+    path.write_text(path.read_text() + "\nanalysis\n")
+    pages.write(path, "10M contacts", "big v1")
+    pages.write(path, "demo", "demo v2")
+    text = path.read_text()
+    assert text.startswith("# Benchmarks\n\nintro\n") and text.endswith("\nanalysis\n")
+    assert text.count(pages.START_MARK) == text.count(pages.END_MARK) == 1
+    assert "demo v2" in text and "demo v1" not in text and "big v1" in text
+    assert text.index("demo v2") < text.index("big v1")  # each store keeps its place

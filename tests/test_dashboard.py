@@ -1,15 +1,18 @@
 """The dashboard with Streamlit's AppTest: every page, both languages, demo and empty stores."""
 
+import json
 import re
 from datetime import date
+from functools import partial
 from pathlib import Path
 
+import polars as pl
 import pyarrow as pa
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from metrics import formatting, pages, query, views
+from metrics import charts, formatting, norms, pages, query, views
 from metrics.texts import TEXTS
 from pipelines import store
 from pipelines.load import load_files
@@ -363,3 +366,92 @@ def test_targets_are_looked_ahead_at_with_the_misses_beneath(demo_db, monkeypatc
     # the products' line missed three times: from 2010 (2011, 2012) and from 2011 (2012)
     label = {"nl": "Producten digitaal", "en": "Products digital"}[lang]
     assert (misses.iloc[:, 0] == label).sum() == 3
+
+
+@pytest.mark.parametrize("page", ["channel_mix", "corrections"])
+def test_product_names_are_looked_up_once_per_run_not_per_option(demo_db, monkeypatch, page):
+    """The product filter named each of its 300 options by looking every name up anew (and
+    reading the language from the URL for each): a second of a channel mix view (issue 12)."""
+    from app_pages import common
+
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    open_page(page, "nl")  # the caches filled
+    calls = []
+    looked_up = common.require_data
+    monkeypatch.setattr(common, "require_data", lambda: calls.append(1) or looked_up())
+    at = open_page(page, "nl")
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(calls) < 20, f"{len(calls)} look-ups of the store's product names in one run"
+
+
+WEEKS = pl.DataFrame(
+    {
+        "period": [date(2024, 1, 1 + 7 * w) for w in range(4) for _ in range(2)],
+        "series": ["service", "abandoned"] * 4,
+        "value": [0.8, 0.05, 0.7, 0.06, 0.9, 0.04, 0.85, 0.05],
+    }
+)
+MONTHS = pl.DataFrame({"period": [date(2024, m, 1) for m in (1, 2, 3)], "contacts": [5, 7, 9]})
+FIGURES = {
+    "channel mix with targets": partial(
+        charts.channel_mix,
+        pl.DataFrame(
+            {
+                "period": [date(2024, m, 1) for m in (1, 2) for _ in range(3)],
+                "channel": ["web", "phone", "desk"] * 2,
+                "contacts": [50, 30, 20, 60, 25, 15],
+                "share": [0.5, 0.3, 0.2, 0.6, 0.25, 0.15],
+            }
+        ),
+        "nl",
+        "share",
+        "month",
+        pl.DataFrame({"year": [2024], "target": [0.6]}),
+    ),
+    "lines with norms": partial(
+        charts.lines,
+        WEEKS,
+        "en",
+        "series",
+        "value",
+        "Phone",
+        "Share",
+        ".0%",
+        "week",
+        norms=[*norms.beside("phone_service_level", 30)],
+        width="narrow",
+    ),
+    "product history": partial(
+        charts.product_history,
+        MONTHS,
+        MONTHS.rename({"contacts": "corrections"}),
+        pl.DataFrame({"day": [date(2024, 2, 3)], "label": ["release 1"]}),
+        "nl",
+    ),
+}
+
+
+@pytest.mark.parametrize("figure", FIGURES.values(), ids=FIGURES)
+def test_a_kept_chart_spec_is_the_one_streamlit_would_send(figure):
+    """Pages keep a chart's spec (common.vega_lite) instead of handing Streamlit the Altair
+    chart on every view: the spec and its data must be those st.altair_chart sends."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    from app_pages import common
+
+    ours, theirs = common.spec(figure()), _convert_altair_to_vega_lite_spec(figure())
+
+    def rows(data) -> list[dict]:
+        table = pa.ipc.open_stream(data).read_all() if isinstance(data, bytes) else data.to_arrow()
+        return table.to_pylist()
+
+    def named(spec: dict) -> tuple[str, dict]:
+        """The spec with its datasets numbered in order of use, and their rows."""
+        text = json.dumps({k: v for k, v in spec.items() if k != "datasets"}, sort_keys=True)
+        order = list(dict.fromkeys(re.findall(r'"name": "([^"]+)"', text)))
+        for i, name in enumerate(order):
+            text = text.replace(f'"{name}"', f'"data-{i}"')
+        return text, {f"data-{i}": rows(spec["datasets"][name]) for i, name in enumerate(order)}
+
+    assert named(ours) == named(theirs)
+    assert len(ours["datasets"]) == len(theirs["datasets"])  # the same frame sent once

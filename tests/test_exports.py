@@ -186,7 +186,7 @@ def test_a_chart_carries_its_source_line_under_it():
     )
     spec = charts.with_source(figure, SOURCE).to_dict()
     chart, note = spec["vconcat"]
-    assert chart["title"]["text"] == ["Titel"]
+    assert chart["title"]["text"] == ["Titel"]  # wrapped into lines (charts._titled)
     assert note["mark"]["text"] == [SOURCE]
 
 
