@@ -6,10 +6,14 @@ every load (loads publish a new file; see pipelines/store.py).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from app_pages.common import db, demo_wanted, keep_choices, lang, t, version
 from metrics.texts import LANGUAGES
+
+ICON = Path(__file__).parent / "app_pages" / "icon.png"
 
 PAGES = (
     ("app_pages/overview.py", "page.overview", "overzicht", ":material/dashboard:"),
@@ -23,7 +27,8 @@ PAGES = (
 
 def main() -> None:
     """Render the chosen page."""
-    st.set_page_config(page_title=t("app.title"), page_icon=":material/call_split:", layout="wide")
+    # a local icon: a material-icon favicon is fetched from fonts.gstatic.com on every view
+    st.set_page_config(page_title=t("app.title"), page_icon=str(ICON), layout="wide")
     if demo_wanted():
         import demo  # numpy-heavy: only the first start needs it
 

@@ -518,3 +518,17 @@ def test_nothing_is_cut_off_on_a_laptop(browser, app, lang, path, name, title):
         assert page.locator(f'[data-testid="stMetric"], {CHART}').count() >= 1
         assert page.evaluate(CLIPPED) == []
         screenshot(page, f"{name}_{lang}_1024", width=1024)
+
+
+def test_a_view_asks_nothing_of_any_other_server(browser, app):
+    """The favicon, a material icon, came from fonts.gstatic.com on every view: readers'
+    addresses went to Google, and offline it failed. Nothing may be fetched from elsewhere."""
+    from urllib.parse import urlparse
+
+    hosts = set()
+    with browser_page(browser, "nl") as page:
+        page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))
+        for path in ("", "kanaalmix", "teams"):
+            open_page(page, app, path, lang="nl")
+            assert_no_errors(page)
+    assert hosts - {None} == {"127.0.0.1"}, hosts
