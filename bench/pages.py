@@ -110,13 +110,13 @@ WATCH = """
 # --- The app, served as a person meets it ---------------------------------------------------
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _healthy(url: str) -> bool:
+def healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
             return response.read().decode().strip() == "ok"
@@ -139,7 +139,7 @@ def serving(
         profiles.mkdir(parents=True, exist_ok=True)
         env[SERVER_PROFILE] = str(profiles)
     for _attempt in range(3):  # another process may take the free port first
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         command = [
             *(sys.executable, str(Path(__file__).with_name("serve.py")), "dashboard.py"),
@@ -152,7 +152,7 @@ def serving(
         with open(log, "a") as out:
             proc = subprocess.Popen(command, cwd=app, env=env, stdout=out, stderr=out)
         deadline = time.monotonic() + 60
-        while proc.poll() is None and not _healthy(base):
+        while proc.poll() is None and not healthy(base):
             if time.monotonic() > deadline:
                 proc.kill()
                 raise RuntimeError(f"streamlit did not start:\n{log.read_text()[-3000:]}")

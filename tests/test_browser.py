@@ -14,11 +14,9 @@ import csv
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +27,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from bench.pages import free_port, healthy
 from metrics import formatting, pages, query, status, views
 from metrics.catalog import METRIC
 from metrics.texts import text
@@ -109,20 +108,6 @@ def db(demo_store: Path) -> Path:
     """The session's short demo store (2008 to 2012); read only."""
     assert date(YEAR, 12, 31) == DEMO_UNTIL
     return demo_store
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.read().decode().strip() == "ok"
-    except OSError:
-        return False
 
 
 @contextmanager
