@@ -131,4 +131,24 @@ if not page.gaps.is_empty():
         hide_index=True,
         column_config={"period_month": t("label.month"), "channel": t("label.channel")},
     )
+
+st.subheader(t("audit.sources"))
+st.caption(t("audit.sources_note"))
+common.table(
+    charts.with_channel_labels(page.sources, lang()).with_columns(
+        pl.Series(
+            "period_month", [formatting.month(d, lang()) for d in page.sources["period_month"]]
+        ),
+        pl.col("other_sources").fill_null(""),
+    ),
+    {
+        "period_month": Col(t("label.month"), pinned=True),
+        "channel_label": Col(t("label.channel")),
+        "source": Col(t("sources.source")),
+        "handled": Col(t("sources.handled"), "number"),
+        "offered": Col(t("sources.offered"), "number"),
+        "other_sources": Col(t("sources.other_sources")),
+        "other_handled": Col(t("sources.other_handled"), "number"),
+    },
+)
 common.footer(found)

@@ -34,7 +34,13 @@ from pipelines import marts, store
 from pipelines.schema import REJECT_REASONS
 from pipelines.settings import AuditPeriod, Settings, local_now
 
-SHEETS = ("summary", "definitions", "lineage", "quality")  # the sheets named pack.sheet.<name>
+SHEETS = (
+    "summary",
+    "definitions",
+    "lineage",
+    "quality",
+    "sources",
+)  # the sheets named pack.sheet.<name>
 
 COUNT, ID, GENERAL = "#,##0", "0", "General"
 DAY, MONTH, MOMENT = "yyyy-mm-dd", "yyyy-mm", "yyyy-mm-dd hh:mm:ss"
@@ -166,6 +172,7 @@ def _sheets(
         _definitions(con, settings, lang),
         _lineage(con, lang),
         _quality(con, period, lang),
+        _sources(con, period, lang),
     ]
 
 
@@ -262,11 +269,22 @@ def _summary(con, db, period, settings, made_at, yearly, lang) -> _Sheet:
     rows = []
     for metric in (m for m in METRICS if m.target):
         bound = "pack.upper_limit" if metric.target.startswith("max_") else "pack.lower_limit"
-        for in_year, value, with_data, is_partial in (
-            yearly[metric.id].select(year, _column("value", lang), months, partial).iter_rows()
-        ):
+        found = yearly[metric.id].select(year, _column("value", lang), months, partial)
+        totals = dict(
+            zip(
+                found[year],
+                query.from_totals(
+                    con, metric.id, [(date(y, 1, 1), date(y, 12, 1)) for y in found[year]]
+                ),
+                strict=True,
+            )
+        )
+        for in_year, value, with_data, is_partial in found.iter_rows():
             goal = settings.target(in_year, metric.target)
             figure = Headline(metric, in_year, value, None, goal, until)
+            remark = (
+                text("totals.not_available", lang) if value is None and totals[in_year] else None
+            )
             rows.append(
                 {
                     _column("metric", lang): metric.label[lang],
@@ -278,13 +296,19 @@ def _summary(con, db, period, settings, made_at, yearly, lang) -> _Sheet:
                     _column("met", lang): text(f"verdict.{verdict(figure)}", lang),
                     partial: is_partial,
                     months: with_data,
+                    _column("remark", lang): remark,
                     "_unit": UNIT_FORMAT[metric.unit],
                     "_result": _result_format(figure),
                 }
             )
     frame = pl.DataFrame(
         rows,
-        schema_overrides={year: pl.Int32, result: pl.Float64, target: pl.Float64},
+        schema_overrides={
+            year: pl.Int32,
+            result: pl.Float64,
+            target: pl.Float64,
+            _column("remark", lang): pl.String,
+        },
     )
     table = _Table(
         text("audit.targets", lang),
@@ -387,6 +411,8 @@ def _definitions(con, settings: Settings, lang: str) -> _Sheet:
     )
     used = con.sql("select * from settings").pl().row(0, named=True)
     wanted = marts.settings_row(settings)
+    order = str(used.get("source_order", ""))  # a list, not a number: a note of its own
+    wanted = {k: v for k, v in wanted.items() if not isinstance(v, str)}
     in_database, in_file = _column("used", lang), _column("settings_file", lang)
     knobs = pl.DataFrame(
         {
@@ -400,7 +426,11 @@ def _definitions(con, settings: Settings, lang: str) -> _Sheet:
         tab("definitions", lang),
         text("audit.definitions", lang),
         lang,
-        notes=(text("pack.note.ratios", lang), text("pack.note.settings", lang)),
+        notes=(
+            text("pack.note.ratios", lang),
+            text("pack.note.settings", lang),
+            text("pack.note.source_order", lang, order=order.replace(",", ", ")),
+        ),
         tables=(
             _Table(
                 text("pack.table.metrics", lang),
@@ -432,6 +462,30 @@ def _lineage(con, lang: str) -> _Sheet:
         lang,
         notes=(text("pack.note.load_runs", lang), text("pack.note.run_status", lang)),
         tables=(_Table(text("pack.table.load_runs", lang), runs, {"run_id": ID, **rows}),),
+    )
+
+
+def _sources(con, period: AuditPeriod, lang: str) -> _Sheet:
+    """Per channel and month: the source that counted and what the others held."""
+    found = views.source_months(con, period.start, period.end)
+    names = {
+        "period_month": _column("month", lang),
+        "channel": _column("channel", lang),
+        **{c: text(f"sources.{c}", lang) for c in found.columns[2:]},
+    }
+    counts = ("handled", "offered", "other_handled")
+    return _Sheet(
+        tab("sources", lang),
+        text("audit.sources", lang),
+        lang,
+        notes=(text("audit.sources_note", lang),),
+        tables=(
+            _Table(
+                text("pack.table.sources", lang),
+                found.rename(names),
+                {names["period_month"]: MONTH, **{names[c]: COUNT for c in counts}},
+            ),
+        ),
     )
 
 

@@ -29,6 +29,9 @@ class Metric(BaseModel):
     stock: bool = False  # True: the value at the last month of a period, not a sum
     higher_is_better: bool | None = None  # None: neither direction is a goal in itself
     target: str | None = None  # key in the settings' [targets.YEAR] tables
+    # the channels whose single contacts the figure needs: months counted from monthly
+    # totals (mart_source_months) have none, so the figure is not available for them
+    single_contacts: tuple[str, ...] = ()
 
 
 def _m(**fields) -> Metric:
@@ -249,8 +252,9 @@ METRICS: tuple[Metric, ...] = (
         },
         unit="share",
         mart="mart_phone_service",
-        numerator="sum(calls_answered_in_time)",
-        denominator="sum(calls_offered)",
+        numerator="sum(calls_answered_in_time) filter (where not from_totals)",
+        denominator="sum(calls_offered) filter (where not from_totals)",
+        single_contacts=("phone",),
         higher_is_better=True,
         target="phone_service_level",
     ),
@@ -279,8 +283,9 @@ METRICS: tuple[Metric, ...] = (
         },
         unit="seconds",
         mart="mart_phone_service",
-        numerator="sum(avg_wait_seconds * calls_offered)",
-        denominator="sum(calls_offered)",
+        numerator="sum(avg_wait_seconds * calls_offered) filter (where not from_totals)",
+        denominator="sum(calls_offered) filter (where not from_totals)",
+        single_contacts=("phone",),
         higher_is_better=False,
     ),
     _m(
@@ -296,6 +301,7 @@ METRICS: tuple[Metric, ...] = (
         mart="mart_phone_service",
         numerator="sum(calls_resolved)",
         denominator="sum(calls_with_resolution)",
+        single_contacts=("phone",),
         higher_is_better=True,
     ),
     _m(
@@ -309,8 +315,9 @@ METRICS: tuple[Metric, ...] = (
         },
         unit="share",
         mart="mart_desk_service",
-        numerator="sum(visits_served_in_time)",
-        denominator="sum(visits)",
+        numerator="sum(visits_served_in_time) filter (where not from_totals)",
+        denominator="sum(visits) filter (where not from_totals)",
+        single_contacts=("desk",),
         higher_is_better=True,
         target="desk_served_in_time",
     ),
@@ -330,6 +337,7 @@ METRICS: tuple[Metric, ...] = (
         mart="mart_repeat_contacts",
         numerator="sum(repeated_contacts)",
         denominator="sum(contacts)",
+        single_contacts=("web", "phone", "desk"),
         higher_is_better=False,
     ),
 )

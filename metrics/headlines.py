@@ -30,6 +30,10 @@ class Headline:
     previous: float | None
     target: float | None
     data_until: date | None = None  # last day with data in the store
+    # the year (the year before) is counted from monthly totals, which cannot give this
+    # figure: "not available from monthly totals", not "no data"
+    from_totals: bool = False
+    previous_from_totals: bool = False
 
     @property
     def partial(self) -> bool:
@@ -136,9 +140,17 @@ def yearly(
     for metric_id in metric_ids:
         metric = METRIC[metric_id]
         found = query.values(con, metric_id, periods, filters)
+        totals = query.from_totals(con, metric_id, periods)
         for i, year in enumerate(years):
             target = settings.target(year, metric.target) if metric.target else None
             figures[year][metric_id] = Headline(
-                metric, year, found[2 * i], found[2 * i + 1], target, until
+                metric,
+                year,
+                found[2 * i],
+                found[2 * i + 1],
+                target,
+                until,
+                from_totals=found[2 * i] is None and totals[2 * i],
+                previous_from_totals=found[2 * i + 1] is None and totals[2 * i + 1],
             )
     return figures

@@ -21,6 +21,7 @@ from metrics.forecast import Forecast, forecast
 from metrics.headlines import Headline, Verdict, verdict
 from metrics.norms import Beside
 from metrics.query import Filters
+from metrics.texts import text
 from pipelines.settings import AuditPeriod, Settings
 
 # The overview's cards and the figures they need besides (products x of N, the rate).
@@ -161,9 +162,14 @@ def shown(figures: dict[str, Headline], metric_id: str, lang: str) -> Shown:
     total = figures.get("products_total")
     if metric_id == "products_digital" and total is not None and total.value is not None:
         value = f"{value} / {formatting.number(total.value, lang)}"
+    if figure.from_totals:
+        value = text("totals.not_available", lang)
+    previous = formatting.value(figure.previous, unit, lang, decimals)
+    if figure.previous_from_totals:
+        previous = text("totals.not_available", lang)
     return Shown(
         value,
-        formatting.value(figure.previous, unit, lang, decimals),
+        previous,
         None if figure.change is None else formatting.change(figure.change, unit, lang),
         formatting.value(figure.target, unit, lang),
     )
@@ -500,6 +506,7 @@ class Audit:
     quality: dict[str, int]
     gaps: pl.DataFrame
     calls_without_product: tuple[int, int]  # of all calls offered in the period
+    sources: pl.DataFrame  # per channel-month: the source that counted, the others held
 
     @property
     def untagged_share(self) -> float | None:
@@ -536,6 +543,7 @@ def audit(
         views.quality(con),
         views.month_gaps(con),
         views.calls_without_product(con, chosen.start, chosen.end),
+        views.source_months(con, chosen.start, chosen.end),
     )
 
 

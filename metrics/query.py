@@ -148,6 +148,32 @@ def values(
     return [found.get(i) for i in range(len(periods))]
 
 
+def from_totals(
+    con: duckdb.DuckDBPyConnection, metric_id: str, periods: Sequence[tuple[date, date]]
+) -> list[bool]:
+    """Return, per (start, end) period, whether the metric is not available there because
+    the months of its channels are counted from monthly totals only (mart_source_months).
+
+    A figure that needs single contacts (Metric.single_contacts: waits, service level,
+    repeat contacts) has none in such months: it says so instead of showing nothing or 0.
+    """
+    channels = list(METRIC[metric_id].single_contacts)
+    if not channels or not periods:
+        return [False] * len(periods)
+    slots = ", ".join("(?, ?::date, ?::date)" for _ in periods)
+    found = dict(
+        con.execute(
+            "select slots.slot, bool_and(m.source = 'volumes') "
+            f"from (values {slots}) as slots(slot, first_month, last_month) "
+            "join mart_source_months m on m.period_month between slots.first_month and "
+            "slots.last_month and m.is_counted and list_contains(?, m.channel) "
+            "group by slots.slot",
+            [x for i, (start, end) in enumerate(periods) for x in (i, start, end)] + [channels],
+        ).fetchall()
+    )
+    return [bool(found.get(i)) for i in range(len(periods))]
+
+
 def _sums(metric: Metric) -> list[str]:
     """The numerator and denominator as aggregates over a group of mart rows."""
 

@@ -15,6 +15,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "app.title": {"nl": "Klik, bel, balie", "en": "Click, call, face"},
     "app.language": {"nl": "Taal", "en": "Language"},
     "app.data_until": {"nl": "Gegevens tot en met {day}", "en": "Data up to {day}"},
+    "totals.not_available": {
+        "nl": "niet beschikbaar uit maandtotalen",
+        "en": "not available from monthly totals",
+    },
     "app.no_data": {
         "nl": "Er zijn nog geen contactgegevens geladen. Laad exports met "
         "`channelshift load` of bouw de demogemeente met `channelshift demo`.",
@@ -608,6 +612,25 @@ TEXTS: dict[str, dict[str, str]] = {
     "pack.sheet.definitions": {"nl": "Definities", "en": "Definitions"},
     "pack.sheet.lineage": {"nl": "Herkomst", "en": "Lineage"},
     "pack.sheet.quality": {"nl": "Datakwaliteit", "en": "Data quality"},
+    "pack.sheet.sources": {"nl": "Bronnen", "en": "Sources"},
+    "audit.sources": {"nl": "Welke bron telde", "en": "Which source counted"},
+    "audit.sources_note": {
+        "nl": "Per kanaal en maand telt één bron: de eerste in de volgorde van de instellingen "
+        "(`sources`) die er contacten of maandtotalen voor heeft. Zo telt geen contact dubbel "
+        "waar bronnen overlappen. Andere bronnen met gegevens voor die maand staan ernaast, "
+        "niet meegeteld. Maanden die uit maandtotalen komen hebben geen bereikbaarheid, "
+        "wachttijden of herhaalcontact.",
+        "en": "Each channel and month is counted from one source: the first in the settings' "
+        "order (`sources`) that holds contacts or monthly totals for it, so no contact counts "
+        "twice where sources overlap. Other sources holding data for the month are shown "
+        "beside it, not counted. Months counted from monthly totals have no service level, "
+        "waits or repeat contacts.",
+    },
+    "sources.source": {"nl": "Telde uit", "en": "Counted from"},
+    "sources.handled": {"nl": "Afgehandeld", "en": "Handled"},
+    "sources.offered": {"nl": "Aangeboden", "en": "Offered"},
+    "sources.other_sources": {"nl": "Ook in (niet geteld)", "en": "Also in (not counted)"},
+    "sources.other_handled": {"nl": "Daar afgehandeld", "en": "Handled there"},
     "pack.title.summary": {
         "nl": "Auditdossier klik, bel, balie: {municipality}, periode {period}",
         "en": "Audit file click, call, face: {municipality}, period {period}",
@@ -711,6 +734,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "pack.column.metric_id": {"nl": "Kengetal-id", "en": "Metric id"},
     "pack.column.year": {"nl": "Jaar", "en": "Year"},
     "pack.column.month": {"nl": "Maand", "en": "Month"},
+    "pack.column.remark": {"nl": "Opmerking", "en": "Remark"},
+    "pack.table.sources": {"nl": "Bron per kanaal en maand", "en": "Source per channel and month"},
+    "pack.note.source_order": {
+        "nl": "Volgorde van de bronnen (per kanaal en maand telt de eerste met gegevens): {order}.",
+        "en": "Order of the sources (each channel and month counts the first with data): {order}.",
+    },
     "pack.column.numerator": {"nl": "Teller", "en": "Numerator"},
     "pack.column.denominator": {"nl": "Noemer", "en": "Denominator"},
     "pack.column.value": {"nl": "Waarde", "en": "Value"},
@@ -871,6 +900,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "wachtrij of in gesprek toen het log gekopieerd werd); een later, gegroeid log laadt het",
         "en": "Call without its ENTERQUEUE or its ending in the queue log (e.g. still waiting or "
         "talking when the log was copied); a later, grown log loads it",
+    },
+    "reason.negative_count": {
+        "nl": "Aantal kleiner dan nul",
+        "en": "Count below zero",
+    },
+    "reason.fractional_count": {
+        "nl": "Aantal is geen geheel getal (bijv. 12,5)",
+        "en": "Count is not a whole number (e.g. 12.5)",
+    },
+    "reason.handled_exceeds_offered": {
+        "nl": "Meer contacten afgehandeld dan aangeboden in dezelfde maand",
+        "en": "More contacts handled than offered in the same month",
     },
     # --- quality: data-quality findings (dashboard audit page, audit pack) ------------------------
     "quality.untagged": {

@@ -268,6 +268,23 @@ def calls_without_product(
     ).fetchall()[0]
 
 
+def source_months(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pl.DataFrame:
+    """Per channel and month from start to end: the source that counted, what it held, and
+    the other sources that held contacts or totals for it, not counted (mart_source_months)."""
+    return con.sql(
+        "select period_month, channel, "
+        "any_value(source) filter (where is_counted) as source, "
+        "any_value(handled) filter (where is_counted) as handled, "
+        "any_value(offered) filter (where is_counted) as offered, "
+        "string_agg(source, ', ' order by precedence) filter (where not is_counted) "
+        "as other_sources, "
+        "sum(handled) filter (where not is_counted) as other_handled "
+        "from mart_source_months where period_month between date_trunc('month', ?) and ? "
+        "group by all order by period_month, channel",
+        params=[start, end],
+    ).pl()
+
+
 def month_gaps(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Months in which a channel had no contacts at all (a missing export?)."""
     return con.sql(

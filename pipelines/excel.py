@@ -244,7 +244,7 @@ def _numbers(
     needed = [
         c
         for c, col in kinds.items()
-        if col.kind in ("duration", "bool") or col.name == "citizen_ref"
+        if col.kind in ("duration", "bool", "count") or col.name == "citizen_ref"
     ]
     loaded = pl.DataFrame()
     if needed:

@@ -23,12 +23,22 @@ from pipelines import dialect, marts, privacy, store
 from pipelines.schema import SourceSchema
 from pipelines.settings import Plausible, Settings, local_now
 from pipelines.settings import load as load_settings
-from pipelines.sources import corrections, desk, phone, products, queue_log, releases, web
+from pipelines.sources import (
+    corrections,
+    desk,
+    phone,
+    products,
+    queue_log,
+    releases,
+    volumes,
+    web,
+)
 from pipelines.validate import Validated, validate
 
 T = TypeVar("T")
 SOURCES: dict[str, ModuleType] = {
-    m.SCHEMA.name: m for m in (products, releases, web, phone, desk, corrections, queue_log)
+    m.SCHEMA.name: m
+    for m in (products, releases, web, phone, desk, corrections, queue_log, volumes)
 }
 
 
@@ -254,7 +264,7 @@ def _load_batches(
     table = store.TABLE[schema.table]
     batches = _ahead(_reader(module)(path, schema, spec, dialect.BATCH_BYTES))
     bar.update()
-    rows_of = table.name if _first_load(con, table, _stored_as(module)) else "delivered"
+    rows_of = table.name if _first_load(con, table, schema.name) else "delivered"
     if rows_of == "delivered":
         con.execute(f"create or replace temp table delivered as from {table.name} limit 0")
     pseudonyms = privacy.Pseudonyms(key, con)
@@ -266,6 +276,8 @@ def _load_batches(
         batch = module.stage(rows).with_columns(
             pl.lit(run.run_id).alias("run_id"), rows["_line"].alias("line_number")
         )
+        if table.source and table.source not in batch.columns:  # the rows' source is this one
+            batch = batch.with_columns(pl.lit(schema.name).alias(table.source))
         hashes.append(batch.select(pl.struct(table.key).hash()).to_series())
         staged = store.Arrow(batch)  # noqa: F841 (DuckDB scans it by name)
         con.execute(f"insert into {rows_of} by name select * from staged")
@@ -292,12 +304,6 @@ def _reader(module: ModuleType):
     return getattr(module, "read_batches", dialect.read_batches)
 
 
-def _stored_as(module: ModuleType) -> str:
-    """Return what the stored table calls the source's rows: its channel (a queue log's calls
-    are phone calls), else its name."""
-    return getattr(module, "CHANNEL", module.SCHEMA.name)
-
-
 def _record_findings(con: duckdb.DuckDBPyConnection, run: Run, found: pl.DataFrame) -> None:
     """Store a run's findings (one row per finding and value) and name them in its summary."""
     rows = found.group_by("finding", "value").agg(pl.col("rows").sum()).sort("finding", "value")
@@ -308,7 +314,7 @@ def _record_findings(con: duckdb.DuckDBPyConnection, run: Run, found: pl.DataFra
 
 
 def _first_load(con: duckdb.DuckDBPyConnection, table: store.Table, source: str) -> bool:
-    """Return whether the table holds no row of this source yet (contacts: of its channel)."""
+    """Return whether the table holds no row of this source yet."""
     own, params = (f"{table.source} = ?", [source]) if table.source else ("true", [])
     query = f"select exists (from {table.name} where {own})"
     return not con.execute(query, params).fetchall()[0][0]
@@ -331,10 +337,11 @@ def _supersede(
     """
     table = store.TABLE[schema.table]
     keys = ", ".join(table.key)
-    join = " and ".join(f"d.{k} = w.{k}" for k in table.key)
+    join = table.joined("d", "w")
     content = [c for c in table.names if c not in table.key and c not in store.LINEAGE]
     same = " and ".join(f"d.{c} is not distinct from w.{c}" for c in content) or "true"
-    value = ", ".join(f"d.{k}" for k in schema.key)
+    named = [k for k in table.key if k != table.source]  # the key as the file has it
+    value = ", ".join(f"d.{k}" for k in named)
     mine = f"(from {rows_of} where run_id = $run)"
     earlier = pl.DataFrame(
         con.sql(

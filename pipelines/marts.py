@@ -33,6 +33,7 @@ MART_DIR = Path(__file__).parent / "marts"
 # Dependency order: a mart reads only the store and the marts before it.
 ORDER = (
     "mart_calendar",
+    "mart_source_months",
     "int_contact_repeats",
     "mart_product_channel",
     "mart_channel_mix",
@@ -85,6 +86,7 @@ def _months(back: str = "interval 0 day", ahead: str = "interval 0 day") -> Scop
 
 REPEAT_WINDOW = "to_days(repeat_window_days)"
 SCOPES: dict[str, Scope] = {
+    "mart_source_months": _months(),
     "mart_product_channel": _months(),
     "mart_channel_mix": _months(),
     "mart_digital_takeup": _months(),
@@ -145,16 +147,17 @@ def key(name: str) -> dict[str, bool]:
     return columns
 
 
-def settings_row(settings: Settings) -> dict[str, float | int]:
+def settings_row(settings: Settings) -> dict[str, float | int | str]:
     """Return the settings the marts read, as one flat row."""
     norms = settings.norms
-    row: dict[str, float | int] = {
+    row: dict[str, float | int | str] = {
         "phone_answer_seconds": norms.phone_answer_seconds,
         "desk_wait_minutes": norms.desk_wait_minutes,
         "repeat_window_days": norms.repeat_window_days,
         "release_window_months": norms.release_window_months,
         "capacity_trailing_months": norms.capacity_trailing_months,
     }
+    row["source_order"] = ",".join(settings.source_order)
     for channel in CHANNELS:
         row[f"staff_minutes_{channel}"] = getattr(settings.staff_minutes, channel)
         row[f"unit_cost_{channel}"] = getattr(settings.unit_costs, channel)
@@ -182,8 +185,50 @@ def refresh(
     if incremental and _update(con):
         return
     _write_settings(con, row)
-    for name in ORDER:
-        build(con, name)
+    database = _database(con)
+    try:
+        for name in ORDER:
+            build(con, name)
+            if name == COUNTING:
+                _count_only(con, database, SHADOWED)
+    finally:
+        _unshadow(con)
+
+
+# The mart that decides which source counts each channel-month; the marts after it read only
+# the contacts and totals of the counting sources (`_count_only`).
+COUNTING = "mart_source_months"
+SHADOWED = ("contacts", "corrections", "volumes")  # what a mart's periods read of the store
+
+
+def _database(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("select current_database()").fetchall()[0][0].replace('"', '""')
+
+
+def _unshadow(con: duckdb.DuckDBPyConnection) -> None:
+    for table in SHADOWED:
+        con.execute(f"drop view if exists temp.main.{table}")
+
+
+def _count_only(con: duckdb.DuckDBPyConnection, database: str, reads: dict | tuple) -> None:
+    """Shadow contacts and volumes with the rows of each channel-month's counting source.
+
+    `reads` gives, per table, what the marts read of it (a FROM clause, `t` being the rows);
+    a table not in it is read whole. Where no channel-month has two sources (most stores),
+    every row counts and the views add no join.
+    """
+    overlap = con.execute(f"select exists (from {COUNTING} where not is_counted)").fetchall()[0]
+    for table, month in (("contacts", "date_trunc('month', t.occurred_at)"), ("volumes", None)):
+        rows = reads.get(table) if isinstance(reads, dict) else None
+        rows = rows or f'"{database}".main.{table} t'
+        if overlap[0]:
+            month = month or "t.period_month"
+            source = "t.source" if table == "contacts" else "'volumes'"
+            rows += (
+                f" semi join (from {COUNTING} where is_counted) m on m.channel = t.channel "
+                f"and m.source = {source} and m.period_month = cast({month} as date)"
+            )
+        con.execute(f"create or replace temp view {table} as select t.* from {rows}")
 
 
 def _built_with(con: duckdb.DuckDBPyConnection) -> dict | None:
@@ -235,26 +280,31 @@ def _update(con: duckdb.DuckDBPyConnection) -> bool:
         "insert into changed_days select cast(unnest(generate_series(period_month, month_end, "
         "interval 1 day)) as date) from mart_calendar anti join old_calendar using (period_month)"
     )
-    database = con.execute("select current_database()").fetchall()[0][0].replace('"', '""')
-    shadowed = None
+    database = _database(con)
+    shadowed, counting = None, False
     try:
         for name in ORDER:
             scope = SCOPES.get(name)
-            if scope is not None and scope != shadowed:
-                _shadow(con, scope, database)  # marts in a row with the same scope share its views
-                shadowed = scope
+            if scope is not None and (scope, counting) != shadowed:
+                # marts in a row with the same scope share its views
+                reads = _shadow(con, scope, database)
+                if counting:
+                    _count_only(con, database, reads)
+                shadowed = (scope, counting)
             if scope is not None:
                 _replace(con, name, scope.column)
+            counting = counting or name == COUNTING
             if name == "mart_product_channel" and con.execute(channels).fetchall() != old_channels:
                 return False  # a channel's first load: every month gets rows for it
     finally:
-        con.execute("drop view if exists temp.main.contacts")
-        con.execute("drop view if exists temp.main.corrections")
+        _unshadow(con)
     return True
 
 
-def _shadow(con: duckdb.DuckDBPyConnection, scope: Scope, database: str) -> None:
-    """Find the periods the changed days reach; shadow the store with just the days they read."""
+def _shadow(con: duckdb.DuckDBPyConnection, scope: Scope, database: str) -> dict[str, str]:
+    """Find the periods the changed days reach; shadow the store with just the days they read.
+
+    Return, per table, those rows as a FROM clause (the rows called `t`)."""
     con.execute(
         f"create or replace temp table scope_periods as select * from ({scope.periods}) "
         "where exists (select 1 from changed_days where day < ends and day + 1 > starts)"
@@ -265,14 +315,17 @@ def _shadow(con: duckdb.DuckDBPyConnection, scope: Scope, database: str) -> None
         "from scope_periods"
     )
     first, last = con.execute("select min(day), max(day) + 1 from scope_days").fetchall()[0]
-    for table in ("contacts", "corrections"):
-        time = store.TABLE[table].time
+    reads = {}
+    for table in SHADOWED:
+        time = "t." + store.TABLE[table].time
         # the literal bounds let DuckDB skip row groups by their min/max statistics
         bounds = f"{time} >= date '{first}' and {time} < date '{last}'" if first else "false"
-        con.execute(
-            f'create or replace temp view {table} as select * from "{database}".main.{table} '
-            f"where {bounds} and cast({time} as date) in (select day from scope_days)"
+        reads[table] = (
+            f'(select * from "{database}".main.{table} t where {bounds} '
+            f"and cast({time} as date) in (select day from scope_days)) t"
         )
+        con.execute(f"create or replace temp view {table} as select t.* from {reads[table]}")
+    return reads
 
 
 def _replace(con: duckdb.DuckDBPyConnection, name: str, column: str) -> None:

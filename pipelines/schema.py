@@ -11,9 +11,20 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 
 Kind = Literal[
-    "id", "text", "date", "timestamp", "date_or_timestamp", "duration", "bool", "channel"
+    "id",
+    "text",
+    "date",
+    "timestamp",
+    "date_or_timestamp",
+    "duration",
+    "bool",
+    "channel",
+    "month",
+    "count",
 ]
-SourceName = Literal["products", "releases", "web", "phone", "desk", "corrections", "queue-log"]
+SourceName = Literal[
+    "products", "releases", "web", "phone", "desk", "corrections", "queue-log", "volumes"
+]
 CHANNELS = ("web", "phone", "desk")
 
 # Why a row is quarantined in load_rejects: one code per rule (explained in metrics.texts,
@@ -34,6 +45,9 @@ REJECT_REASONS = (
     "formula_error",
     "duplicate_key",
     "incomplete_call",
+    "negative_count",
+    "fractional_count",
+    "handled_exceeds_offered",
 )
 
 
@@ -60,10 +74,17 @@ class SourceSchema(BaseModel):
     table: str
     key: tuple[str, ...]
     columns: tuple[Column, ...]
+    # (a, b): a record whose a exceeds its b is a reject "a_exceeds_b" (when both are given)
+    at_most: tuple[tuple[str, str], ...] = ()
+    nullable_key: tuple[str, ...] = ()  # key columns that may be empty: null is a value
 
     @model_validator(mode="after")
     def _key_is_required(self) -> SourceSchema:
-        bad = [k for k in self.key if k not in self.required or self.column(k).nullable]
+        bad = [
+            k
+            for k in self.key
+            if k not in self.nullable_key and (k not in self.required or self.column(k).nullable)
+        ]
         if bad:
             raise ValueError(f"key column(s) {bad} of {self.name} must be required and non-empty")
         return self

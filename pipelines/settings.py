@@ -118,6 +118,11 @@ def council_terms(first: int, last: int) -> tuple[AuditPeriod, ...]:
     )
 
 
+# The sources that hold contacts or their totals, in the order that decides which one counts
+# a channel-month that several hold (the first with data for it).
+SOURCE_ORDER = ("web", "phone", "desk", "queue-log", "openforms", "openklant", "volumes")
+
+
 class Settings(_Strict):
     """Everything a municipality sets once."""
 
@@ -149,9 +154,32 @@ class Settings(_Strict):
         description="Targets per year ([targets.YEAR] tables); a target holds for later years "
         "until one of them sets another.",
     )
+    sources: tuple[str, ...] = Field(
+        SOURCE_ORDER,
+        description="Sources of contacts in order of precedence: for each channel and month, "
+        "every figure counts the contacts of the first source in this list that holds any for "
+        "that channel-month, so no contact counts twice where sources overlap (a call in the "
+        "telephony's queue-log and registered in openklant; totals in volumes for a month that "
+        "also has a log). Sources left out count after those listed, in this default order.",
+    )
     small_number_threshold: int = Field(
         5, ge=1, description="Counts below this are suppressed in published figures."
     )
+
+    @model_validator(mode="after")
+    def _known_sources(self) -> Settings:
+        unknown = [s for s in self.sources if s not in SOURCE_ORDER]
+        if unknown or len(set(self.sources)) < len(self.sources):
+            raise ValueError(
+                f"sources: {', '.join(unknown) or 'a source named twice'}; name each of "
+                f"{', '.join(SOURCE_ORDER)} at most once"
+            )
+        return self
+
+    @property
+    def source_order(self) -> tuple[str, ...]:
+        """Every source of contacts, in precedence: those listed, then the rest by default."""
+        return self.sources + tuple(s for s in SOURCE_ORDER if s not in self.sources)
 
     def target(self, year: int, key: str) -> float | None:
         """Return the target for a year: the latest year's targets at or before it."""

@@ -32,6 +32,7 @@ class StoreColumn(BaseModel):
     name: str
     type: str
     description: str
+    backfill: str | None = None  # SQL that fills the column in rows stored before it existed
 
 
 class Table(BaseModel):
@@ -45,10 +46,20 @@ class Table(BaseModel):
     columns: tuple[StoreColumn, ...]
     time: str | None = None  # the column that places a row in time, for the marts' scope
     source: str | None = None  # the column naming each row's source, when sources share it
+    nullable_key: tuple[str, ...] = ()  # key columns that may be empty (null is a value)
 
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    def joined(self, a: str, b: str) -> str:
+        """Return the SQL condition that rows `a` and `b` have the same key."""
+        return " and ".join(
+            f"{a}.{k} is not distinct from {b}.{k}"
+            if k in self.nullable_key
+            else f"{a}.{k} = {b}.{k}"
+            for k in self.key
+        )
 
     def ddl(self) -> str:
         # the key is documented in the comment and kept by upsert(), not by an index
@@ -56,8 +67,8 @@ class Table(BaseModel):
         return f"create table if not exists {self.name} (\n  {cols}\n)"
 
 
-def _c(name: str, type_: str, description: str) -> StoreColumn:
-    return StoreColumn(name=name, type=type_, description=description)
+def _c(name: str, type_: str, description: str, backfill: str | None = None) -> StoreColumn:
+    return StoreColumn(name=name, type=type_, description=description, backfill=backfill)
 
 
 RUN_ID = _c("run_id", "integer", "The load run that last inserted or changed this row.")
@@ -103,15 +114,23 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         name="contacts",
-        description="One row per contact in any channel (sources: web, phone, desk; "
-        "queue-log gives phone calls), keyed by (channel, contact_id). Times are local "
-        "Europe/Amsterdam.",
-        key=("channel", "contact_id"),
+        description="One row per contact in any channel, keyed by (source, contact_id): the "
+        "exports web, phone and desk, the telephony's queue-log (phone calls), openforms (web "
+        "submissions) and openklant (any channel). Where sources overlap, the marts count each "
+        "channel-month from one source (mart_source_months). Times are local Europe/Amsterdam.",
+        key=("source", "contact_id"),
         time="occurred_at",
-        source="channel",
+        source="source",
         columns=(
+            _c(
+                "source",
+                "varchar",
+                "The source that delivered the contact: web, phone, desk, queue-log, openforms "
+                "or openklant (a store made before sources were kept: the channel).",
+                backfill="channel",
+            ),
             _c("channel", "varchar", "web (click), phone (call) or desk (face)."),
-            _c("contact_id", "varchar", "Identifier of the contact within its channel."),
+            _c("contact_id", "varchar", "Identifier of the contact within its source."),
             _c(
                 "occurred_at",
                 "timestamp",
@@ -162,6 +181,31 @@ TABLES: tuple[Table, ...] = (
             _c("contact_id", "varchar", "The contact that caused it, when known."),
             _c("minutes_spent", "double", "Staff minutes spent on the correction."),
             _c("error_type", "varchar", "Kind of mistake."),
+            RUN_ID,
+            LINE,
+        ),
+    ),
+    Table(
+        name="volumes",
+        description="One row per month, channel, product and team of monthly totals (source: "
+        "volumes), for months without a contact log. Figures that need single contacts "
+        "(service level, waits, repeat contacts, first-contact resolution) are not made from "
+        "them.",
+        key=("period_month", "channel", "product_id", "team"),
+        nullable_key=("product_id", "team"),
+        time="period_month",
+        columns=(
+            _c("period_month", "date", "First day of the month the totals count."),
+            _c("channel", "varchar", "web (click), phone (call) or desk (face)."),
+            _c("product_id", "varchar", "Product; null = the totals are not split by product."),
+            _c("team", "varchar", "Team; null = the totals are not split by team."),
+            _c("handled", "bigint", "Contacts handled (web completed, calls answered, visits)."),
+            _c(
+                "offered",
+                "bigint",
+                "Contacts offered (incl. abandoned calls, unfinished web requests); null = "
+                "not known, not equal to handled.",
+            ),
             RUN_ID,
             LINE,
         ),
@@ -262,8 +306,11 @@ def db_path(arg: str | os.PathLike | None = None) -> Path:
     return Path(arg or os.environ.get("CHANNELSHIFT_DB") or DEFAULT_DB)
 
 
-def contacts_frame(channel: str, **columns: pl.Expr | str) -> list[pl.Expr]:
-    """Return the select list of a contacts row; columns not given are typed nulls."""
+def contacts_frame(channel: str | pl.Expr, **columns: pl.Expr | str) -> list[pl.Expr]:
+    """Return the select list of a contacts row; columns not given are typed nulls.
+
+    `channel` is one channel for the whole file, or an expression. The loader adds the
+    row's source (the source module's name) and lineage."""
     dtypes = {
         "varchar": pl.String,
         "double": pl.Float64,
@@ -272,10 +319,10 @@ def contacts_frame(channel: str, **columns: pl.Expr | str) -> list[pl.Expr]:
     }
     exprs = []
     for col in TABLE["contacts"].columns:
-        if col.name in LINEAGE:
+        if col.name in LINEAGE or col.name == "source":
             continue
         if col.name == "channel":
-            expr = pl.lit(channel)
+            expr = pl.lit(channel) if isinstance(channel, str) else channel
         elif col.name in columns:
             expr = columns[col.name]
             expr = pl.col(expr) if isinstance(expr, str) else expr
@@ -305,6 +352,8 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             name = f"{table.name}.{col.name}"
             if name not in stored:
                 con.execute(f"alter table {table.name} add column {col.name} {col.type}")
+                if col.backfill:
+                    con.execute(f"update {table.name} set {col.name} = {col.backfill}")
             if stored.get(name) != col.description:
                 con.execute(f"comment on column {name} is {literal(col.description)}")
 
@@ -445,7 +494,7 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: str) -> tuple[int, 
     """
     spec = TABLE[table]
     content = [c for c in spec.names if c not in spec.key and c not in LINEAGE]
-    join = " and ".join(f"s.{k} = t.{k}" for k in spec.key)
+    join = spec.joined("s", "t")
     changed = " or ".join(f"s.{c} is distinct from t.{c}" for c in content) or "false"
     # the stored keys among the delivered ones, found by a semi join: DuckDB prunes its scan of
     # the table by the delivered keys' range, which it does not for an anti or outer join

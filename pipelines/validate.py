@@ -56,7 +56,7 @@ def validate(
     for col in schema.columns:
         kind = kinds.get(col.name)
         parsed = _parse_cells(text[col.name], col, raw.dialect, kind)
-        if col.kind in ("timestamp", "date_or_timestamp", "date"):
+        if col.kind in ("timestamp", "date_or_timestamp", "date", "month"):
             cells, dates = text.select("_line", col.name), parsed
             if kind is not None:  # only text cells are read with the date format
                 cells, dates = cells.filter(kind != "value"), parsed.filter(kind != "value")
@@ -72,6 +72,19 @@ def validate(
             )
             .with_columns(reason)
             .filter(pl.col("reason").is_not_null())
+        )
+    for a, b in schema.at_most:  # checked on records whose cells are fine
+        fine = typed.join(pl.concat(rejects).select("_line"), on="_line", how="anti")
+        over = fine.filter(pl.col(a) > pl.col(b)).select(
+            "_line",
+            pl.lit(a).alias("column_name"),
+            pl.col(a).cast(pl.String).alias("value"),
+            pl.lit(f"{a}_exceeds_{b}").alias("reason"),
+        )
+        rejects.append(
+            over.join(text.select("_line", a), on="_line").select(
+                "_line", "column_name", pl.col(a).alias("value"), "reason"
+            )
         )
     rejected = pl.concat(rejects)
     good = typed.join(rejected.select("_line"), on="_line", how="anti") if len(rejected) else typed
@@ -116,7 +129,9 @@ def _same_as_last(earlier: pl.DataFrame, last: pl.DataFrame, key: tuple[str, ...
     one with other content is a duplicate_key reject.
     """
     others = [c for c in earlier.columns if c not in key and c != "_line"]
-    both = earlier.join(last.drop("_line"), on=list(key), how="left", suffix="_last")
+    both = earlier.join(
+        last.drop("_line"), on=list(key), how="left", suffix="_last", nulls_equal=True
+    )
     same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"{c}_last")) for c in others)
     return both.select(*earlier.columns, same.alias("_same"))
 
@@ -157,7 +172,9 @@ def _parse(text: pl.Series, col: Column, dialect: Dialect) -> pl.Series:
         return parse_times(text, dialect.timestamp_formats, pl.Datetime("us"))
     if col.kind == "date":
         return parse_times(text, dialect.date_formats, pl.Date)
-    if col.kind == "duration":
+    if col.kind == "month":
+        return parse_month(text, dialect)
+    if col.kind in ("duration", "count"):
         return parse_number(text, dialect.decimal)
     if col.kind == "bool":
         return parse_bool(text, dialect.true_values, dialect.false_values)
@@ -227,14 +244,20 @@ def _reason(
     rule = pl.when(pl.lit(error) if error is not None else pl.lit(False))
     rule = rule.then(pl.lit("formula_error"))
     rule = rule.when(text.is_null() & pl.lit(not col.nullable)).then(pl.lit(missing))
-    if col.kind in ("timestamp", "date_or_timestamp", "date"):
+    if col.kind in ("timestamp", "date_or_timestamp", "date", "month"):
         rule = rule.when(unparsed).then(pl.lit("invalid_date"))
         earliest = plausible.earliest_date
-        if col.kind != "date":
+        if col.kind not in ("date", "month"):
             earliest = datetime.combine(earliest, datetime.min.time())
         rule = rule.when(value < pl.lit(earliest)).then(pl.lit("implausible_date"))
     if col.kind in ("timestamp", "date_or_timestamp"):
         rule = rule.when(value > pl.lit(now + timedelta(days=1))).then(pl.lit("future_timestamp"))
+    if col.kind == "month":  # a month after the current one has not happened yet
+        rule = rule.when(value > pl.lit(now.date().replace(day=1))).then(pl.lit("future_timestamp"))
+    if col.kind == "count":
+        rule = rule.when(unparsed).then(pl.lit("invalid_number"))
+        rule = rule.when(value < 0).then(pl.lit("negative_count"))
+        rule = rule.when(value != value.floor()).then(pl.lit("fractional_count"))
     if col.kind == "duration":
         rule = rule.when(unparsed).then(pl.lit("invalid_number"))
         rule = rule.when(value < 0).then(pl.lit("negative_duration"))
@@ -275,6 +298,15 @@ def _strptime(text: pl.Series, fmt: str, dtype: pl.DataType) -> pl.Series:
         aware = text.str.strptime(pl.Datetime("us", "UTC"), fmt, strict=False)
         return aware.dt.convert_time_zone(TIME_ZONE).dt.replace_time_zone(None)
     return text.str.strptime(dtype, fmt, strict=False)
+
+
+def parse_month(text: pl.Series, dialect: Dialect) -> pl.Series:
+    """Parse a month written `YYYY-MM` or as any date in it; the result is its first day."""
+    ym = text.str.extract(r"^(\d{4})-(\d{1,2})$", 0).is_not_null()
+    written = pl.select(pl.when(ym).then(text + "-01").otherwise(text)).to_series()
+    formats = ("%Y-%m-%d", *dialect.date_formats)
+    days = parse_times(written, formats, pl.Date)
+    return days.dt.truncate("1mo").alias(text.name)
 
 
 def parse_bool(text: pl.Series, true: tuple[str, ...], false: tuple[str, ...]) -> pl.Series:

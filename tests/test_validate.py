@@ -90,8 +90,11 @@ def test_lines_with_more_or_fewer_fields_than_the_header(tmp_path, lines, bad, g
 def test_every_reason_is_exercised_and_explained(bad_phone):
     # unknown_channel only applies to corrections: see the next test; the plausibility bounds:
     # tests/test_hostile.py; formula_error only to Excel: tests/test_excel.py; a call without
-    # its end: tests/test_queue_log.py
+    # its end: tests/test_queue_log.py; counts of monthly totals: tests/test_volumes.py
     elsewhere = {
+        "negative_count",
+        "fractional_count",
+        "handled_exceeds_offered",
         "unknown_channel",
         "implausible_date",
         "implausible_duration",

@@ -1,7 +1,8 @@
 -- One row per contact: whether the same resident contacted us again about the same product within the repeat window (any channel).
--- key: channel, contact_id
+-- key: source, contact_id
 with ordered as (
     select
+        source,
         channel,
         contact_id,
         occurred_at,
@@ -10,7 +11,7 @@ with ordered as (
         citizen_key,
         lead(occurred_at) over (
             partition by citizen_key, product_id
-            order by occurred_at, channel, contact_id
+            order by occurred_at, channel, source, contact_id
         ) as next_contact_at
     from contacts
     where citizen_key is not null and product_id is not null
@@ -18,6 +19,7 @@ with ordered as (
 
 final as (
     select
+        source,
         channel,
         contact_id,
         cast(date_trunc('month', occurred_at) as date) as period_month,

@@ -1,11 +1,14 @@
--- One row per calendar month, from the first to the last month with any contact (local time).
+-- One row per calendar month, from the first to the last month with any contact or monthly total (local time).
 -- key: period_month
 with bounds as (
+    -- min and max of a column itself come from DuckDB's statistics, without a scan
     select
-        -- min and max of the column itself come from DuckDB's statistics, without a scan
-        date_trunc('month', min(occurred_at)) as first_month,
-        date_trunc('month', max(occurred_at)) as last_month
-    from contacts
+        date_trunc('month', least(
+            (select min(occurred_at) from contacts), (select min(period_month) from volumes)
+        )) as first_month,
+        date_trunc('month', greatest(
+            (select max(occurred_at) from contacts), (select max(period_month) from volumes)
+        )) as last_month
 ),
 
 final as (

@@ -4,7 +4,7 @@ with settings_row as (
     select * from settings
 ),
 
-handled as (
+handled_parts as (
     select
         cast(date_trunc('month', occurred_at) as date) as period_month,
         product_id,
@@ -20,6 +20,32 @@ handled as (
         ) / 3600 as desk_hours
     from contacts, settings_row
     where is_handled
+    group by all
+    union all
+    -- monthly totals: staff time at the settings' minutes per contact
+    select
+        period_month,
+        product_id,
+        sum(handled) filter (where channel = 'web') as web_contacts,
+        sum(handled) filter (where channel = 'phone') as phone_contacts,
+        sum(handled) filter (where channel = 'desk') as desk_contacts,
+        sum(handled * staff_minutes_phone / 60) filter (where channel = 'phone') as phone_hours,
+        sum(handled * staff_minutes_desk / 60) filter (where channel = 'desk') as desk_hours
+    from volumes, settings_row
+    group by all
+),
+
+handled as (
+    -- a month's channels may come from contacts and from totals
+    select
+        period_month,
+        product_id,
+        sum(web_contacts) as web_contacts,
+        sum(phone_contacts) as phone_contacts,
+        sum(desk_contacts) as desk_contacts,
+        sum(phone_hours) as phone_hours,
+        sum(desk_hours) as desk_hours
+    from handled_parts
     group by all
 ),
 

@@ -7,11 +7,12 @@ with channels as (
 
 counted as (
     select
-        cast(date_trunc('month', occurred_at) as date) as period_month,
+        period_month,
         channel,
-        count(*) filter (where is_handled) as contacts,
-        count(*) as offered_contacts
-    from contacts
+        sum(contacts) as contacts,
+        case when count(offered_contacts) = count(*) then sum(offered_contacts) end
+            as offered_contacts
+    from mart_product_channel
     group by all
 ),
 
@@ -20,7 +21,8 @@ final as (
         calendar.period_month,
         channels.channel,
         coalesce(counted.contacts, 0) as contacts,
-        coalesce(counted.offered_contacts, 0) as offered_contacts,
+        case when counted.period_month is null then 0 else counted.offered_contacts end
+            as offered_contacts,
         coalesce(counted.contacts, 0)
         / nullif(sum(coalesce(counted.contacts, 0)) over (partition by calendar.period_month), 0)
             as share

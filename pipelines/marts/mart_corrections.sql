@@ -12,16 +12,14 @@ with corrected as (
 ),
 
 handled as (
-    -- as mart_product_channel counts them, from contacts: a load then recomputes just the
-    -- months it changed (pipelines/marts.py)
+    -- as mart_product_channel counts them: a channel-month's contacts or its monthly totals
     select
-        cast(date_trunc('month', occurred_at) as date) as period_month,
+        period_month,
         channel as origin_channel,
         product_id,
-        count(*) as contacts
-    from contacts
-    where is_handled
-    group by all
+        contacts
+    from mart_product_channel
+    where contacts > 0
 ),
 
 final as (

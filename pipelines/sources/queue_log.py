@@ -59,7 +59,6 @@ SCHEMA = SourceSchema(
         c.model_copy(update={"description": _DERIVED[c.name]}) for c in phone.SCHEMA.columns
     ),
 )
-CHANNEL = "phone"  # its calls are phone contacts, keyed beside those of phone exports
 stage = phone.stage
 
 # the columns a call's record has (a queue log knows nothing of first-contact resolution)

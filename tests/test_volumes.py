@@ -1,0 +1,264 @@
+"""Monthly totals (`--source volumes`) and the rule that no contact counts twice.
+
+tests/fixtures/volumes/maandtotalen.csv is a contact centre's monthly report as a Dutch
+spreadsheet saves it (`;`, decimal comma, dd-mm-yyyy), read with its mapping. Lines (the
+header is line 1):
+  2  2023-01 phone verhuismelding KCC          100 of 120
+  3  2023-01 phone (no product)   KCC           40 of ?     offered not given
+  4  2023-01 web   verhuismelding              300 of 350
+  5  15-02-2023 desk paspoort Burgerzaken       80 of 80    a date in the month
+  6  2023-02 phone verhuismelding KCC           90 of 95    superseded by line 7: duplicate_key
+  7  2023-02 phone verhuismelding KCC           95 of 100
+  8  2023-03 phone ... KCC   -5                             negative_count
+  9  2023-03 phone ... KCC2  12,5                           fractional_count
+ 10  2023-03 web   ...       50 of 40                       handled_exceeds_offered
+ 11  2024-07 web   ...                                      after June 2024 (NOW): future_timestamp
+ 12  2023-03 fax   ...                                      unknown_channel
+ 13  2023-13 web   ...                                      invalid_date
+ 14  2023-03 desk paspoort Burgerzaken       1.200 of ?     thousands separator
+"""
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from metrics import headlines, pages
+from pipelines import marts, store
+from pipelines.load import Delivery, load_deliveries
+from pipelines.settings import Settings
+from tests.conftest import FIXTURES, NOW, write_csv
+
+TOTALS = FIXTURES / "volumes" / "maandtotalen.csv"
+MAPPING = FIXTURES / "volumes" / "mapping.toml"
+MIX = (
+    "select strftime(period_month, '%Y-%m'), channel, contacts, offered_contacts "
+    "from mart_channel_mix where contacts > 0 order by 1, 2"
+)
+
+
+@pytest.fixture
+def totals(load):
+    (run,) = load("volumes", TOTALS, mapping=MAPPING)
+    return run
+
+
+def test_counts_and_rejects_of_the_monthly_report(totals, query):
+    assert totals.status == "ok", totals.summary()
+    assert (totals.rows_read, totals.rows_loaded, totals.rows_rejected) == (13, 6, 7)
+    assert totals.reasons == {
+        "duplicate_key": 1,
+        "negative_count": 1,
+        "fractional_count": 1,
+        "handled_exceeds_offered": 1,
+        "future_timestamp": 1,
+        "unknown_channel": 1,
+        "invalid_date": 1,
+    }
+    rejects = query("select line_number, column_name, reason from load_rejects order by 1")
+    assert rejects == [
+        (6, "month,channel,product_id,team", "duplicate_key"),
+        (8, "handled", "negative_count"),
+        (9, "handled", "fractional_count"),
+        (10, "handled", "handled_exceeds_offered"),
+        (11, "month", "future_timestamp"),
+        (12, "channel", "unknown_channel"),
+        (13, "month", "invalid_date"),
+    ]
+    assert query(
+        "select strftime(period_month, '%Y-%m'), channel, product_id, team, handled, offered, "
+        "line_number from volumes order by line_number"
+    ) == [
+        ("2023-01", "phone", "verhuismelding", "KCC", 100, 120, 2),
+        ("2023-01", "phone", None, "KCC", 40, None, 3),
+        ("2023-01", "web", "verhuismelding", None, 300, 350, 4),
+        ("2023-02", "desk", "paspoort", "Burgerzaken", 80, 80, 5),
+        ("2023-02", "phone", "verhuismelding", "KCC", 95, 100, 7),
+        ("2023-03", "desk", "paspoort", "Burgerzaken", 1200, None, 14),
+    ]
+
+
+def test_totals_feed_the_count_marts_and_nothing_that_needs_single_contacts(totals, query):
+    # offered is known for a month only when every line of it gives it
+    assert query(MIX) == [
+        ("2023-01", "phone", 140, None),
+        ("2023-01", "web", 300, 350),
+        ("2023-02", "desk", 80, 80),
+        ("2023-02", "phone", 95, 100),
+        ("2023-03", "desk", 1200, None),
+    ]
+    assert query(
+        "select strftime(period_month, '%Y-%m'), team, calls_offered, calls_answered, "
+        "calls_abandoned, abandonment_rate, service_level, avg_wait_seconds, "
+        "first_contact_resolution, from_totals from mart_phone_service order by 1"
+    ) == [
+        ("2023-01", "KCC", None, 140, None, None, None, None, None, True),
+        ("2023-02", "KCC", 100, 95, 5, 0.05, None, None, None, True),
+    ]
+    assert query(
+        "select strftime(period_month, '%Y-%m'), visits, share_served_in_time, from_totals "
+        "from mart_desk_service order by 1"
+    ) == [("2023-02", 80, None, True), ("2023-03", 1200, None, True)]
+    assert query("select count(*) from mart_repeat_contacts where contacts > 0") == [(0,)]
+    assert query("select count(*) from mart_team_week") == [(0,)]
+    # staff hours of totals at the settings' minutes per contact (phone 6, desk 12)
+    settings = Settings()
+    assert query(
+        "select sum(phone_hours), sum(desk_hours) from mart_capacity where period_month < "
+        "date '2023-03-01'"
+    ) == [
+        (
+            pytest.approx((140 + 95) * settings.staff_minutes.phone / 60),
+            pytest.approx(80 * settings.staff_minutes.desk / 60),
+        )
+    ]
+
+
+def test_loading_the_report_again_changes_nothing(totals, load, query):
+    before = query("select * exclude (run_id) from volumes order by all")
+    (again,) = load("volumes", TOTALS, mapping=MAPPING, force=True)
+    assert (again.rows_inserted, again.rows_updated, again.rows_unchanged) == (0, 0, 6)
+    assert query("select * exclude (run_id) from volumes order by all") == before
+
+
+def _phone_march(tmp_path: Path) -> Path:
+    return write_csv(
+        tmp_path / "phone.csv",
+        """
+        contact_id,started_at,product_id,team,wait_seconds,talk_seconds,abandoned
+        C1,2023-03-02 09:00,verhuismelding,KCC,10,100,false
+        C2,2023-03-03 09:00,verhuismelding,KCC,50,0,true
+        C3,2023-04-03 09:00,verhuismelding,KCC,5,60,false
+        """,
+    )
+
+
+def _totals_march(tmp_path: Path) -> Path:
+    return write_csv(
+        tmp_path / "totals.csv",
+        """
+        month,channel,product_id,team,handled,offered
+        2023-02,phone,verhuismelding,KCC,500,600
+        2023-03,phone,verhuismelding,KCC,700,800
+        """,
+    )
+
+
+PHONE_MIX = (
+    "select strftime(period_month, '%Y-%m'), contacts, offered_contacts from mart_channel_mix "
+    "where channel = 'phone' and offered_contacts > 0 order by 1"
+)
+SOURCES = (
+    "select strftime(period_month, '%Y-%m'), source, handled, offered, is_counted "
+    "from mart_source_months where channel = 'phone' order by 1, precedence"
+)
+
+
+def test_a_log_counts_its_months_and_totals_the_months_before(db, tmp_path, query):
+    """Totals before logs: one continuous series, March from the log, never from both."""
+    load_deliveries(
+        db,
+        [
+            Delivery("volumes", (_totals_march(tmp_path),)),
+            Delivery("phone", (_phone_march(tmp_path),)),
+        ],
+        now=NOW,
+    )
+    assert query(SOURCES) == [
+        ("2023-02", "volumes", 500, 600, True),
+        ("2023-03", "phone", 1, 2, True),
+        ("2023-03", "volumes", 700, 800, False),
+        ("2023-04", "phone", 1, 1, True),
+    ]
+    assert query(PHONE_MIX) == [("2023-02", 500, 600), ("2023-03", 1, 2), ("2023-04", 1, 1)]
+    assert query(
+        "select strftime(period_month, '%Y-%m'), calls_offered, service_level, from_totals "
+        "from mart_phone_service order by 1"
+    ) == [("2023-02", 600, None, True), ("2023-03", 2, 0.5, False), ("2023-04", 1, 1.0, False)]
+    assert query("select sum(phone_contacts) from mart_capacity") == [(502,)]
+
+
+def test_the_settings_order_decides_which_source_counts(db, tmp_path, query):
+    totals_first = Settings(sources=("volumes", "phone"))
+    load_deliveries(
+        db,
+        [
+            Delivery("volumes", (_totals_march(tmp_path),)),
+            Delivery("phone", (_phone_march(tmp_path),)),
+        ],
+        now=NOW,
+        settings=totals_first,
+    )
+    assert query(PHONE_MIX) == [("2023-02", 500, 600), ("2023-03", 700, 800), ("2023-04", 1, 1)]
+
+
+def test_a_later_log_takes_its_month_over_from_the_totals_incrementally(db, tmp_path, query):
+    """Loaded one after the other, the marts are brought up to date month by month: the
+    result is the same as a build of everything at once."""
+    load_deliveries(db, [Delivery("volumes", (_totals_march(tmp_path),))], now=NOW)
+    assert query(PHONE_MIX) == [("2023-02", 500, 600), ("2023-03", 700, 800)]
+    load_deliveries(db, [Delivery("phone", (_phone_march(tmp_path),))], now=NOW)
+    assert query(PHONE_MIX) == [("2023-02", 500, 600), ("2023-03", 1, 2), ("2023-04", 1, 1)]
+    incremental = query("select * from mart_product_channel order by all")
+    with store.writable(db) as con:
+        marts.refresh(con, Settings())  # rebuilt from the store
+    assert query("select * from mart_product_channel order by all") == incremental
+
+
+def test_figures_that_need_single_contacts_say_they_are_not_available_from_totals(
+    db, tmp_path, totals
+):
+    """2023 has phone totals in January and February: the service level is not available,
+    said in words, where abandonment (offered and answered are in the totals) is."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        figures = headlines.yearly(
+            con, ["phone_service_level", "phone_abandonment"], [2023, 2024], Settings()
+        )
+    level = figures[2023]["phone_service_level"]
+    assert (level.value, level.from_totals) == (None, True)
+    assert pages.shown(figures[2023], "phone_service_level", "nl").value == (
+        "niet beschikbaar uit maandtotalen"
+    )
+    assert pages.shown(figures[2023], "phone_service_level", "en").value == (
+        "not available from monthly totals"
+    )
+    # January's offered is unknown: abandonment counts February's 100 offered, 5 abandoned
+    assert figures[2023]["phone_abandonment"].value == pytest.approx(5 / 100)
+    assert not figures[2023]["phone_abandonment"].from_totals
+    # 2024 has no data at all: no figure, and not blamed on totals
+    assert (
+        figures[2024]["phone_service_level"].value,
+        figures[2024]["phone_service_level"].from_totals,
+    ) == (None, False)
+
+
+def test_a_year_of_totals_and_logs_takes_waits_from_the_logged_months_only(db, tmp_path, query):
+    load_deliveries(
+        db,
+        [
+            Delivery("volumes", (_totals_march(tmp_path),)),
+            Delivery("phone", (_phone_march(tmp_path),)),
+        ],
+        now=NOW,
+    )
+    with duckdb.connect(str(db), read_only=True) as con:
+        figures = headlines.yearly(
+            con, ["phone_service_level", "phone_avg_wait"], [2023], Settings()
+        )
+        audit = pages.audit(con, Settings(), period="2022-2025")
+    # the log's 3 calls: C1 in time (10 s), C2 abandoned (50 s), C3 in time (5 s);
+    # February's 600 calls from totals do not dilute it
+    assert figures[2023]["phone_service_level"].value == pytest.approx(2 / 3)
+    assert figures[2023]["phone_avg_wait"].value == pytest.approx((10 + 50 + 5) / 3)
+    assert audit.sources.filter(pl.col("channel") == "phone").select(
+        pl.col("period_month").dt.strftime("%Y-%m"),
+        "source",
+        "handled",
+        "other_sources",
+        "other_handled",
+    ).rows() == [
+        ("2023-02", "volumes", 500, None, None),
+        ("2023-03", "phone", 1, "volumes", 700),
+        ("2023-04", "phone", 1, None, None),
+    ]
