@@ -23,12 +23,22 @@ from pipelines import dialect, marts, privacy, store
 from pipelines.schema import SourceSchema
 from pipelines.settings import Plausible, Settings, local_now
 from pipelines.settings import load as load_settings
-from pipelines.sources import corrections, desk, phone, products, queue_log, releases, web
+from pipelines.sources import (
+    corrections,
+    desk,
+    openforms,
+    phone,
+    products,
+    queue_log,
+    releases,
+    web,
+)
 from pipelines.validate import Validated, validate
 
 T = TypeVar("T")
 SOURCES: dict[str, ModuleType] = {
-    m.SCHEMA.name: m for m in (products, releases, web, phone, desk, corrections, queue_log)
+    m.SCHEMA.name: m
+    for m in (products, releases, web, phone, desk, corrections, queue_log, openforms)
 }
 
 
@@ -258,12 +268,14 @@ def _load_batches(
     if rows_of == "delivered":
         con.execute(f"create or replace temp table delivered as from {table.name} limit 0")
     pseudonyms = privacy.Pseudonyms(key, con)
+    # what a source's stage needs from the store (Open Forms: the catalogue's product names)
+    context = module.stage_context(con, spec) if hasattr(module, "stage_context") else {}
     found = []  # what a source finds beyond its rows (module.findings), per batch
     hashes = []  # of each batch's keys (unique within a batch): a hash in two may be a key in two
     for raw in batches:
         checked = validate(raw, schema, now or local_now(), plausible)
         rows = pseudonyms.apply(checked.rows)
-        batch = module.stage(rows).with_columns(
+        batch = module.stage(rows, **context).with_columns(
             pl.lit(run.run_id).alias("run_id"), rows["_line"].alias("line_number")
         )
         hashes.append(batch.select(pl.struct(table.key).hash()).to_series())

@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, model_validator
 Kind = Literal[
     "id", "text", "date", "timestamp", "date_or_timestamp", "duration", "bool", "channel"
 ]
-SourceName = Literal["products", "releases", "web", "phone", "desk", "corrections", "queue-log"]
+SourceName = Literal[
+    "products", "releases", "web", "phone", "desk", "corrections", "queue-log", "openforms"
+]
 CHANNELS = ("web", "phone", "desk")
 
 # Why a row is quarantined in load_rejects: one code per rule (explained in metrics.texts,
