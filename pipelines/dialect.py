@@ -142,13 +142,15 @@ class DialectOverrides(BaseModel):
 
 
 QUEUE_LOG = "queue-log"  # the source whose file has no header: its mapping names queues
+OPENFORMS = "openforms"  # the source whose rows name a form: its mapping names forms' products
 
 
 class MappingFile(BaseModel):
     """A mapping file (TOML): which source, how it is written, which header is which column.
 
     A queue log's mapping instead gives each queue its team and product ([teams], [products]);
-    its layout is fixed, so of [dialect] only `encoding` applies and [columns] does not.
+    its layout is fixed, so of [dialect] only `encoding` applies and [columns] does not. An
+    Open Forms export's mapping may give each form its product ([products], by form name).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -157,10 +159,18 @@ class MappingFile(BaseModel):
     dialect: DialectOverrides = DialectOverrides()
     columns: dict[str, str] = {}
     teams: dict[str, str] | None = None  # queue name -> team
-    products: dict[str, str] | None = None  # queue name -> product_id
+    products: dict[str, str] | None = None  # queue name (openforms: form name) -> product_id
 
     @model_validator(mode="after")
     def _tables_fit_the_source(self) -> MappingFile:
+        if self.source == OPENFORMS:
+            if self.teams is not None:
+                raise ValueError(
+                    f"[teams] names queues: only a {QUEUE_LOG} mapping has it (a form's "
+                    "submissions are web requests, handled by no team)"
+                )
+            self._no_empty("products")
+            return self
         if self.source != QUEUE_LOG:
             given = [f"[{t}]" for t in ("teams", "products") if getattr(self, t) is not None]
             if given:
@@ -178,12 +188,16 @@ class MappingFile(BaseModel):
                 "fixed: epoch|uniqueid|queuename|agent|EVENT|data); only encoding does"
             )
         for table in ("teams", "products"):
-            empty = [q for q, v in (getattr(self, table) or {}).items() if not v.strip()]
-            if empty:
-                raise ValueError(
-                    f"[{table}] {', '.join(map(repr, empty))}: empty; leave a queue out instead"
-                )
+            self._no_empty(table)
         return self
+
+    def _no_empty(self, table: str) -> None:
+        empty = [q for q, v in (getattr(self, table) or {}).items() if not v.strip()]
+        if empty:
+            what = "a form" if self.source == OPENFORMS else "a queue"
+            raise ValueError(
+                f"[{table}] {', '.join(map(repr, empty))}: empty; leave {what} out instead"
+            )
 
     @model_validator(mode="after")
     def _one_column_per_header(self) -> MappingFile:

@@ -26,6 +26,7 @@ from pipelines.settings import load as load_settings
 from pipelines.sources import (
     corrections,
     desk,
+    openforms,
     phone,
     products,
     queue_log,
@@ -38,7 +39,7 @@ from pipelines.validate import Validated, validate
 T = TypeVar("T")
 SOURCES: dict[str, ModuleType] = {
     m.SCHEMA.name: m
-    for m in (products, releases, web, phone, desk, corrections, queue_log, volumes)
+    for m in (products, releases, web, phone, desk, corrections, queue_log, volumes, openforms)
 }
 
 
@@ -268,12 +269,14 @@ def _load_batches(
     if rows_of == "delivered":
         con.execute(f"create or replace temp table delivered as from {table.name} limit 0")
     pseudonyms = privacy.Pseudonyms(key, con)
+    # what a source's stage needs from the store (Open Forms: the catalogue's product names)
+    context = module.stage_context(con, spec) if hasattr(module, "stage_context") else {}
     found = []  # what a source finds beyond its rows (module.findings), per batch
     hashes = []  # of each batch's keys (unique within a batch): a hash in two may be a key in two
     for raw in batches:
         checked = validate(raw, schema, now or local_now(), plausible)
         rows = pseudonyms.apply(checked.rows)
-        batch = module.stage(rows).with_columns(
+        batch = module.stage(rows, **context).with_columns(
             pl.lit(run.run_id).alias("run_id"), rows["_line"].alias("line_number")
         )
         if table.source and table.source not in batch.columns:  # the rows' source is this one

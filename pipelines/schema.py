@@ -23,7 +23,15 @@ Kind = Literal[
     "count",
 ]
 SourceName = Literal[
-    "products", "releases", "web", "phone", "desk", "corrections", "queue-log", "volumes"
+    "products",
+    "releases",
+    "web",
+    "phone",
+    "desk",
+    "corrections",
+    "queue-log",
+    "volumes",
+    "openforms",
 ]
 CHANNELS = ("web", "phone", "desk")
 

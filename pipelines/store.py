@@ -221,7 +221,7 @@ TABLES: tuple[Table, ...] = (
             _c(
                 "source",
                 "varchar",
-                "products, releases, web, phone, desk, corrections or queue-log.",
+                "products, releases, web, phone, desk, corrections, queue-log or openforms.",
             ),
             _c("file", "varchar", "Name of the file as given on the command line."),
             _c("file_sha256", "varchar", "SHA-256 of the file's bytes."),

@@ -45,12 +45,12 @@ def validate(
     key_headers = [h for h, name in raw.rename.items() if name in schema.key]
     frame = _without_earlier_copies(raw.frame, key_headers)
     text = frame.select("_line", *(_text(raw, col) for col in schema.columns))
-    kinds = _cell_kinds(raw, frame)
 
     rejects = []
     if raw.refused is not None and raw.refused.height:
         rejects.append(_refused(raw.refused).join(text, on="_line", how="semi"))
         text = text.join(rejects[0], on="_line", how="anti")  # one reason, not one per cell
+    kinds = _cell_kinds(raw, text)  # of the rows whose cells are checked
     typed = text.select("_line")
     rejects.append(_field_count_rejects(raw.bad_field_count).join(text, on="_line", how="semi"))
     for col in schema.columns:
@@ -149,7 +149,7 @@ def _text(raw: RawFile, col: Column) -> pl.Expr:
 
 
 def _cell_kinds(raw: RawFile, frame: pl.DataFrame) -> dict[str, pl.Series]:
-    """Return each read column's cell kinds (RawFile.cells) on the rows of `frame`."""
+    """Return each read column's cell kinds (RawFile.cells) on the rows of `frame`, in order."""
     if raw.cells is None:
         return {}
     kinds = frame.select("_line").join(raw.cells, on="_line", how="left", maintain_order="left")
