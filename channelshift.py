@@ -13,6 +13,7 @@ from pathlib import Path
 
 from metrics import status
 from pipelines import privacy, store
+from pipelines.dialect import mapping_path, presets
 from pipelines.load import SOURCES, load_files
 from pipelines.settings import SettingsError
 from pipelines.settings import load as load_settings
@@ -31,7 +32,11 @@ def parser(prog: str = "channelshift") -> argparse.ArgumentParser:
 
     load = sub.add_parser("load", help="load export files of one source")
     load.add_argument("--source", required=True, choices=list(SOURCES))
-    load.add_argument("--mapping", type=Path, help="mapping file (TOML) for this export")
+    load.add_argument(
+        "--mapping",
+        type=mapping_path,
+        help=f"mapping file (TOML) for this export, or a preset: {', '.join(presets())}",
+    )
     load.add_argument(
         "--force", action="store_true", help="load again even when the same file was loaded before"
     )

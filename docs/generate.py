@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import tomllib
 import types
 import typing
 from collections.abc import Callable
@@ -28,9 +29,9 @@ from metrics.catalog import METRICS  # noqa: E402
 from metrics.narrative import ahead_method  # noqa: E402
 from metrics.norms import NORMS  # noqa: E402
 from metrics.texts import TEXTS  # noqa: E402
+from pipelines import dialect, store  # noqa: E402
 from pipelines import marts as mart_sql  # noqa: E402
 from pipelines import settings as settings_module  # noqa: E402
-from pipelines import store  # noqa: E402
 from pipelines.load import SOURCES  # noqa: E402
 from pipelines.schema import REJECT_REASONS  # noqa: E402
 
@@ -292,6 +293,26 @@ def settings() -> str:
     return _table(("key", "type", "default", "allowed", "meaning"), rows)
 
 
+def presets() -> str:
+    """Every preset (pipelines/presets): its name, source and what it is for (its comment)."""
+    rows = []
+    for name, path in dialect.presets().items():
+        text = path.read_text("utf-8")
+        comment = " ".join(
+            line.removeprefix("#").strip() for line in text.splitlines() if line.startswith("#")
+        )
+        source = tomllib.loads(text)["source"]
+        rows.append(
+            (
+                f"`{name}`",
+                f"`{source}`",
+                f"[{path.name}](../pipelines/presets/{path.name})",
+                comment,
+            )
+        )
+    return _table(("preset", "source", "file", "what it reads"), rows)
+
+
 # block name -> (docs file, renderer)
 BLOCKS: dict[str, tuple[str, Callable[[], str]]] = {
     "sources": ("data-contract.md", sources),
@@ -303,6 +324,7 @@ BLOCKS: dict[str, tuple[str, Callable[[], str]]] = {
     "marts": ("metrics.md", marts),
     "forecast-method": ("metrics.md", forecast_method),
     "settings": ("settings.md", settings),
+    "presets": ("loading.md", presets),
 }
 
 

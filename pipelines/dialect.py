@@ -156,6 +156,7 @@ class MappingFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source: SourceName
+    preset: str | None = None  # the preset this file starts from (read_mapping merges it)
     dialect: DialectOverrides = DialectOverrides()
     columns: dict[str, str] = {}
     teams: dict[str, str] | None = None  # queue name -> team
@@ -212,18 +213,49 @@ class MappingFile(BaseModel):
         return self
 
 
+PRESETS = Path(__file__).parent / "presets"  # built-in mapping files, one per known format
+
+
+def presets() -> dict[str, Path]:
+    """Return the built-in mapping files (presets) by name."""
+    return {p.stem: p for p in sorted(PRESETS.glob("*.toml"))}
+
+
+def mapping_path(given: str | Path) -> Path:
+    """Return the mapping file a name stands for: a file, else the preset of that name."""
+    path = Path(given)
+    return path if path.exists() or str(given) not in presets() else presets()[str(given)]
+
+
+def _with_preset(table: dict, problem) -> dict:
+    """Return a mapping file's table over its preset's: the file's keys win, table by table."""
+    name = table.get("preset")
+    if name is None:
+        return table
+    if name not in presets():
+        raise problem(f"preset {name!r} does not exist (presets: {', '.join(presets())})")
+    base = tomllib.loads(presets()[name].read_text("utf-8"))
+    merged = base | {k: v for k, v in table.items() if not isinstance(v, dict)}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            merged[key] = base.get(key, {}) | value
+    return merged
+
+
 def read_mapping(path: Path, schema: SourceSchema) -> MappingFile:
     """Read and check a mapping file for the given source.
 
-    Its problems name the mapping file (the load names the data file beside it). A BOM, as
-    Windows editors write it, is fine.
+    A file that starts from a preset (`preset = "name"`) gets the preset's keys it does not
+    give itself. Its problems name the mapping file (the load names the data file beside it).
+    A BOM, as Windows editors write it, is fine.
     """
 
     def problem(text: str) -> FileError:
         return FileError(path, f"mapping file {path}: {text}")
 
     try:
-        mapping = MappingFile.model_validate(tomllib.loads(Path(path).read_text("utf-8-sig")))
+        table = _with_preset(tomllib.loads(Path(path).read_text("utf-8-sig")), problem)
+        mapping = MappingFile.model_validate(table)
     except FileNotFoundError as exc:
         raise problem("not found") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

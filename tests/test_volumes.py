@@ -18,16 +18,21 @@ header is line 1):
  14  2023-03 desk paspoort Burgerzaken       1.200 of ?     thousands separator
 """
 
+import tomllib
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 
+from channelshift import main
 from metrics import headlines, pages
-from pipelines import marts, store
+from pipelines import dialect, marts, store
+from pipelines.dialect import FileError
+from pipelines.load import SOURCES as SOURCES_BY_NAME
 from pipelines.load import Delivery, load_deliveries
 from pipelines.settings import Settings
+from pipelines.sources import phone
 from tests.conftest import FIXTURES, NOW, write_csv
 
 TOTALS = FIXTURES / "volumes" / "maandtotalen.csv"
@@ -262,3 +267,52 @@ def test_a_year_of_totals_and_logs_takes_waits_from_the_logged_months_only(db, t
         ("2023-03", "phone", 1, "volumes", 700),
         ("2023-04", "phone", 1, None, None),
     ]
+
+
+# --- presets: the mapping files that come with the product -------------------------------------
+
+
+@pytest.mark.parametrize("name", list(dialect.presets()))
+def test_every_preset_is_a_valid_mapping_for_its_source(name):
+    path = dialect.presets()[name]
+    source = tomllib.loads(path.read_text("utf-8"))["source"]
+    assert dialect.read_mapping(path, SOURCES_BY_NAME[source].SCHEMA).source == source
+
+
+def test_the_cli_loads_with_a_preset_by_name(db, tmp_path, query, capsys):
+    report = tmp_path / "maandrapport.csv"
+    report.write_bytes(TOTALS.read_bytes())  # the report's Dutch headers are the preset's
+    assert (
+        main(
+            ["load", "--db", str(db), "--source", "volumes", "--mapping", "volumes-nl", str(report)]
+        )
+        == 0
+    )
+    # today (not the tests' NOW) July 2024 is past: line 11 loads as well
+    assert query("select count(*), sum(handled) from volumes") == [
+        (7, 100 + 40 + 300 + 80 + 95 + 1200 + 10)
+    ]
+    assert query("select mapping_file from load_runs") == [(str(dialect.presets()["volumes-nl"]),)]
+
+
+def test_a_mapping_file_overrides_its_preset_key_by_key(tmp_path):
+    own = tmp_path / "mine.toml"
+    own.write_text(
+        'preset = "acd-nl"\n'
+        '[columns]\ncitizen_ref = "Telefoonnummer"\n'
+        '[dialect]\nencoding = "utf-8"\n'
+    )
+    mapping = dialect.read_mapping(own, phone.SCHEMA)
+    assert mapping.source == "phone"
+    assert mapping.columns["citizen_ref"] == "Telefoonnummer"  # the file's
+    assert mapping.columns["started_at"] == "Starttijd"  # the preset's
+    assert (mapping.dialect.encoding, mapping.dialect.delimiter) == ("utf-8", ";")
+
+
+def test_an_unknown_preset_names_the_ones_there_are(tmp_path):
+    own = tmp_path / "mine.toml"
+    own.write_text('preset = "acd-xx"\n')
+    with pytest.raises(FileError) as caught:
+        dialect.read_mapping(own, phone.SCHEMA)
+    assert "mine.toml" in str(caught.value.problem)
+    assert "preset 'acd-xx' does not exist (presets: acd-nl, " in caught.value.problem
