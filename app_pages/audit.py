@@ -105,7 +105,7 @@ common.table(
 common.download(page.rejects, "geweigerde_regels", common.source())
 
 st.subheader(t("audit.quality"))
-q1, q2, q3 = st.columns(3)
+q1, q2, q3, q4 = st.columns(4)
 untagged, calls = page.calls_without_product
 q1.metric(
     t("quality.untagged_share"), formatting.share(page.untagged_share, lang(), 1), border=True
@@ -120,6 +120,13 @@ q1.caption(
 )
 for column, key in zip((q2, q3), ("unknown", "gaps"), strict=True):
     column.metric(t(f"quality.{key}"), formatting.number(page.quality[key], lang()), border=True)
+q4.metric(
+    t("quality.unmapped_queues"),
+    formatting.number(page.queues["in_period"].sum(), lang()),
+    border=True,
+)
+if not page.queues.is_empty():
+    q4.caption(t("audit.unmapped_note", queues=", ".join(page.queues["queue"])))
 if not page.gaps.is_empty():
     st.dataframe(
         charts.with_channel_labels(page.gaps, lang()).select(

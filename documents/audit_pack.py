@@ -547,13 +547,25 @@ def _quality(con, period: AuditPeriod, lang: str) -> _Sheet:
         pl.col("period_month").is_between(period.start.replace(day=1), period.end)
     )
     whole = views.quality(con)
+    queues = views.unmapped_queues(con, start, after)
     findings = pl.DataFrame(
         {
             _column("finding", lang): [
-                text(f"quality.{k}", lang) for k in ("untagged", "unknown", "gaps")
+                text(f"quality.{k}", lang)
+                for k in ("untagged", "unknown", "unmapped_queues", "gaps")
             ],
-            in_period: [untagged_in_period, unknown[in_period].sum(), gaps.height],
-            whole_database: [whole["untagged"], whole["unknown"], whole["gaps"]],
+            in_period: [
+                untagged_in_period,
+                unknown[in_period].sum(),
+                queues["in_period"].sum(),
+                gaps.height,
+            ],
+            whole_database: [
+                whole["untagged"],
+                whole["unknown"],
+                whole["unmapped_queues"],
+                whole["gaps"],
+            ],
         },
         schema_overrides={in_period: pl.Int64, whole_database: pl.Int64},
     )
@@ -570,6 +582,16 @@ def _quality(con, period: AuditPeriod, lang: str) -> _Sheet:
             _Table(text("audit.rejects", lang), rejects),
             _Table(text("pack.table.findings", lang), findings),
             _Table(text("pack.table.unknown_products", lang), unknown),
+            _Table(
+                text("pack.table.unmapped_queues", lang),
+                queues.rename(
+                    {
+                        "queue": _column("queue", lang),
+                        "in_period": in_period,
+                        "whole_database": whole_database,
+                    }
+                ),
+            ),
             _Table(
                 text("pack.table.gaps", lang),
                 gaps.select(pl.col("period_month").alias(month), pl.col("channel").alias(channel)),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import polars as pl
@@ -507,6 +507,7 @@ class Audit:
     gaps: pl.DataFrame
     calls_without_product: tuple[int, int]  # of all calls offered in the period
     sources: pl.DataFrame  # per channel-month: the source that counted, the others held
+    queues: pl.DataFrame  # queues without a team in the mapping, with their calls
 
     @property
     def untagged_share(self) -> float | None:
@@ -544,6 +545,7 @@ def audit(
         views.month_gaps(con),
         views.calls_without_product(con, chosen.start, chosen.end),
         views.source_months(con, chosen.start, chosen.end),
+        views.unmapped_queues(con, chosen.start, chosen.end + timedelta(days=1)),
     )
 
 

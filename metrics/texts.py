@@ -735,6 +735,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "pack.column.year": {"nl": "Jaar", "en": "Year"},
     "pack.column.month": {"nl": "Maand", "en": "Month"},
     "pack.column.remark": {"nl": "Opmerking", "en": "Remark"},
+    "pack.column.queue": {"nl": "Wachtrij", "en": "Queue"},
+    "pack.table.unmapped_queues": {
+        "nl": "Wachtrijen zonder team in de mapping",
+        "en": "Queues without a team in the mapping",
+    },
     "pack.table.sources": {"nl": "Bron per kanaal en maand", "en": "Source per channel and month"},
     "pack.note.source_order": {
         "nl": "Volgorde van de bronnen (per kanaal en maand telt de eerste met gegevens): {order}.",
@@ -935,10 +940,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Contacts with a product not in the catalogue",
     },
     "quality.unmapped_queues": {
-        "nl": "Gesprekken uit een wachtrij zonder team in het mappingbestand (hun team is de naam "
-        "van de wachtrij)",
-        "en": "Calls from a queue that the mapping file gives no team (their team is the queue's "
-        "name)",
+        "nl": "Gesprekken uit wachtrijen zonder team",
+        "en": "Calls from queues without a team",
+    },
+    "audit.unmapped_note": {
+        "nl": "Het mappingbestand van het wachtrijlog geeft deze wachtrijen geen team; hun "
+        "gesprekken hebben de naam van de wachtrij als team: {queues}.",
+        "en": "The queue log's mapping file gives these queues no team; their calls have the "
+        "queue's name as team: {queues}.",
     },
     "quality.unknown_corrections": {
         "nl": "Herstelacties met een product dat niet in de catalogus staat",

@@ -285,6 +285,18 @@ def source_months(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pl.
     ).pl()
 
 
+def unmapped_queues(con: duckdb.DuckDBPyConnection, start: date, after: date) -> pl.DataFrame:
+    """The queues of queue logs that the mapping's [teams] lacked, with their stored calls
+    from start until before `after` and in the whole store (their team is the queue's name)."""
+    return con.sql(
+        "select q.value as queue, "
+        "count(*) filter (where c.occurred_at >= ? and c.occurred_at < ?) as in_period, "
+        f"count(*) as whole_database from ({status.UNMAPPED}) q join contacts c "
+        "on c.run_id = q.run_id and c.team = q.value group by all order by queue",
+        params=[start, after],
+    ).pl()
+
+
 def month_gaps(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Months in which a channel had no contacts at all (a missing export?)."""
     return con.sql(

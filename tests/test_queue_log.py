@@ -7,16 +7,20 @@ of events that are read and ignored. Every expected figure below is worked out b
 its lines.
 """
 
+import io
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import polars as pl
 import pytest
 
 from channelshift import main
-from metrics import status
+from documents import audit_pack
+from metrics import pages, status
 from pipelines import dialect, store
 from pipelines.load import SOURCES
+from pipelines.settings import Settings
 from pipelines.sources import queue_log
 from tests.conftest import FIXTURES, stored_texts
 
@@ -174,7 +178,14 @@ def test_a_queue_missing_from_teams_keeps_its_name_and_is_a_finding(loaded, db, 
         ]
         assert status.quality(con)["unmapped_queues"] == 1
         assert status.unmapped_queues(con) == ["Belastingen"]
+        # the audit page and pack name it, with its calls in the period (all in March 2024)
+        audit = pages.audit(con, Settings(), period="2022-2025")
+        assert audit.queues.rows() == [("Belastingen", 1, 1)]
     assert "(queues: Belastingen)" in status.report(db)
+    book = openpyxl.load_workbook(io.BytesIO(audit_pack.workbook(db, "2022-2025", Settings())))
+    cells = [c for row in book["Datakwaliteit"].iter_rows(values_only=True) for c in row]
+    assert "Wachtrijen zonder team in de mapping" in cells
+    assert "Belastingen" in cells
     # the mapping mended: the call is loaded again with its team, and the finding is gone
     mended = tmp_path / "mapping.toml"
     mended.write_text(MAPPING.read_text().replace("[products]", 'Belastingen = "BEL"\n[products]'))

@@ -19,6 +19,7 @@ header is line 1):
 """
 
 import tomllib
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -34,6 +35,7 @@ from pipelines.load import Delivery, load_deliveries
 from pipelines.settings import Settings
 from pipelines.sources import phone
 from tests.conftest import FIXTURES, NOW, write_csv
+from tests.test_excel import workbook
 
 TOTALS = FIXTURES / "volumes" / "maandtotalen.csv"
 MAPPING = FIXTURES / "volumes" / "mapping.toml"
@@ -316,3 +318,35 @@ def test_an_unknown_preset_names_the_ones_there_are(tmp_path):
         dialect.read_mapping(own, phone.SCHEMA)
     assert "mine.toml" in str(caught.value.problem)
     assert "preset 'acd-xx' does not exist (presets: acd-nl, " in caught.value.problem
+
+
+def test_a_workbook_report_with_date_and_number_cells(load, query, tmp_path):
+    """Excel cells are taken as what they are: a date cell is its month, a number cell its
+    count; text cells go through the dialect (decimal comma, `YYYY-MM`)."""
+    book = workbook(
+        tmp_path / "maandrapport.xlsx",
+        {
+            "Rapport": [
+                ["Maand", "Kanaal", "Productcode", "Team", "Afgehandeld", "Aangeboden"],
+                [date(2023, 1, 31), "phone", "verhuismelding", "KCC", 100, 120],  # row 2
+                ["2023-02", "web", "verhuismelding", None, "1.200", None],  # row 3: text cells
+                [datetime(2023, 3, 1, 0, 0), "desk", "paspoort", "Balie", 7.0, 9],  # row 4
+                [date(2023, 4, 1), "phone", "verhuismelding", "KCC", 12.5, 20],  # row 5
+                [date(2023, 5, 1), "phone", "verhuismelding", "KCC", -1, 20],  # row 6
+            ]
+        },
+    )
+    (run,) = load("volumes", book, mapping="volumes/mapping.toml")
+    assert run.reasons == {"fractional_count": 1, "negative_count": 1}
+    assert query("select line_number, reason from load_rejects order by 1") == [
+        (5, "fractional_count"),
+        (6, "negative_count"),
+    ]
+    assert query(
+        "select strftime(period_month, '%Y-%m'), channel, handled, offered, line_number "
+        "from volumes order by 1"
+    ) == [
+        ("2023-01", "phone", 100, 120, 2),
+        ("2023-02", "web", 1200, None, 3),
+        ("2023-03", "desk", 7, 9, 4),
+    ]
