@@ -523,7 +523,8 @@ def _quality(con, period: AuditPeriod, lang: str) -> _Sheet:
         con.sql(
             "select product_id, channel, "
             "count(*) filter (where occurred_at >= ? and occurred_at < ?) as in_period, "
-            "count(*) as whole_database from contacts c where product_id is not null and not "
+            "count(*) as whole_database from counted_contacts c where product_id is not null and "
+            "not "
             "exists (select 1 from products p where p.product_id = c.product_id) "
             "group by all order by product_id, channel",
             params=[start, after],
@@ -539,7 +540,7 @@ def _quality(con, period: AuditPeriod, lang: str) -> _Sheet:
         )
     )
     untagged_in_period = con.execute(
-        "select count(*) from contacts where channel = 'phone' and product_id is null "
+        "select count(*) from counted_contacts where channel = 'phone' and product_id is null "
         "and occurred_at >= ? and occurred_at < ?",
         [start, after],
     ).fetchall()[0][0]

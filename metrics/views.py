@@ -225,7 +225,7 @@ def team_weeks(con: duckdb.DuckDBPyConnection, team: str, weeks: int = 26) -> pl
 def abandoned_calls(con: duckdb.DuckDBPyConnection, team: str, week_start: date) -> pl.DataFrame:
     """The abandoned calls of a team in one week: the list behind the percentage."""
     return con.sql(
-        "select contact_id, occurred_at, product_id, wait_seconds from contacts "
+        "select contact_id, occurred_at, product_id, wait_seconds from counted_contacts "
         "where channel = 'phone' and is_abandoned and team = ? "
         "and occurred_at >= ? and occurred_at < ? + interval 7 day order by occurred_at",
         params=[team, week_start, week_start],

@@ -182,8 +182,22 @@ def refresh(
     """
     row = settings_row(settings) | {"marts_sha256": fingerprint()}
     incremental = changed is not None and not changed & WHOLE and _built_with(con) == row
-    if incremental and _update(con):
-        return
+    if not (incremental and _update(con)):
+        _rebuild(con, row)
+    con.execute(COUNTED)
+
+
+# The contacts the marts count (the counting source's of each channel-month), for whatever
+# reads single contacts beside the marts: a list of abandoned calls must not hold a call twice.
+COUNTED = (
+    "create or replace view counted_contacts as select c.* from contacts c semi join "
+    "mart_source_months m on m.channel = c.channel and m.source = c.source and m.period_month = "
+    "cast(date_trunc('month', c.occurred_at) as date) and m.is_counted"
+)
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection, row: dict) -> None:
+    """Build every mart from the store."""
     _write_settings(con, row)
     database = _database(con)
     try:
