@@ -22,7 +22,7 @@ from typing import Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from pipelines.schema import SourceName, SourceSchema
+from pipelines.schema import CHANNELS, SourceName, SourceSchema
 
 ISO_TIMESTAMPS = (
     "%Y-%m-%dT%H:%M:%S%.f%#z",
@@ -142,6 +142,13 @@ class DialectOverrides(BaseModel):
 
 
 QUEUE_LOG = "queue-log"  # the source whose file has no header: its mapping names queues
+OPENKLANT = "openklant"  # JSON from an API: its mapping names kanalen and onderwerpen
+# The tables of a mapping that only some sources have: what their keys name, and which sources
+TABLES_FOR = {
+    "teams": ("queues", (QUEUE_LOG,)),
+    "products": ("queues or onderwerpen", (QUEUE_LOG, OPENKLANT)),
+    "channels": ("kanalen", (OPENKLANT,)),
+}
 
 
 class MappingFile(BaseModel):
@@ -149,6 +156,8 @@ class MappingFile(BaseModel):
 
     A queue log's mapping instead gives each queue its team and product ([teams], [products]);
     its layout is fixed, so of [dialect] only `encoding` applies and [columns] does not.
+    An Open Klant mapping gives kanalen their channel ([channels]) and onderwerpen their
+    product ([products]); JSON has neither header nor dialect.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -157,32 +166,47 @@ class MappingFile(BaseModel):
     dialect: DialectOverrides = DialectOverrides()
     columns: dict[str, str] = {}
     teams: dict[str, str] | None = None  # queue name -> team
-    products: dict[str, str] | None = None  # queue name -> product_id
+    products: dict[str, str] | None = None  # queue name or onderwerp -> product_id
+    channels: dict[str, str] | None = None  # kanaal -> web, phone or desk
 
     @model_validator(mode="after")
     def _tables_fit_the_source(self) -> MappingFile:
-        if self.source != QUEUE_LOG:
-            given = [f"[{t}]" for t in ("teams", "products") if getattr(self, t) is not None]
-            if given:
-                raise ValueError(
-                    f"{' and '.join(given)} name queues: only a {QUEUE_LOG} mapping has them "
-                    f"(a {self.source} export has a column for its team and product)"
-                )
+        misplaced = [
+            f"[{table}] names {what}: only a {' or '.join(sources)} mapping has them"
+            for table, (what, sources) in TABLES_FOR.items()
+            if getattr(self, table) is not None and self.source not in sources
+        ]
+        if misplaced:
+            raise ValueError(
+                "; ".join(misplaced) + f" (a {self.source} export names them in its columns)"
+            )
+        if self.source not in (QUEUE_LOG, OPENKLANT):
             return self
         if self.columns:
-            raise ValueError("a queue log has no header: [columns] does not apply to it")
-        layout = sorted(self.dialect.model_fields_set - {"encoding"})
-        if layout:
+            raise ValueError(f"a {self.source} file has no header: [columns] does not apply to it")
+        given = sorted(self.dialect.model_fields_set)
+        if self.source == QUEUE_LOG and (layout := [k for k in given if k != "encoding"]):
             raise ValueError(
                 f"[dialect] {', '.join(layout)} does not apply to a queue log (its layout is "
                 "fixed: epoch|uniqueid|queuename|agent|EVENT|data); only encoding does"
             )
-        for table in ("teams", "products"):
+        if self.source == OPENKLANT and given:
+            raise ValueError(
+                f"[dialect] {', '.join(given)} does not apply to Open Klant's JSON (UTF-8, "
+                "its fields named by the API)"
+            )
+        for table in TABLES_FOR:
             empty = [q for q, v in (getattr(self, table) or {}).items() if not v.strip()]
             if empty:
                 raise ValueError(
-                    f"[{table}] {', '.join(map(repr, empty))}: empty; leave a queue out instead"
+                    f"[{table}] {', '.join(map(repr, empty))}: empty; leave the entry out instead"
                 )
+        wrong = sorted({v for v in (self.channels or {}).values() if v not in CHANNELS})
+        if wrong:
+            raise ValueError(
+                f"[channels] {', '.join(map(repr, wrong))}: a channel is one of "
+                f"{', '.join(CHANNELS)}"
+            )
         return self
 
     @model_validator(mode="after")
@@ -240,7 +264,7 @@ class RawFile:
     """A file, or a batch of its records, read as strings with line numbers and renames."""
 
     path: Path
-    format: Literal["csv", "parquet", "xlsx", "queue-log"]
+    format: Literal["csv", "parquet", "xlsx", "queue-log", "json"]
     dialect: Dialect
     frame: pl.DataFrame  # original headers, all String, plus "_line" (and maybe "_raw_line")
     rename: dict[str, str]  # header in the file -> canonical column

@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, model_validator
 Kind = Literal[
     "id", "text", "date", "timestamp", "date_or_timestamp", "duration", "bool", "channel"
 ]
-SourceName = Literal["products", "releases", "web", "phone", "desk", "corrections", "queue-log"]
+SourceName = Literal[
+    "products", "releases", "web", "phone", "desk", "corrections", "queue-log", "openklant"
+]
 CHANNELS = ("web", "phone", "desk")
 
 # Why a row is quarantined in load_rejects: one code per rule (explained in metrics.texts,
@@ -34,6 +36,8 @@ REJECT_REASONS = (
     "formula_error",
     "duplicate_key",
     "incomplete_call",
+    "invalid_json",
+    "not_an_object",
 )
 
 

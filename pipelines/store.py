@@ -104,8 +104,8 @@ TABLES: tuple[Table, ...] = (
     Table(
         name="contacts",
         description="One row per contact in any channel (sources: web, phone, desk; "
-        "queue-log gives phone calls), keyed by (channel, contact_id). Times are local "
-        "Europe/Amsterdam.",
+        "queue-log gives phone calls, openklant contacts of every channel), keyed by "
+        "(channel, contact_id). Times are local Europe/Amsterdam.",
         key=("channel", "contact_id"),
         time="occurred_at",
         source="channel",
@@ -177,10 +177,20 @@ TABLES: tuple[Table, ...] = (
             _c(
                 "source",
                 "varchar",
-                "products, releases, web, phone, desk, corrections or queue-log.",
+                "products, releases, web, phone, desk, corrections, queue-log or openklant.",
             ),
-            _c("file", "varchar", "Name of the file as given on the command line."),
-            _c("file_sha256", "varchar", "SHA-256 of the file's bytes."),
+            _c(
+                "file",
+                "varchar",
+                "Name of the file (or folder) as given on the command line; a pull from an "
+                "API (--from-api): the address it was given.",
+            ),
+            _c(
+                "file_sha256",
+                "varchar",
+                "SHA-256 of the file's bytes (a folder: of its files' names and bytes, in name "
+                "order).",
+            ),
             _c("mapping_file", "varchar", "Mapping file used, if any."),
             _c("mapping_sha256", "varchar", "SHA-256 of the mapping file, if any."),
             _c("rows_read", "bigint", "Data rows in the file (header excluded)."),
@@ -235,7 +245,9 @@ TABLES: tuple[Table, ...] = (
                 "varchar",
                 "The record's fields joined by the file's delimiter (Excel: ;), with "
                 "citizen_ref masked (a queue log's call: the record made of its events; a line "
-                "that is no event: the line, masked).",
+                "that is no event: the line, masked; Open Klant: the fields read as JSON, "
+                "onderwerp left out, the resident masked; a line that is no JSON object: only "
+                "what it is and its length).",
             ),
         ),
     ),
@@ -262,8 +274,10 @@ def db_path(arg: str | os.PathLike | None = None) -> Path:
     return Path(arg or os.environ.get("CHANNELSHIFT_DB") or DEFAULT_DB)
 
 
-def contacts_frame(channel: str, **columns: pl.Expr | str) -> list[pl.Expr]:
-    """Return the select list of a contacts row; columns not given are typed nulls."""
+def contacts_frame(channel: str | pl.Expr, **columns: pl.Expr | str) -> list[pl.Expr]:
+    """Return the select list of a contacts row; columns not given are typed nulls.
+
+    `channel` is one channel for the whole file, or an expression (a channel per row)."""
     dtypes = {
         "varchar": pl.String,
         "double": pl.Float64,
@@ -275,7 +289,7 @@ def contacts_frame(channel: str, **columns: pl.Expr | str) -> list[pl.Expr]:
         if col.name in LINEAGE:
             continue
         if col.name == "channel":
-            expr = pl.lit(channel)
+            expr = pl.lit(channel) if isinstance(channel, str) else channel
         elif col.name in columns:
             expr = columns[col.name]
             expr = pl.col(expr) if isinstance(expr, str) else expr
