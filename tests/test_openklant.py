@@ -253,6 +253,31 @@ def test_a_folder_that_changed_loads_again_and_one_that_did_not_is_skipped(load,
     assert load("openklant", folder)[0].rows_inserted == 1
 
 
+@pytest.mark.parametrize("batch_bytes", [1, 5_000, 20_000])
+def test_batches_cut_anywhere_give_the_same_contacts(
+    load, query, tmp_path, monkeypatch, batch_bytes
+):
+    """K1 comes twice, corrected the second time: the last line wins across batches too, and
+    the earlier one is a duplicate_key reject with its own line."""
+    corrected = record(1) | {"onderwerp": "WOZ-beschikking"}
+    path = lines(tmp_path / "k.jsonl", [*RECORDS, corrected])
+    load("products", "products.csv")
+    monkeypatch.setattr(dialect, "BATCH_BYTES", batch_bytes)
+    (run,) = load("openklant", path, mapping=MAPPING)
+    assert (run.rows_read, run.rows_loaded, run.reasons) == (
+        9,
+        7,
+        {"unknown_channel": 1, "duplicate_key": 1},
+    )
+    assert query("select line_number, reason from load_rejects order by 1") == [
+        (3, "unknown_channel"),
+        (8, "duplicate_key"),
+    ]
+    assert query("select product_id, line_number from contacts where contact_id = ?", [k(1)]) == [
+        ("woz-beschikking", 9)
+    ]
+
+
 # --- hostile deliveries: every record accounted for, nothing leaked --------------------------
 
 
@@ -267,6 +292,7 @@ def _dated(when: object) -> dict:
         ("an array", json.dumps([record(1)]), [(None, "not_an_object")]),
         ("a text", '"Jan Jansen"', [(None, "not_an_object")]),
         ("a number", "42", [(None, "not_an_object")]),
+        ("null", "null", [(None, "not_an_object")]),
         ("no uuid", json.dumps(record(1) | {"uuid": None}), [("contact_id", "missing_id")]),
         ("uuid a number", json.dumps(record(1) | {"uuid": 7}), [("contact_id", "missing_id")]),
         ("no date", json.dumps(_dated(None)), [("started_at", "missing_timestamp")]),
@@ -428,6 +454,11 @@ class _Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
         self.api.requests.append(query | {"auth": self.headers.get("Authorization")})
+        if url.path == "/moved":
+            self.send_response(302)
+            self.send_header("Location", API)
+            self.send_header("Content-Length", "0")
+            return self.end_headers()
         if url.path != API:
             return self._send(404, {"detail": "Niet gevonden."})
         if self.headers.get("Authorization") != f"Token {TOKEN}":
@@ -597,6 +628,20 @@ def test_a_next_link_to_another_server_is_not_followed(api, db):
     with pytest.raises(openklant.PullError, match="another server"):
         pulled(db, api.url)
     assert len(api.requests) == 1
+
+
+def test_a_redirect_does_not_carry_the_token(api, db):
+    moved = api.url.replace(API, "/moved")
+    with pytest.raises(openklant.PullError, match="refused the token"):
+        pulled(db, moved)
+    assert [r["auth"] for r in api.requests] == [f"Token {TOKEN}", None]
+
+
+@pytest.mark.parametrize("url", ["openklant.example.nl/klantcontacten", "file:///etc/passwd"])
+def test_an_address_that_is_no_api_is_refused(db, monkeypatch, url):
+    monkeypatch.setenv(openklant.TOKEN_ENV, TOKEN)
+    with pytest.raises(openklant.PullError, match="not an address of an API"):
+        pulled(db, url)
 
 
 def test_pulled_pages_keep_no_names(api, tmp_path):

@@ -42,7 +42,8 @@ SCHEMA = SourceSchema(
     "such files (name order), or a pull from the API (`--from-api URL`). Every channel: "
     "the kanaal says which. A mapping file's [channels] and [products] name kanalen and "
     "onderwerpen (docs/openklant_mapping.toml). Names (contactnaam, volledigeNaam) are never "
-    "read.",
+    "read. A record's line number is its line in JSON lines and its place (from 1) in a page "
+    "or an array; in a folder the numbers run on from one file to the next.",
     key=("contact_id",),
     columns=(
         Column(
@@ -231,11 +232,11 @@ def _kind(path: Path) -> str:
 
 
 def _json(line: bytes) -> object:
-    """Return a line's JSON value; None when it is no JSON."""
+    """Return a line's JSON value; a _Broken when it is no JSON."""
     try:
         return json.loads(line)
     except ValueError:  # JSONDecodeError, or bytes that are no UTF-8
-        return None
+        return _Broken(line.strip())
 
 
 def _batches(
@@ -278,8 +279,7 @@ def _records(path: Path, kind: str) -> Iterator[tuple[int, object, int]]:
                 line = line.removeprefix(codecs.BOM_UTF8)
             if not line.strip():
                 continue  # a blank line is no record; the others keep their numbers
-            value = _json(line)
-            yield number, value if value is not None else _Broken(line.strip()), len(line)
+            yield number, _json(line), len(line)
 
 
 def _values(path: Path, kind: str) -> list:
@@ -426,6 +426,8 @@ def pull(url: str, folder: Path, since: datetime | None, token: str | None) -> i
     if not token:
         raise PullError(f"set {TOKEN_ENV} to the API token of Open Klant (header Authorization)")
     start = urllib.parse.urlsplit(url)
+    if start.scheme not in ("http", "https") or not start.netloc:
+        raise PullError(f"{url}: not an address of an API (https://.../klantcontacten)")
     query = [*urllib.parse.parse_qsl(start.query), ("pageSize", PAGE_SIZE), ("expand", EXPAND)]
     next_url: str | None = start._replace(query=urllib.parse.urlencode(query, safe=",")).geturl()
     pages, seen = 0, set()
@@ -453,9 +455,9 @@ def pull(url: str, folder: Path, since: datetime | None, token: str | None) -> i
 def _page(address: str, token: str, where: str) -> dict:
     """Return one page of the API, asking again when the server fails; `where` names the
     page in messages (the address given and the page's number)."""
-    request = urllib.request.Request(
-        address, headers={"Authorization": f"Token {token}", "Accept": "application/json"}
-    )
+    request = urllib.request.Request(address, headers={"Accept": "application/json"})
+    # never sent on to where a redirect points: the token is for the server given
+    request.add_unredirected_header("Authorization", f"Token {token}")
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
