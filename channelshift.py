@@ -14,9 +14,10 @@ from pathlib import Path
 from metrics import status
 from pipelines import privacy, store
 from pipelines.dialect import mapping_path, presets
-from pipelines.load import SOURCES, load_files
+from pipelines.load import SOURCES, load_files, load_openklant_api
 from pipelines.settings import SettingsError
 from pipelines.settings import load as load_settings
+from pipelines.sources import openklant
 
 EXIT_FAILED = 2
 DB_HELP = "database file (default: $CHANNELSHIFT_DB or data/channelshift.duckdb)"
@@ -45,7 +46,13 @@ def parser(prog: str = "channelshift") -> argparse.ArgumentParser:
         action="store_true",
         help="read, validate and report as a load would; store nothing",
     )
-    load.add_argument("files", nargs="+", type=Path)
+    load.add_argument(
+        "--from-api",
+        metavar="URL",
+        help="pull from the source's API instead of files (openklant: its klantcontacten "
+        "address; the token in $CHANNELSHIFT_OPENKLANT_TOKEN)",
+    )
+    load.add_argument("files", nargs="*", type=Path)
 
     demo = sub.add_parser("demo", help="write and load the demo municipality")
     demo.add_argument("--seed", type=int, default=52)
@@ -92,7 +99,12 @@ def parser(prog: str = "channelshift") -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None, prog: str = "channelshift") -> int:
     """Run one command; return the exit code (0 ran, 1 no database for status, 2 failed)."""
-    args = parser(prog).parse_args(argv)
+    top = parser(prog)
+    args = top.parse_args(argv)
+    if args.command == "load" and bool(args.files) == bool(args.from_api):
+        top.error("load: give the export files or --from-api URL (one of the two)")
+    if args.command == "load" and args.from_api and args.source != "openklant":
+        top.error(f"load: --from-api pulls from Open Klant (--source openklant), not {args.source}")
     if args.command == "generate":
         return _generate(args)
     db = store.db_path(args.db)
@@ -121,13 +133,22 @@ def main(argv: list[str] | None = None, prog: str = "channelshift") -> int:
 def _load(args: argparse.Namespace, db: Path, settings) -> int:
     try:
         runs = _runs(args, db, settings)
-    except (privacy.KeyProblem, store.StoreProblem) as exc:
+    except (privacy.KeyProblem, store.StoreProblem, openklant.PullError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_FAILED
     return EXIT_FAILED if any(r.status == "failed" for r in runs) else 0
 
 
 def _runs(args: argparse.Namespace, db: Path, settings) -> list:
+    if args.command == "load" and args.from_api:
+        return load_openklant_api(
+            db,
+            args.from_api,
+            args.mapping,
+            force=args.force,
+            settings=settings,
+            dry_run=args.dry_run,
+        )
     if args.command == "load":
         return load_files(
             db,

@@ -918,6 +918,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Meer contacten afgehandeld dan aangeboden in dezelfde maand",
         "en": "More contacts handled than offered in the same month",
     },
+    "reason.invalid_json": {
+        "nl": "Regel van een JSON-lines-bestand (Open Klant) is geen JSON; alleen de lengte "
+        "wordt bewaard",
+        "en": "Line of a JSON lines file (Open Klant) is no JSON; only its length is kept",
+    },
+    "reason.not_an_object": {
+        "nl": "Record (Open Klant) is een JSON-waarde maar geen object (bijv. een tekst of een "
+        "lijst), dus geen klantcontact",
+        "en": "Record (Open Klant) is a JSON value but no object (e.g. a text or a list), so no "
+        "klantcontact",
+    },
     # --- quality: data-quality findings (dashboard audit page, audit pack) ------------------------
     "quality.untagged": {
         "nl": "Telefoongesprekken zonder product",

@@ -22,7 +22,7 @@ from typing import Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from pipelines.schema import SourceName, SourceSchema
+from pipelines.schema import CHANNELS, SourceName, SourceSchema
 
 ISO_TIMESTAMPS = (
     "%Y-%m-%dT%H:%M:%S%.f%#z",
@@ -142,15 +142,26 @@ class DialectOverrides(BaseModel):
 
 
 QUEUE_LOG = "queue-log"  # the source whose file has no header: its mapping names queues
+VOLUMES = "volumes"  # monthly totals: its mapping may name channels in its own words
 OPENFORMS = "openforms"  # the source whose rows name a form: its mapping names forms' products
+OPENKLANT = "openklant"  # JSON from an API: its mapping names kanalen and onderwerpen
+# The tables of a mapping that only some sources have: what their keys name, and which sources
+TABLES_FOR = {
+    "teams": ("queues", (QUEUE_LOG,)),
+    "products": ("queues, onderwerpen or forms", (QUEUE_LOG, OPENKLANT, OPENFORMS)),
+    "channels": ("kanalen or channel names", (OPENKLANT, VOLUMES)),
+}
 
 
 class MappingFile(BaseModel):
     """A mapping file (TOML): which source, how it is written, which header is which column.
 
     A queue log's mapping instead gives each queue its team and product ([teams], [products]);
-    its layout is fixed, so of [dialect] only `encoding` applies and [columns] does not. An
-    Open Forms export's mapping may give each form its product ([products], by form name).
+    its layout is fixed, so of [dialect] only `encoding` applies and [columns] does not.
+    An Open Klant mapping gives kanalen their channel ([channels]) and onderwerpen their
+    product ([products]); JSON has neither header nor dialect. An Open Forms export's mapping
+    may give each form its product ([products], by form name); monthly totals may name their
+    channels in words of their own ([channels]: Telefoon = "phone").
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -160,45 +171,48 @@ class MappingFile(BaseModel):
     dialect: DialectOverrides = DialectOverrides()
     columns: dict[str, str] = {}
     teams: dict[str, str] | None = None  # queue name -> team
-    products: dict[str, str] | None = None  # queue name (openforms: form name) -> product_id
+    products: dict[str, str] | None = None  # queue, onderwerp or form name -> product_id
+    channels: dict[str, str] | None = None  # kanaal or channel name -> web, phone or desk
 
     @model_validator(mode="after")
     def _tables_fit_the_source(self) -> MappingFile:
-        if self.source == OPENFORMS:
-            if self.teams is not None:
+        misplaced = [
+            f"[{table}] names {what}: only a {' or '.join(sources)} mapping has them"
+            for table, (what, sources) in TABLES_FOR.items()
+            if getattr(self, table) is not None and self.source not in sources
+        ]
+        if misplaced:
+            raise ValueError(
+                "; ".join(misplaced) + f" (a {self.source} export names them in its columns)"
+            )
+        for table in TABLES_FOR:
+            empty = [q for q, v in (getattr(self, table) or {}).items() if not v.strip()]
+            if empty:
                 raise ValueError(
-                    f"[teams] names queues: only a {QUEUE_LOG} mapping has it (a form's "
-                    "submissions are web requests, handled by no team)"
+                    f"[{table}] {', '.join(map(repr, empty))}: empty; leave the entry out instead"
                 )
-            self._no_empty("products")
-            return self
-        if self.source != QUEUE_LOG:
-            given = [f"[{t}]" for t in ("teams", "products") if getattr(self, t) is not None]
-            if given:
-                raise ValueError(
-                    f"{' and '.join(given)} name queues: only a {QUEUE_LOG} mapping has them "
-                    f"(a {self.source} export has a column for its team and product)"
-                )
+        wrong = sorted({v for v in (self.channels or {}).values() if v not in CHANNELS})
+        if wrong:
+            raise ValueError(
+                f"[channels] {', '.join(map(repr, wrong))}: a channel is one of "
+                f"{', '.join(CHANNELS)}"
+            )
+        if self.source not in (QUEUE_LOG, OPENKLANT):
             return self
         if self.columns:
-            raise ValueError("a queue log has no header: [columns] does not apply to it")
-        layout = sorted(self.dialect.model_fields_set - {"encoding"})
-        if layout:
+            raise ValueError(f"a {self.source} file has no header: [columns] does not apply to it")
+        given = sorted(self.dialect.model_fields_set)
+        if self.source == QUEUE_LOG and (layout := [k for k in given if k != "encoding"]):
             raise ValueError(
                 f"[dialect] {', '.join(layout)} does not apply to a queue log (its layout is "
                 "fixed: epoch|uniqueid|queuename|agent|EVENT|data); only encoding does"
             )
-        for table in ("teams", "products"):
-            self._no_empty(table)
-        return self
-
-    def _no_empty(self, table: str) -> None:
-        empty = [q for q, v in (getattr(self, table) or {}).items() if not v.strip()]
-        if empty:
-            what = "a form" if self.source == OPENFORMS else "a queue"
+        if self.source == OPENKLANT and given:
             raise ValueError(
-                f"[{table}] {', '.join(map(repr, empty))}: empty; leave {what} out instead"
+                f"[dialect] {', '.join(given)} does not apply to Open Klant's JSON (UTF-8, "
+                "its fields named by the API)"
             )
+        return self
 
     @model_validator(mode="after")
     def _one_column_per_header(self) -> MappingFile:
@@ -286,7 +300,7 @@ class RawFile:
     """A file, or a batch of its records, read as strings with line numbers and renames."""
 
     path: Path
-    format: Literal["csv", "parquet", "xlsx", "queue-log"]
+    format: Literal["csv", "parquet", "xlsx", "queue-log", "json"]
     dialect: Dialect
     frame: pl.DataFrame  # original headers, all String, plus "_line" (and maybe "_raw_line")
     rename: dict[str, str]  # header in the file -> canonical column

@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import TypeVar
@@ -27,6 +27,7 @@ from pipelines.sources import (
     corrections,
     desk,
     openforms,
+    openklant,
     phone,
     products,
     queue_log,
@@ -39,7 +40,18 @@ from pipelines.validate import Validated, validate
 T = TypeVar("T")
 SOURCES: dict[str, ModuleType] = {
     m.SCHEMA.name: m
-    for m in (products, releases, web, phone, desk, corrections, queue_log, volumes, openforms)
+    for m in (
+        products,
+        releases,
+        web,
+        phone,
+        desk,
+        corrections,
+        queue_log,
+        volumes,
+        openforms,
+        openklant,
+    )
 }
 
 
@@ -110,6 +122,7 @@ class Delivery:
     source: str
     files: tuple[Path, ...]
     mapping: Path | None = None
+    label: str | None = None  # what load_runs calls the files (a pull: the API's address)
 
 
 def load_files(
@@ -132,6 +145,49 @@ def load_files(
         settings=settings,
         dry_run=dry_run,
     )
+
+
+def load_openklant_api(
+    db: Path,
+    url: str,
+    mapping: Path | None = None,
+    *,
+    now: datetime | None = None,
+    force: bool = False,
+    settings: Settings | None = None,
+    dry_run: bool = False,
+) -> list[Run]:
+    """Pull klantcontacten from Open Klant's API and load them as one delivery.
+
+    The pull walks back to the newest klantcontact stored from openklant minus the settings'
+    window (all pages when none is stored), with the token in CHANNELSHIFT_OPENKLANT_TOKEN.
+    Its pages wait in a temporary folder (the fields read only) until the load has run; the
+    run names the address. A pull that fails raises openklant.PullError: nothing loads.
+    """
+    settings = settings or load_settings()
+    newest = _newest(db, openklant.SCHEMA.name)
+    since = newest - timedelta(days=settings.openklant.window_days) if newest else None
+    with tempfile.TemporaryDirectory(prefix="openklant-") as folder:
+        openklant.pull(url, Path(folder), since, os.environ.get(openklant.TOKEN_ENV))
+        delivery = Delivery(openklant.SCHEMA.name, (Path(folder),), mapping, label=url)
+        return load_deliveries(
+            db, [delivery], now=now, force=force, settings=settings, dry_run=dry_run
+        )
+
+
+def _newest(db: Path, source: str) -> datetime | None:
+    """Return the latest time of the contacts that a source's runs stored; None for none."""
+    if not db.exists():
+        return None
+    with store.read_only(db) as con:
+        tables = {t for (t,) in con.execute("select table_name from duckdb_tables()").fetchall()}
+        if not {"contacts", "load_runs"} <= tables:
+            return None
+        return con.execute(
+            "select max(c.occurred_at) from contacts c join load_runs r using (run_id) "
+            "where r.source = ?",
+            [source],
+        ).fetchall()[0][0]
 
 
 def load_deliveries(
@@ -181,7 +237,16 @@ def _load_all(
             module = SOURCES[delivery.source]
             done = bar.n
             run = _load_file(
-                con, module, path, delivery.mapping, key, now, force, bar, settings.plausible
+                con,
+                module,
+                path,
+                delivery.mapping,
+                key,
+                now,
+                force,
+                bar,
+                settings.plausible,
+                delivery.label,
             )
             bar.update(done + len(STEPS) - bar.n)  # skipped and failed files skip steps
             runs.append(run)
@@ -200,12 +265,13 @@ def _load_file(
     force: bool,
     bar: tqdm,
     plausible: Plausible,
+    label: str | None = None,
 ) -> Run:
     schema = module.SCHEMA
     run = Run(
         run_id=con.execute("select coalesce(max(run_id), 0) + 1 from load_runs").fetchall()[0][0],
         source=schema.name,
-        file=_name(path),
+        file=label or _name(path),
         file_sha256=_sha256(path),
         mapping_file=_name(mapping) if mapping else None,
         mapping_sha256=_sha256(mapping) if mapping else None,
@@ -443,7 +509,15 @@ def _name(path: Path) -> str:
 
 
 def _sha256(path: Path) -> str:
-    """The file's SHA-256; empty for what is not a regular file (a folder, a pipe: never read)."""
+    """The file's SHA-256; a folder's: of its files' names and digests in name order (a
+    delivery of pages); empty for what is neither (a pipe: never read)."""
+    if path.is_dir():
+        files = sorted(
+            (f for f in path.iterdir() if f.is_file() and not f.name.startswith(".")),
+            key=lambda f: f.name,
+        )
+        lines = "".join(f"{_name(Path(f.name))} {_sha256(f)}\n" for f in files)
+        return hashlib.sha256(lines.encode()).hexdigest()
     if not path.is_file():
         return ""
     try:

@@ -32,6 +32,7 @@ SourceName = Literal[
     "queue-log",
     "volumes",
     "openforms",
+    "openklant",
 ]
 CHANNELS = ("web", "phone", "desk")
 
@@ -56,6 +57,8 @@ REJECT_REASONS = (
     "negative_count",
     "fractional_count",
     "handled_exceeds_offered",
+    "invalid_json",
+    "not_an_object",
 )
 
 

@@ -76,6 +76,19 @@ class Plausible(_Strict):
     )
 
 
+class OpenKlant(_Strict):
+    """How a pull from Open Klant's API (`load --source openklant --from-api URL`) walks back."""
+
+    window_days: int = Field(
+        7,
+        ge=0,
+        description="A pull walks the API's pages, newest registrations first, until a whole "
+        "page took place more than this many days before the newest klantcontact stored from "
+        "openklant: edits and back-dated registrations within the window are picked up, "
+        "records already stored load as unchanged.",
+    )
+
+
 class ChannelFigures(_Strict):
     """A figure per channel."""
 
@@ -136,6 +149,7 @@ class Settings(_Strict):
     )
     norms: ServiceNorms = ServiceNorms()
     plausible: Plausible = Plausible()
+    openklant: OpenKlant = OpenKlant()
     staff_minutes: ChannelFigures = Field(
         ChannelFigures(web=4, phone=6, desk=12),
         description="Staff minutes per handled contact; web is the back-office minutes per "

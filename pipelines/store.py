@@ -221,10 +221,21 @@ TABLES: tuple[Table, ...] = (
             _c(
                 "source",
                 "varchar",
-                "products, releases, web, phone, desk, corrections, queue-log or openforms.",
+                "products, releases, web, phone, desk, corrections, queue-log, volumes, "
+                "openforms or openklant.",
             ),
-            _c("file", "varchar", "Name of the file as given on the command line."),
-            _c("file_sha256", "varchar", "SHA-256 of the file's bytes."),
+            _c(
+                "file",
+                "varchar",
+                "Name of the file (or folder) as given on the command line; a pull from an "
+                "API (--from-api): the address it was given.",
+            ),
+            _c(
+                "file_sha256",
+                "varchar",
+                "SHA-256 of the file's bytes (a folder: of its files' names and bytes, in name "
+                "order).",
+            ),
             _c("mapping_file", "varchar", "Mapping file used, if any."),
             _c("mapping_sha256", "varchar", "SHA-256 of the mapping file, if any."),
             _c("rows_read", "bigint", "Data rows in the file (header excluded)."),
@@ -279,7 +290,9 @@ TABLES: tuple[Table, ...] = (
                 "varchar",
                 "The record's fields joined by the file's delimiter (Excel: ;), with "
                 "citizen_ref masked (a queue log's call: the record made of its events; a line "
-                "that is no event: the line, masked).",
+                "that is no event: the line, masked; Open Klant: the fields read as JSON, "
+                "onderwerp left out, the resident masked; a line that is no JSON object: only "
+                "what it is and its length).",
             ),
         ),
     ),

@@ -305,8 +305,11 @@ def test_the_documented_example_mapping_is_valid(load, query, tmp_path):
     ("text", "problem"),
     [
         ('source = "openforms"\n[teams]\nMOR = "KCC"\n', "[teams] names queues"),
-        ('source = "openforms"\n[products]\nMOR = " "\n', "empty; leave a form out instead"),
-        ('source = "web"\n[products]\nMOR = "mor"\n', "[products] name queues"),
+        ('source = "openforms"\n[products]\nMOR = " "\n', "empty; leave the entry out instead"),
+        (
+            'source = "web"\n[products]\nMOR = "mor"\n',
+            "[products] names queues, onderwerpen or forms",
+        ),
     ],
 )
 def test_a_mapping_that_does_not_fit_fails(tmp_path, text, problem):

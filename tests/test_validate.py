@@ -88,9 +88,10 @@ def test_lines_with_more_or_fewer_fields_than_the_header(tmp_path, lines, bad, g
 
 
 def test_every_reason_is_exercised_and_explained(bad_phone):
-    # unknown_channel only applies to corrections: see the next test; the plausibility bounds:
-    # tests/test_hostile.py; formula_error only to Excel: tests/test_excel.py; a call without
-    # its end: tests/test_queue_log.py; counts of monthly totals: tests/test_volumes.py
+    # unknown_channel only applies to corrections (see the next test) and Open Klant; the
+    # plausibility bounds: tests/test_hostile.py; formula_error only to Excel:
+    # tests/test_excel.py; a call without its end: tests/test_queue_log.py; a record that is no
+    # JSON object: tests/test_openklant.py; counts of monthly totals: tests/test_volumes.py
     elsewhere = {
         "negative_count",
         "fractional_count",
@@ -100,6 +101,8 @@ def test_every_reason_is_exercised_and_explained(bad_phone):
         "implausible_duration",
         "formula_error",
         "incomplete_call",
+        "invalid_json",
+        "not_an_object",
     }
     assert set(REJECT_REASONS) == set(bad_phone.rejects["reason"]) | elsewhere
     assert all(set(TEXTS[f"reason.{r}"]) == {"nl", "en"} for r in REJECT_REASONS)

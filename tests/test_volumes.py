@@ -18,6 +18,7 @@ header is line 1):
  14  2023-03 desk paspoort Burgerzaken       1.200 of ?     thousands separator
 """
 
+import json
 import tomllib
 from datetime import date, datetime
 from pathlib import Path
@@ -349,4 +350,71 @@ def test_a_workbook_report_with_date_and_number_cells(load, query, tmp_path):
         ("2023-01", "phone", 100, 120, 2),
         ("2023-02", "web", 1200, None, 3),
         ("2023-03", "desk", 7, 9, 4),
+    ]
+
+
+def test_a_report_names_its_channels_in_its_own_words(load, query, tmp_path):
+    report = write_csv(
+        tmp_path / "report.csv",
+        """
+        month,channel,handled
+        2023-01,Telefoon,10
+        2023-01,BALIE,5
+        2023-01,Website,20
+        2023-02,Chat,3
+        2023-01,Fax,1
+        """,
+    )
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('source = "volumes"\n[channels]\nchat = "web"\n')
+    (run,) = load("volumes", report, mapping=mapping)
+    assert run.reasons == {"unknown_channel": 1}
+    assert query("select value from load_rejects") == [("Fax",)]
+    assert query(
+        "select strftime(period_month, '%m'), channel, handled from volumes order by all"
+    ) == [
+        ("01", "desk", 5),
+        ("01", "phone", 10),
+        ("01", "web", 20),
+        ("02", "web", 3),
+    ]
+
+
+def test_a_queue_log_and_open_klant_in_the_same_month_count_each_call_once(load, query, tmp_path):
+    """March 2024's calls are in the telephony's queue log and registered in Open Klant: the
+    queue log comes first in the settings' order and counts them; Open Klant's registrations
+    count for May (no log) and for the web, which no other source holds."""
+    (log,) = load("queue-log", FIXTURES / "queue_log" / "queue_log")
+    klant = tmp_path / "klantcontacten.jsonl"
+    klant.write_text(
+        "\n".join(
+            json.dumps({"uuid": uuid, "kanaal": kanaal, "plaatsgevondenOp": at})
+            for uuid, kanaal, at in (
+                ("a1", "Telefoon", "2024-03-31T09:00:00+02:00"),
+                ("a2", "Telefoon", "2024-03-31T10:00:00+02:00"),
+                ("a3", "Telefoon", "2024-05-02T10:00:00+02:00"),
+                ("a4", "Webformulier", "2024-03-12T10:00:00+01:00"),
+            )
+        )
+        + "\n"
+    )
+    (registered,) = load("openklant", klant)
+    assert registered.rows_loaded == 4
+    logged = query("select count(*) from contacts where source = 'queue-log'")[0][0]
+    assert query(
+        "select strftime(period_month, '%Y-%m'), channel, source, handled, is_counted "
+        "from mart_source_months order by 1, 2, precedence"
+    ) == [
+        ("2024-03", "phone", "queue-log", log.rows_loaded - 3, True),  # 3 calls abandoned
+        ("2024-03", "phone", "openklant", 2, False),
+        ("2024-03", "web", "openklant", 1, True),
+        ("2024-05", "phone", "openklant", 1, True),
+    ]
+    assert query(
+        "select strftime(period_month, '%Y-%m'), channel, offered_contacts from mart_channel_mix "
+        "where offered_contacts > 0 order by 1, 2"
+    ) == [("2024-03", "phone", logged), ("2024-03", "web", 1), ("2024-05", "phone", 1)]
+    assert query("select source, count(*) from counted_contacts group by 1 order by 1") == [
+        ("openklant", 2),
+        ("queue-log", logged),
     ]

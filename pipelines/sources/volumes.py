@@ -7,9 +7,16 @@ single contacts (service level, waits, repeat contacts, first-contact resolution
 from totals: those months say "not available from monthly totals".
 """
 
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
 import polars as pl
 
+from pipelines import dialect
+from pipelines.dialect import MappingFile, RawFile
 from pipelines.schema import Column, SourceSchema
+from pipelines.sources.openklant import CHANNELS as KANALEN
 
 SCHEMA = SourceSchema(
     name="volumes",
@@ -27,7 +34,13 @@ SCHEMA = SourceSchema(
             description="The month counted: `YYYY-MM`, or any date in it. A month after the "
             "current one is a reject (future_timestamp).",
         ),
-        Column(name="channel", kind="channel", description="web, phone or desk."),
+        Column(
+            name="channel",
+            kind="channel",
+            description="web, phone or desk, or a word for one: the mapping's [channels] "
+            '(Telefoon = "phone"), else built in: telefoon, balie, website, internet, '
+            "digitaal, webformulier, e-mail (any case). Any other word is unknown_channel.",
+        ),
         Column(
             name="product_id",
             kind="text",
@@ -59,6 +72,29 @@ SCHEMA = SourceSchema(
         ),
     ),
 )
+
+
+# words a report may use for a channel (lower case): Open Klant's kanalen and a few more
+WORDS = KANALEN | {"website": "web", "internet": "web", "digitaal": "web", "online": "web"}
+
+
+def read_batches(
+    path: Path,
+    schema: SourceSchema = SCHEMA,
+    mapping: MappingFile | None = None,
+    batch_bytes: int | None = dialect.BATCH_BYTES,
+) -> Iterator[RawFile]:
+    """Read a report as any export, with its words for channels turned into channels."""
+    given = {k.strip().lower(): v for k, v in ((mapping and mapping.channels) or {}).items()}
+    words = WORDS | given
+    for raw in dialect.read_batches(path, schema, mapping, batch_bytes):
+        header = next((h for h, name in raw.rename.items() if name == "channel"), None)
+        if header is not None:
+            word = pl.col(header).str.strip_chars().str.to_lowercase()
+            named = word.replace_strict(words, default=None, return_dtype=pl.String)
+            frame = raw.frame.with_columns(pl.coalesce(named, pl.col(header)).alias(header))
+            raw = dataclasses.replace(raw, frame=frame)
+        yield raw
 
 
 def stage(typed: pl.DataFrame) -> pl.DataFrame:
