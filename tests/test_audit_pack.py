@@ -330,6 +330,7 @@ def test_data_quality_lists_rejects_by_reason_with_explanation(book, con):
     assert found == {
         "Telefoongesprekken zonder product": quality["untagged"],
         "Contacten met een product dat niet in de catalogus staat": quality["unknown"],
+        "Gesprekken uit wachtrijen zonder team": quality["unmapped_queues"],
         "Maanden zonder contacten in een kanaal": quality["gaps"],
     }
     untagged, calls = con.execute(  # counted from the contacts, not the mart the pack reads
