@@ -74,10 +74,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "access.own_teams": {"nl": "Uw team(s): {teams}", "en": "Your team(s): {teams}"},
     "access.no_login": {
-        "nl": "Geen login ingesteld: iedereen die dit adres bereikt, ziet alle pagina's. Goed "
-        "voor een demo op deze computer; zie docs/access.md voor gebruik in de gemeente.",
-        "en": "No login configured: anyone who reaches this address sees every page. Fine for "
-        "a demo on this computer; see docs/access.md before use in the municipality.",
+        "nl": "Geen login ingesteld: wie dit adres bereikt, ziet alles. Goed voor een demo; zie "
+        "docs/access.md.",
+        "en": "No login configured: anyone who reaches this address sees everything. Fine for a "
+        "demo; see docs/access.md.",
     },
     "access.no_team": {
         "nl": "Er is u nog geen team toegewezen, of uw team heeft geen gegevens. Vraag de "
