@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -70,8 +71,22 @@ DEMO = Viewer(frozenset({"beheerder"}), None)  # no login configured: everything
 
 
 def login_configured() -> bool:
-    """Whether `.streamlit/secrets.toml` (or `--secrets.files`) has an `[auth]` section."""
-    return st.secrets.load_if_toml_exists() and "auth" in st.secrets
+    """Whether `.streamlit/secrets.toml` (or `--secrets.files`) has an `[auth]` section.
+
+    A secrets file that is there but cannot be read stops the dashboard: it might hold the
+    login, and falling back to the open demo would show everything to anyone.
+    """
+    if st.secrets.load_if_toml_exists():
+        return "auth" in st.secrets
+    if any(path.exists() for path in secrets_files()):
+        st.error(t("access.secrets_unreadable"), icon=":material/lock:")
+        st.stop()
+    return False
+
+
+def secrets_files() -> list[Path]:
+    """The files Streamlit reads secrets from (`secrets.files`)."""
+    return [Path(name) for name in st.get_option("secrets.files")]
 
 
 def current() -> Viewer | None:

@@ -79,6 +79,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "No login configured: anyone who reaches this address sees everything. Fine for a "
         "demo; see docs/access.md.",
     },
+    "access.secrets_unreadable": {
+        "nl": "De login is niet te lezen (.streamlit/secrets.toml): het dashboard toont niets tot "
+        "de beheerder dat bestand herstelt.",
+        "en": "The login cannot be read (.streamlit/secrets.toml): the dashboard shows nothing "
+        "until the administrator repairs that file.",
+    },
     "access.no_team": {
         "nl": "Er is u nog geen team toegewezen, of uw team heeft geen gegevens. Vraag de "
         "functioneel beheerder om uw team.",

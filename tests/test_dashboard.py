@@ -625,3 +625,20 @@ def test_without_a_login_every_page_is_open_with_a_note(demo_db, monkeypatch, la
     assert not at.exception, [e.value for e in at.exception]
     assert [i.value for i in at.sidebar.info] == [TEXTS["access.no_login"][lang]]
     assert not at.sidebar.button  # nothing to log out of
+
+
+def test_an_unreadable_secrets_file_shows_nothing_rather_than_the_open_demo(
+    demo_db, monkeypatch, tmp_path
+):
+    """It might hold the login: falling back to the demo would open every page to anyone."""
+    from app_pages import access
+
+    broken = tmp_path / "secrets.toml"
+    broken.write_text('[auth]\nredirect_uri = "http://127.0.0.1:8501/oauth2callback\n')
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    monkeypatch.setattr(access, "secrets_files", lambda: [broken])
+    monkeypatch.setattr(st.secrets, "load_if_toml_exists", lambda: False)  # as for this file
+    at = open_page("overview", "nl")
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == [TEXTS["access.secrets_unreadable"]["nl"]]
+    assert not at.title and not at.get("metric")
