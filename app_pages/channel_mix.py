@@ -20,7 +20,7 @@ measure = common.url_radio(
     t("filter.measure"),
     ["share", "contacts"],
     "weergave",
-    format_func=lambda m: t(f"measure.{m}"),
+    format_func=common.named("measure"),
     container=right,
 )
 a, b, c = st.columns(3)

@@ -67,6 +67,16 @@ def t(key: str, **values: object) -> str:
     return text(key, lang(), **values)
 
 
+def named(prefix: str) -> Callable[[object], str]:
+    """Name a widget's options by their texts `<prefix>.<option>` in the chosen language.
+
+    The language is read now: a widget may name its options after the run (AppTest does, on
+    the next run), when the query parameters no longer say the language.
+    """
+    chosen = lang()
+    return lambda option: text(f"{prefix}.{option}", chosen)
+
+
 def version() -> Version | None:
     """Return the live store's identity, or None when there is no store yet."""
     db = store.db_path()
@@ -211,7 +221,7 @@ def url_grain(default: str, container=st) -> str:
         ["month", "quarter", "year"],
         "per",
         default=default,
-        format_func=lambda g: t(f"grain.{g}"),
+        format_func=named("grain"),
         container=container,
     )
 

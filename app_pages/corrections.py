@@ -19,7 +19,7 @@ measure = common.url_radio(
     t("filter.measure"),
     ["correction_hours", "corrections"],
     "eenheid",
-    format_func=lambda m: t(f"label.{m}"),
+    format_func=common.named("label"),
     container=third,
 )
 grain = common.url_grain("quarter", container=right)

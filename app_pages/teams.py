@@ -6,17 +6,27 @@ from functools import partial
 import polars as pl
 import streamlit as st
 
-from app_pages import common
+from app_pages import access, common
 from app_pages.common import Col, lang, t
 from metrics import charts, formatting, pages
 
 found = common.require_data()
 st.title(t("teams.title"))
-if not found.options["teams"]:
-    common.no_rows()
+who = access.current()  # the dashboard opens this page only for a reader with a role
+teams = who.own_teams(found.options["teams"]) if who else []  # a team lead: their own only
+if not teams:
+    if who and who.teams is not None:
+        st.info(t("access.no_team"))
+    else:
+        common.no_rows()
     st.stop()
-team = common.url_select(t("filter.team"), found.options["teams"], "team")
-page = common.model(pages.teams, team=team, week=common.url_value("week", date.fromisoformat))
+team = common.url_select(t("filter.team"), teams, "team")
+page = common.model(
+    pages.teams,
+    team=team,
+    week=common.url_value("week", date.fromisoformat),
+    among=None if who.teams is None else tuple(teams),
+)
 weeks = page.weeks
 source = common.source((t("filter.team"), page.team))
 if weeks.is_empty():
@@ -143,7 +153,7 @@ if page.week is not None:
         page.abandoned_weeks,
         "week",
         default=page.week,
-        format_func=lambda d: formatting.week(d, lang()),
+        format_func=partial(formatting.week, lang=lang()),
     )
     common.table(
         page.abandoned.with_columns(

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # would be imported instead of this checkout: the tables must describe the code beside them.
 sys.path.insert(0, str(ROOT))
 
+from app_pages import access  # noqa: E402
 from metrics.catalog import METRICS  # noqa: E402
 from metrics.narrative import ahead_method  # noqa: E402
 from metrics.norms import NORMS  # noqa: E402
@@ -197,6 +198,13 @@ def _type(annotation: object) -> str:
     names = {str: "text", int: "whole number", float: "number", typing.Any: "any"}
     if annotation in names:
         return names[annotation]
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Literal:
+        return "one of " + ", ".join(f"`{a}`" for a in args)
+    if origin is tuple and args[1:] == (Ellipsis,):
+        return f"list of {_type(args[0])}"
+    if origin is dict:
+        return f"table: {_type(args[0])} = {_type(args[1])}"
     return getattr(annotation, "__name__", str(annotation))
 
 
@@ -313,6 +321,24 @@ def presets() -> str:
     return _table(("preset", "source", "file", "what it reads"), rows)
 
 
+def roles() -> str:
+    """Every role with the pages it opens and the teams it sees (app_pages.access)."""
+    rows = [
+        (
+            f"`{role}`",
+            f"{TEXTS[f'role.{role}']['nl']} / {TEXTS[f'role.{role}']['en']}",
+            ", ".join(TEXTS[f"page.{page}"]["nl"] for page in access.PAGES_OF_ROLE[role]),
+            "all"
+            if role in access.EVERY_TEAM
+            else "own (Teams page only)"
+            if "teams" in access.PAGES_OF_ROLE[role]
+            else "-",
+        )
+        for role in access.ROLES
+    ]
+    return _table(("role", "nl / en", "pages", "teams"), rows)
+
+
 # block name -> (docs file, renderer)
 BLOCKS: dict[str, tuple[str, Callable[[], str]]] = {
     "sources": ("data-contract.md", sources),
@@ -325,6 +351,7 @@ BLOCKS: dict[str, tuple[str, Callable[[], str]]] = {
     "forecast-method": ("metrics.md", forecast_method),
     "settings": ("settings.md", settings),
     "presets": ("loading.md", presets),
+    "roles": ("access.md", roles),
 }
 
 

@@ -446,10 +446,14 @@ def teams(
     *,
     team: str | None = None,
     week: date | None = None,
+    among: tuple[str, ...] | None = None,
 ) -> Team:
-    """A team's last TEAM_WEEKS whole weeks; the abandoned calls of `week` (default: latest)."""
+    """A team's last TEAM_WEEKS whole weeks; the abandoned calls of `week` (default: latest).
+
+    `among` limits the teams to choose from (a team lead's own); None: every team.
+    """
     found = _frame(con)
-    names = found.options["teams"]
+    names = [n for n in found.options["teams"] if among is None or n in among]
     if team not in names:
         team = names[0] if names else None
     weeks = (

@@ -1,9 +1,9 @@
 """Every text in Dutch and English by key: the dashboard, the briefing, the audit pack,
 reject reasons and data-quality findings all read them here, through text().
 
-Grouped by area (app, pages, story, briefing, pack, verdicts, reasons, quality). Each key has
-nl and en with the same {placeholders}; tests/test_texts.py checks that, and that no module
-chooses a text by comparing the language instead.
+Grouped by area (app, access, pages, story, briefing, pack, verdicts, reasons, quality). Each
+key has nl and en with the same {placeholders}; tests/test_texts.py checks that, and that no
+module chooses a text by comparing the language instead.
 """
 
 from __future__ import annotations
@@ -47,6 +47,58 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "app.download_csv": {"nl": "Download gegevens (CSV)", "en": "Download data (CSV)"},
     "app.download_png": {"nl": "Download grafiek (PNG)", "en": "Download chart (PNG)"},
+    # --- access: login, roles and the no-access page (app_pages/access.py) ------------------------
+    "access.login_title": {"nl": "Inloggen", "en": "Log in"},
+    "access.login_intro": {
+        "nl": "De cijfers over de kanalen van {municipality} zijn alleen voor medewerkers. Log "
+        "in met uw account van de gemeente.",
+        "en": "The figures on {municipality}'s channels are for staff only. Log in with your "
+        "municipality account.",
+    },
+    "access.login": {"nl": "Inloggen", "en": "Log in"},
+    "access.logout": {"nl": "Uitloggen", "en": "Log out"},
+    "access.no_access_title": {"nl": "Geen toegang", "en": "No access"},
+    "access.no_access": {
+        "nl": "U bent ingelogd als {name}, maar uw account heeft geen rol in dit dashboard. "
+        "Vraag de functioneel beheerder om toegang en log daarna opnieuw in.",
+        "en": "You are logged in as {name}, but your account has no role in this dashboard. "
+        "Ask the functional administrator for access, then log in again.",
+    },
+    "access.not_yours_title": {
+        "nl": "Geen toegang tot deze pagina",
+        "en": "No access to this page",
+    },
+    "access.not_yours": {
+        "nl": "Deze pagina hoort niet bij uw rol. Kies een pagina in het menu.",
+        "en": "This page is not part of your role. Choose a page in the menu.",
+    },
+    "access.logged_in": {
+        "nl": "Ingelogd als {name} ({roles})",
+        "en": "Logged in as {name} ({roles})",
+    },
+    "access.own_teams": {"nl": "Uw team(s): {teams}", "en": "Your team(s): {teams}"},
+    "access.no_login": {
+        "nl": "Geen login ingesteld: wie dit adres bereikt, ziet alles. Goed voor een demo; zie "
+        "docs/access.md.",
+        "en": "No login configured: anyone who reaches this address sees everything. Fine for a "
+        "demo; see docs/access.md.",
+    },
+    "access.secrets_unreadable": {
+        "nl": "De login is niet te lezen (.streamlit/secrets.toml): het dashboard toont niets tot "
+        "de beheerder dat bestand herstelt.",
+        "en": "The login cannot be read (.streamlit/secrets.toml): the dashboard shows nothing "
+        "until the administrator repairs that file.",
+    },
+    "access.no_team": {
+        "nl": "Er is u nog geen team toegewezen, of uw team heeft geen gegevens. Vraag de "
+        "functioneel beheerder om uw team.",
+        "en": "No team has been assigned to you yet, or your team has no data. Ask the "
+        "functional administrator to assign your team.",
+    },
+    "role.bestuurder": {"nl": "bestuurder", "en": "alderman"},
+    "role.secretaris": {"nl": "gemeentesecretaris", "en": "municipal secretary"},
+    "role.teamleider": {"nl": "teamleider", "en": "team lead"},
+    "role.beheerder": {"nl": "functioneel beheerder", "en": "functional administrator"},
     # --- pages: filters, labels and titles of the dashboard's pages -------------------------------
     "page.overview": {"nl": "Overzicht", "en": "Overview"},
     "page.channel_mix": {"nl": "Kanaalmix", "en": "Channel mix"},

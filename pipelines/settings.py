@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
+from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -136,6 +138,57 @@ def council_terms(first: int, last: int) -> tuple[AuditPeriod, ...]:
 SOURCE_ORDER = ("web", "phone", "desk", "queue-log", "openforms", "openklant", "volumes")
 
 
+Role = Literal["bestuurder", "secretaris", "teamleider", "beheerder"]
+ROLES: tuple[Role, ...] = get_args(Role)
+
+
+class Access(_Strict):
+    """Who may see what once a login is configured (docs/access.md): roles from the ID token."""
+
+    role_claim: str = Field(
+        "groups",
+        description="The ID token claim (a list or one text) whose values `roles` maps to roles; "
+        "e.g. `groups` or `roles` (Entra ID app roles).",
+    )
+    roles: dict[Role, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="Per role (`bestuurder`, `secretaris`, `teamleider`, `beheerder`), the "
+        "values of the role claim that give it. A user with none of them sees only the "
+        "no-access page; with several, every page of each.",
+    )
+    team_claim: str | None = Field(
+        None,
+        description="The ID token claim naming the team(s) a team lead leads, as the data name "
+        "them; added to what `teams` gives.",
+    )
+    teams: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="Per value of the role claim, the team(s) a team lead with it leads, as the "
+        "data name them.",
+    )
+
+    def roles_of(self, claims: Mapping[str, object]) -> frozenset[Role]:
+        """Return the roles an ID token's claims give (none: no access)."""
+        values = _values(claims.get(self.role_claim))
+        return frozenset(role for role, given in self.roles.items() if values & set(given))
+
+    def teams_of(self, claims: Mapping[str, object]) -> tuple[str, ...]:
+        """Return the teams an ID token's claims say a team lead leads, sorted."""
+        found = _values(claims.get(self.team_claim)) if self.team_claim else set()
+        for value in _values(claims.get(self.role_claim)):
+            found |= set(self.teams.get(value, ()))
+        return tuple(sorted(found))
+
+
+def _values(claim: object) -> set[str]:
+    """A claim's values: a list of texts or one text (never split: a name may hold spaces)."""
+    if isinstance(claim, str):
+        return {claim}
+    if isinstance(claim, list | tuple):
+        return {str(value) for value in claim}
+    return set()
+
+
 class Settings(_Strict):
     """Everything a municipality sets once."""
 
@@ -179,6 +232,7 @@ class Settings(_Strict):
     small_number_threshold: int = Field(
         5, ge=1, description="Counts below this are suppressed in published figures."
     )
+    access: Access = Access()
 
     @model_validator(mode="after")
     def _known_sources(self) -> Settings:

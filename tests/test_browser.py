@@ -111,9 +111,14 @@ def db(demo_store: Path) -> Path:
 
 
 @contextmanager
-def running_app(db: Path, log: Path) -> Iterator[str]:
-    """Serve the dashboard on the store `db` with `streamlit run`; yield its base URL."""
+def running_app(db: Path, log: Path, secrets: Path | None = None) -> Iterator[str]:
+    """Serve the dashboard on the store `db` with `streamlit run`; yield its base URL.
+
+    `secrets` is the app's secrets file (a login: `[auth]`); without it none is read, not even
+    a `.streamlit/secrets.toml` someone keeps in the checkout: the app is the open demo.
+    """
     env = {**os.environ, "CHANNELSHIFT_DB": str(db)}
+    secrets = secrets or log.with_name("no-secrets.toml")
     proc = None
     for _attempt in range(3):  # another process may take the free port before streamlit does
         port = free_port()
@@ -126,6 +131,7 @@ def running_app(db: Path, log: Path) -> Iterator[str]:
             "--browser.gatherUsageStats=false",
             # Others edit the app while the tests run: no file watcher, no surprise reruns.
             "--server.fileWatcherType=none",
+            f"--secrets.files={secrets}",
         ]
         with open(log, "a") as out:
             proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=out)
@@ -517,3 +523,235 @@ def test_a_view_asks_nothing_of_any_other_server(browser, app):
             open_page(page, app, path, lang="nl")
             assert_no_errors(page)
     assert hosts - {None} == {"127.0.0.1"}, hosts
+
+
+# --- Login and roles, against a real OpenID Connect provider (docs/access.md) -----------------
+# The provider is oidc-provider-mock on 127.0.0.1 with one reader per role; the app logs in
+# through it with Streamlit's st.login, as it would through the municipality's own provider.
+# The groups are those of the demo settings' [access]; the menus are written out by hand.
+
+
+@dataclass(frozen=True)
+class Reader:
+    sub: str
+    name: str
+    groups: tuple[str, ...]
+    role: str | None
+    menu: tuple[str, ...]  # URL paths of the menu's pages, in order; the first opens at /
+
+
+EVERY_PAGE = ("overzicht", "kanaalmix", "digitalisering", "herstelwerk", "teams", "audit")
+MENU_TITLE = {  # URL path -> the menu's title key
+    "overzicht": "page.overview",
+    "kanaalmix": "page.channel_mix",
+    "digitalisering": "page.digitisation",
+    "herstelwerk": "page.corrections",
+    "teams": "page.teams",
+    "audit": "page.audit",
+}
+PAGE_TITLE = {path or "overzicht": title for path, _, title in PAGES}
+READERS = (
+    Reader(
+        "wethouder@demogemeente.nl",
+        "Wethouder Jansen",
+        ("kcc-bestuur", "alle-medewerkers"),
+        "bestuurder",
+        ("overzicht", "kanaalmix", "digitalisering", "herstelwerk"),
+    ),
+    Reader(
+        "secretaris@demogemeente.nl",
+        "Secretaris Bakker",
+        ("kcc-secretaris",),
+        "secretaris",
+        EVERY_PAGE,
+    ),
+    Reader(
+        "teamleider@demogemeente.nl",
+        "Teamleider de Vries",
+        ("kcc-teamleiders", "kcc-tl-burgerzaken"),
+        "teamleider",
+        ("kanaalmix", "herstelwerk", "teams"),
+    ),
+    Reader("beheerder@demogemeente.nl", "Beheerder Smit", ("kcc-beheer",), "beheerder", EVERY_PAGE),
+    Reader("medewerker@demogemeente.nl", "Medewerker Visser", ("alle-medewerkers",), None, ()),
+)
+# Each role in one language, so that both are covered without logging in ten times.
+ROLE_LANG = {"bestuurder": "nl", "secretaris": "en", "teamleider": "nl", "beheerder": "en"}
+OWN_TEAM, OTHER_TEAM = "Burgerzaken", "Vergunningen"  # [access.teams] "kcc-tl-burgerzaken"
+DATA = f'[data-testid="stMetric"], {CHART}, [data-testid="stDataFrame"]'
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[str]:
+    """A real OpenID Connect provider on 127.0.0.1 that knows the READERS; its base URL."""
+    import threading
+
+    from oidc_provider_mock import User
+    from oidc_provider_mock import app as provider_app
+    from werkzeug.serving import make_server
+
+    users = [
+        User(sub=r.sub, claims={"name": r.name, "email": r.sub, "groups": list(r.groups)})
+        for r in READERS
+    ]
+    # the nonce the app sends must come back in the ID token
+    server = make_server(
+        "127.0.0.1", 0, provider_app(user_claims=users, require_nonce=True), threaded=True
+    )
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def login_app(db: Path, provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of the dashboard with a login through `provider` (a secrets file of its own)."""
+    from secrets import token_urlsafe
+
+    folder = tmp_path_factory.mktemp("login_app")
+    secrets = folder / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'  # Streamlit fills in {port}
+        f'cookie_secret = "{token_urlsafe(32)}"\n'
+        'client_id = "klik-bel-balie"\n'
+        'client_secret = "only-for-the-tests"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
+    )
+    with running_app(db, folder / "streamlit.log", secrets) as url:
+        yield url
+
+
+@contextmanager
+def reader_page(browser: Browser, lang: str) -> Iterator[Page]:
+    """A fresh browser (no cookies) that reaches nothing but 127.0.0.1.
+
+    The provider's pages link a stylesheet on a CDN: blocked, so nothing is downloaded.
+    """
+    with browser_page(browser, lang) as page:
+        page.context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), lambda r: r.abort())
+        yield page
+
+
+def menu(page: Page) -> list[str]:
+    """The titles in the sidebar's menu (none when there is no menu)."""
+    links = page.get_by_test_id("stSidebarNav").get_by_role("link")
+    return [label.splitlines()[-1] for label in links.all_inner_texts()]
+
+
+def log_in(page: Page, app: str, provider: str, reader: Reader, lang: str) -> None:
+    """Log in from the login page, at the provider, as `reader`; back on the app."""
+    assert_title(page, "access.login_title", lang)
+    page.get_by_role("button", name=text("access.login", lang)).click()
+    page.wait_for_url(f"{provider}/oauth2/authorize?*")
+    page.get_by_role("button", name=reader.sub, exact=True).click()  # the provider's form
+    page.wait_for_url(f"{app}/**")
+    settle(page)
+    assert_no_errors(page)
+    if lang != "nl":  # the login returns to the home address, which speaks Dutch
+        page.get_by_test_id("stSidebar").get_by_role("radio", name=lang.upper()).click()
+        expect(page).to_have_url(re.compile(rf"[?&]lang={lang}(&|$)"))
+        settle(page)
+
+
+def log_out(page: Page, app: str, provider: str, lang: str) -> None:
+    """Log out in the app, end the session at the provider, and be back at the login page
+    (at the home address, in Dutch)."""
+    page.get_by_role("button", name=text("access.logout", lang)).click()
+    page.wait_for_url(f"{provider}/oauth2/end_session?*")
+    page.get_by_role("button", name="End session").click()
+    page.wait_for_url(f"{app}/**")
+    settle(page)
+    assert_login_page(page, "nl")
+
+
+def assert_login_page(page: Page, lang: str) -> None:
+    assert_title(page, "access.login_title", lang)
+    expect(page.get_by_role("button", name=text("access.login", lang))).to_be_visible()
+    assert menu(page) == []
+    expect(page.locator(DATA)).to_have_count(0)
+
+
+@pytest.mark.parametrize("reader", [r for r in READERS if r.role], ids=lambda r: r.role)
+def test_each_role_logs_in_sees_its_menu_and_no_other_page(browser, login_app, provider, reader):
+    lang = ROLE_LANG[reader.role]
+    with reader_page(browser, lang) as page:
+        open_page(page, login_app, "audit", lang=lang)  # a link to a page, before logging in
+        assert_login_page(page, lang)
+        screenshot(page, f"login_{lang}")
+        log_in(page, login_app, provider, reader, lang)
+
+        assert menu(page) == [text(MENU_TITLE[path], lang) for path in reader.menu]
+        assert_title(page, PAGE_TITLE[reader.menu[0]], lang)  # the menu's first page opens
+        role = text(f"role.{reader.role}", lang)
+        said = text("access.logged_in", lang, name=reader.name, roles=role)
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_text(said, exact=True)).to_be_visible()
+        expect(sidebar.get_by_text(text("access.no_login", lang))).to_have_count(0)
+
+        for path in EVERY_PAGE:
+            open_page(page, login_app, path, lang=lang)
+            assert_no_errors(page)
+            if path in reader.menu:
+                assert_title(page, PAGE_TITLE[path], lang)
+            else:  # by its address: a page of another role is not shown
+                assert_title(page, "access.not_yours_title", lang)
+                expect(page.locator(DATA)).to_have_count(0)
+                screenshot(page, f"not_yours_{reader.role}_{path}_{lang}")
+            assert menu(page) == [text(MENU_TITLE[p], lang) for p in reader.menu]
+
+        log_out(page, login_app, provider, lang)
+        open_page(page, login_app, reader.menu[-1], lang=lang)  # logged out: no page opens
+        assert_login_page(page, lang)
+
+
+def test_a_team_lead_sees_only_their_own_team(browser, login_app, provider, db):
+    reader = next(r for r in READERS if r.role == "teamleider")
+    with store.read_only(db) as con:
+        assert {OWN_TEAM, OTHER_TEAM} <= set(pages.frame(con).options["teams"])
+    with reader_page(browser, "nl") as page:
+        open_page(page, login_app, "", lang="nl")
+        log_in(page, login_app, provider, reader, "nl")
+        open_page(page, login_app, "teams", lang="nl", team=OTHER_TEAM)  # another team's link
+        assert_no_errors(page)
+        team = page.get_by_role("combobox", name=text("filter.team", "nl"))
+        expect(team).to_have_value(OWN_TEAM)
+        team.click()
+        expect(page.get_by_role("option")).to_have_text([OWN_TEAM])
+        page.keyboard.press("Escape")
+        own = text("access.own_teams", "nl", teams=OWN_TEAM)
+        expect(page.get_by_test_id("stSidebar").get_by_text(own, exact=True)).to_be_visible()
+        assert_chart(page)
+        screenshot(page, "teams_teamleider_nl")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_reader_without_a_role_sees_no_access_and_no_data(browser, login_app, provider, lang):
+    reader = next(r for r in READERS if r.role is None)
+    with reader_page(browser, lang) as page:
+        open_page(page, login_app, "", lang=lang)
+        log_in(page, login_app, provider, reader, lang)
+        for path in EVERY_PAGE:
+            if path:
+                open_page(page, login_app, path, lang=lang)
+            assert_title(page, "access.no_access_title", lang)
+            warning = text("access.no_access", lang, name=reader.name)
+            expect(page.get_by_text(warning, exact=True)).to_be_visible()
+            expect(page.locator(DATA)).to_have_count(0)
+            assert menu(page) == []
+        screenshot(page, f"no_access_{lang}")
+        log_out(page, login_app, provider, lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_without_a_login_the_sidebar_says_every_page_is_open(browser, app, lang):
+    with browser_page(browser, lang) as page:
+        open_page(page, app, "audit", lang=lang)
+        note = page.get_by_test_id("stSidebar").get_by_text(text("access.no_login", lang))
+        expect(note).to_be_visible()
+        assert menu(page) == [text(MENU_TITLE[path], lang) for path in EVERY_PAGE]
+        screenshot(page, f"no_login_{lang}")

@@ -455,3 +455,190 @@ def test_a_kept_chart_spec_is_the_one_streamlit_would_send(figure):
 
     assert named(ours) == named(theirs)
     assert len(ours["datasets"]) == len(theirs["datasets"])  # the same frame sent once
+
+
+# --- Login and roles (app_pages/access.py; docs/access.md) -------------------------------------
+# With an [auth] section the reader logs in; the demo settings map the ID token's `groups` to
+# roles. Written out by hand from issue 14, not read from the code they check.
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "a-cookie-secret-for-the-tests-only",
+    "client_id": "klik-bel-balie",
+    "client_secret": "not-a-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+ROLE_PAGES = {
+    "bestuurder": ("overview", "channel_mix", "digitisation", "corrections"),
+    "secretaris": PAGES,
+    "teamleider": ("channel_mix", "corrections", "teams"),
+    "beheerder": PAGES,
+}
+GROUP_OF_ROLE = {  # data/municipality.toml, [access.roles]
+    "bestuurder": "kcc-bestuur",
+    "secretaris": "kcc-secretaris",
+    "teamleider": "kcc-teamleiders",
+    "beheerder": "kcc-beheer",
+}
+DATA_ELEMENTS = ("metric", "dataframe", "vega_lite_chart", "selectbox", "multiselect", "table")
+
+
+def as_reader(lang: str, groups: list[str] | None, **claims: object) -> AppTest:
+    """The app with a login configured; logged in with these groups (None: not logged in)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["auth"] = AUTH
+    at.query_params["lang"] = lang
+    at.user = (
+        {"is_logged_in": False}
+        if groups is None
+        else {
+            "is_logged_in": True,
+            "sub": "u-1",
+            "name": "Sam de Vries",
+            "groups": groups,
+            **claims,
+        }
+    )
+    return at
+
+
+def shows_no_data(at: AppTest) -> bool:
+    return not any(at.get(kind) for kind in DATA_ELEMENTS)
+
+
+def opens_no_page_file(at: AppTest) -> None:
+    for page in PAGES:
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(f"app_pages/{page}.py")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("role", ROLE_PAGES)
+def test_each_role_opens_its_pages_and_no_others(demo_db, monkeypatch, role, lang):
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    at = as_reader(lang, ["iedereen", GROUP_OF_ROLE[role]]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    first = ROLE_PAGES[role][0]
+    assert at.title[0].value == TEXTS[f"{first}.title"][lang]  # the menu's first page opens
+    said = TEXTS["access.logged_in"][lang].format(
+        name="Sam de Vries", roles=TEXTS[f"role.{role}"][lang]
+    )
+    assert said in [c.value for c in at.sidebar.caption]
+    assert [b.label for b in at.sidebar.button] == [TEXTS["access.logout"][lang]]
+    assert not at.sidebar.info  # no "no login configured" note
+    for page in PAGES:
+        if page not in ROLE_PAGES[role]:  # not in the navigation: no page of this reader's app
+            with pytest.raises(ValueError, match="Could not find a navigation page"):
+                at.switch_page(f"app_pages/{page}.py")
+    for page in ROLE_PAGES[role][1:]:  # each from a fresh start, as a link opens it
+        opened = as_reader(lang, [GROUP_OF_ROLE[role]]).run()
+        opened.switch_page(f"app_pages/{page}.py").run()
+        assert not opened.exception, [e.value for e in opened.exception]
+        assert opened.title[0].value == TEXTS[f"{page}.title"][lang]
+
+
+def test_several_roles_open_the_pages_of_each(demo_db, monkeypatch):
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    at = as_reader("nl", [GROUP_OF_ROLE["bestuurder"], GROUP_OF_ROLE["teamleider"]]).run()
+    for page in ("overview", "teams"):
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert at.title[0].value == TEXTS[f"{page}.title"]["nl"]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/audit.py")
+
+
+def team_choice(at: AppTest) -> tuple[list[str], str]:
+    box = at.selectbox(key="w_team")
+    return box.options, box.value
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_team_lead_sees_only_their_own_team(demo_db, monkeypatch, lang):
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    with store.read_only(demo_db) as con:
+        every = pages.frame(con).options["teams"]
+    assert {"Burgerzaken", "Vergunningen"} <= set(every)
+    groups = [GROUP_OF_ROLE["teamleider"], "kcc-tl-burgerzaken"]  # [access.teams] of the demo
+    at = as_reader(lang, groups)
+    at.query_params["team"] = "Vergunningen"  # another team's link
+    at.run().switch_page("app_pages/teams.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert team_choice(at) == (["Burgerzaken"], "Burgerzaken")
+    own = TEXTS["access.own_teams"][lang].format(teams="Burgerzaken")
+    assert own in [c.value for c in at.sidebar.caption]
+    # the team claim adds teams; the secretary sees every team
+    at = as_reader(lang, groups, teams=["Vergunningen", "Onbekend"]).run()
+    at.switch_page("app_pages/teams.py").run()
+    assert team_choice(at)[0] == [t for t in every if t in ("Burgerzaken", "Vergunningen")]
+    at = as_reader(lang, [GROUP_OF_ROLE["secretaris"]]).run()
+    at.switch_page("app_pages/teams.py").run()
+    assert team_choice(at)[0] == every
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_team_lead_without_a_team_is_told_so_and_sees_no_team(demo_db, monkeypatch, lang):
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    at = as_reader(lang, [GROUP_OF_ROLE["teamleider"]]).run()
+    at.switch_page("app_pages/teams.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [i.value for i in at.info] == [TEXTS["access.no_team"][lang]]
+    assert shows_no_data(at)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_without_a_role_the_reader_sees_no_access_and_no_data(demo_db, monkeypatch, lang):
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    at = as_reader(lang, ["iedereen", "kcc-tl-burgerzaken"]).run()  # a team group is no role
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == TEXTS["access.no_access_title"][lang]
+    assert at.warning[0].value == TEXTS["access.no_access"][lang].format(name="Sam de Vries")
+    assert [b.label for b in at.button] == [TEXTS["access.logout"][lang]]
+    assert shows_no_data(at)
+    opens_no_page_file(at)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_before_login_only_the_login_page_shows(demo_db, monkeypatch, lang):
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    at = as_reader(lang, None)
+    at.query_params["year"] = "2011"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == TEXTS["access.login_title"][lang]
+    assert [b.label for b in at.button] == [TEXTS["access.login"][lang]]
+    assert shows_no_data(at)
+    assert not at.sidebar.caption  # nobody is logged in
+    opens_no_page_file(at)
+
+
+def test_a_login_with_no_store_yet_shows_no_path_before_login(monkeypatch, tmp_path):
+    missing = tmp_path / "gemeente" / "kanalen.duckdb"
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(missing))
+    at = as_reader("nl", None).run()
+    assert not at.error  # the server's paths are for readers with a role
+    assert at.title[0].value == TEXTS["access.login_title"]["nl"]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_without_a_login_every_page_is_open_with_a_note(demo_db, monkeypatch, lang):
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    at = open_page("audit", lang)
+    assert not at.exception, [e.value for e in at.exception]
+    assert [i.value for i in at.sidebar.info] == [TEXTS["access.no_login"][lang]]
+    assert not at.sidebar.button  # nothing to log out of
+
+
+def test_an_unreadable_secrets_file_shows_nothing_rather_than_the_open_demo(
+    demo_db, monkeypatch, tmp_path
+):
+    """It might hold the login: falling back to the demo would open every page to anyone."""
+    from app_pages import access
+
+    broken = tmp_path / "secrets.toml"
+    broken.write_text('[auth]\nredirect_uri = "http://127.0.0.1:8501/oauth2callback\n')
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    monkeypatch.setattr(access, "secrets_files", lambda: [broken])
+    monkeypatch.setattr(st.secrets, "load_if_toml_exists", lambda: False)  # as for this file
+    at = open_page("overview", "nl")
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == [TEXTS["access.secrets_unreadable"]["nl"]]
+    assert not at.title and not at.get("metric")

@@ -207,3 +207,31 @@ def test_every_relative_link_points_to_something_that_exists(name):
         assert file.exists(), f"{name}: {target} does not exist"
         if anchor:
             assert anchor in _anchors(file.read_text()), f"{name}: no heading for {target}"
+
+
+def _auth_keys() -> list[str]:
+    """The keys of `[auth]` in .streamlit/secrets.example.toml, the copy to fill in."""
+    import tomllib
+
+    example = (ROOT / ".streamlit" / "secrets.example.toml").read_text()
+    return sorted(tomllib.loads(example)["auth"])
+
+
+@pytest.mark.parametrize("key", _auth_keys())
+def test_every_login_secret_is_documented(key):
+    rows = re.findall(r"^\| `([a-z_]+)` \| (yes|no) \| (.+) \|$", DOCS["access.md"], re.M)
+    assert key in {name for name, _, _ in rows}, f"docs/access.md has no row for [auth] {key}"
+
+
+def test_the_login_secrets_stay_out_of_git():
+    ignored = (ROOT / ".gitignore").read_text().splitlines()
+    assert ".streamlit/secrets.toml" in ignored
+    example = (ROOT / ".streamlit" / "secrets.example.toml").read_text()
+    secrets = re.findall(r'^(?:cookie_secret|client_secret) = "(.*)"$', example, re.M)
+    assert len(secrets) == 2 and all(s.startswith("REPLACE") for s in secrets)
+
+
+def test_streamlits_required_login_keys_are_in_the_example():
+    """The keys st.login refuses to start without (streamlit.auth_util), as of this Streamlit."""
+    assert {"redirect_uri", "cookie_secret", "client_id", "client_secret"} <= set(_auth_keys())
+    assert "server_metadata_url" in _auth_keys()

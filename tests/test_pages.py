@@ -316,3 +316,25 @@ def test_the_demo_forecasts_every_target_from_its_complete_years(demo_store):
     )
     assert found.measured == (2008, 2012)
     assert digitisation.forecast == found
+
+
+@pytest.mark.parametrize(
+    ("among", "asked", "shown", "offered"),
+    [
+        (None, None, "first", "all"),  # no limit: every team, the first by default
+        (("KCC",), None, "KCC", ["KCC"]),  # a team lead's own team is the default
+        (("KCC",), "other", "KCC", ["KCC"]),  # another team asked for: their own instead
+        (("Nergens",), None, None, []),  # a team the data do not know: nothing, not the first
+        ((), "other", None, []),  # no team at all: nothing
+    ],
+)
+def test_a_team_lead_sees_only_their_own_teams(fixture_store, among, asked, shown, offered):
+    with stored.read_only(fixture_store) as connection:
+        every = pages.frame(connection).options["teams"]
+        other = next(t for t in every if t != "KCC")
+        asked = other if asked == "other" else asked
+        page = pages.teams(connection, Settings(), team=asked, among=among)
+    assert page.team == (every[0] if shown == "first" else shown)
+    assert page.teams == (every if offered == "all" else offered)
+    if shown is None:
+        assert page.weeks.is_empty() and page.abandoned is None

@@ -91,3 +91,56 @@ def test_every_setting_says_what_it_means(key, field):
     """docs/settings.md is generated from these descriptions; nested tables have docstrings."""
     nested = field.annotation if isinstance(field.annotation, type) else None
     assert field.description or (nested and nested.__doc__), key
+
+
+ACCESS = settings.Access(
+    roles={"bestuurder": ("wethouders",), "teamleider": ("tl", "tl-extra"), "beheerder": ("fb",)},
+    team_claim="teams",
+    teams={"tl": ("Burgerzaken",), "tl-extra": ("KCC", "Belastingen")},
+)
+
+
+@pytest.mark.parametrize(
+    ("claims", "roles", "teams"),
+    [
+        ({"groups": ["wethouders"]}, {"bestuurder"}, ()),
+        ({"groups": "wethouders"}, {"bestuurder"}, ()),  # one value as a text
+        ({"groups": ["tl", "fb", "other"]}, {"teamleider", "beheerder"}, ("Burgerzaken",)),
+        ({"groups": ["tl", "tl-extra"]}, {"teamleider"}, ("Belastingen", "Burgerzaken", "KCC")),
+        ({"groups": ["tl"], "teams": "KCC"}, {"teamleider"}, ("Burgerzaken", "KCC")),
+        (
+            {"groups": ["tl"], "teams": ["KCC", "Burgerzaken"]},
+            {"teamleider"},
+            ("Burgerzaken", "KCC"),
+        ),
+        ({"groups": ["Wethouders"]}, set(), ()),  # claim values compare exactly
+        ({"groups": ["wethouders tl"]}, set(), ()),  # never split on spaces
+        ({"roles": ["wethouders"]}, set(), ()),  # another claim than the role claim
+        ({"groups": None}, set(), ()),
+        ({}, set(), ()),
+    ],
+)
+def test_roles_and_teams_come_from_the_id_tokens_claims(claims, roles, teams):
+    assert ACCESS.roles_of(claims) == roles
+    assert ACCESS.teams_of(claims) == teams
+
+
+def test_the_role_claim_can_be_another_claim():
+    access = settings.Access(role_claim="roles", roles={"secretaris": ("Secretaris",)})
+    assert access.roles_of({"roles": ["Secretaris"], "groups": ["x"]}) == {"secretaris"}
+
+
+def test_no_role_is_given_unless_the_settings_map_it():
+    assert Settings().access.roles_of({"groups": list(settings.ROLES)}) == frozenset()
+
+
+def test_an_unknown_role_is_refused(tmp_path):
+    path = tmp_path / "municipality.toml"
+    path.write_text('[access.roles]\nwethouder = ["gs"]\n')
+    with pytest.raises(SettingsError, match="wethouder"):
+        settings.load(path)
+
+
+def test_the_demo_file_maps_every_role():
+    access = settings.load(settings.DEFAULT_FILE).access
+    assert set(access.roles) == set(settings.ROLES)
