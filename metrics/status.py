@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 
 from metrics.texts import text
-from pipelines import store
+from pipelines import privacy, store
 
 # The queues of queue-log runs that the mapping's [teams] lacked (their calls' team is the name)
 UNMAPPED = "select run_id, value from load_findings where finding = 'unmapped_queue'"
@@ -68,6 +68,17 @@ def unmapped_queues(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
+def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the store holds only the demo municipality: every file `channelshift demo`
+    wrote, in its exports folder."""
+    files = con.execute("select file from load_runs where status = 'ok'").fetchall()
+    return bool(files) and all(
+        Path(f).parent.parent.name == privacy.DEMO_EXPORTS
+        or Path(f).parent.name == privacy.DEMO_EXPORTS
+        for (f,) in files
+    )
+
+
 def report(db: Path, last: int = 10) -> str:
     """Return the status report printed by `channelshift status`: newest loads first, a failed
     or skipped one with its message."""
@@ -86,6 +97,8 @@ def report(db: Path, last: int = 10) -> str:
         ).pl()
         found = quality(con)
         queues = unmapped_queues(con)
+        demo = is_demo(con)
+    warnings = privacy.key_warnings(db, demo)
     with _readable():
         parts = [
             f"Database {db}",
@@ -95,6 +108,11 @@ def report(db: Path, last: int = 10) -> str:
             "Data quality:\n"
             + "\n".join(f"  {text(f'quality.{k}', 'en')}: {v:,}" for k, v in found.items())
             + (f"\n  (queues: {', '.join(queues)})" if queues else ""),
+            "Pseudonymisation key:\n"
+            + (
+                "\n".join(f"  WARNING: {w}" for w in warnings)
+                or f"  {privacy.key_path(db)}" + (" (the demo)" if demo else "")
+            ),
         ]
     return "\n\n".join(parts)
 

@@ -1,8 +1,9 @@
 """Pseudonymisation: citizen references become keyed hashes (HMAC-SHA256) on load.
 
 The hash lets repeat contacts of one resident be counted without storing who it is. The key
-comes from CHANNELSHIFT_PSEUDONYM_KEY, else from a key file beside the database, created on
-first use with owner-only permissions and kept out of git.
+comes from CHANNELSHIFT_PSEUDONYM_KEY, else from the key file CHANNELSHIFT_KEY_FILE names,
+else from a key file beside the database (fine for the demo, not for a deployment: `status`
+warns), created on first use with owner-only permissions and kept out of git.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import polars as pl
 from pipelines import store
 
 KEY_ENV = "CHANNELSHIFT_PSEUDONYM_KEY"
+KEY_FILE_ENV = "CHANNELSHIFT_KEY_FILE"  # where the key file lies (default: beside the store)
+DEMO_EXPORTS = "demo-exports"  # the folder `channelshift demo` loads from
 BLOCK = 64  # SHA-256 block size in bytes (RFC 2104)
 MASK = "***"
 # What a citizen reference looks like where it cannot be told by its column: an e-mail
@@ -71,7 +74,7 @@ def key_for(db: Path, create: bool = True) -> bytes:
     """
     if os.environ.get(KEY_ENV) is not None:
         return _checked(os.environ[KEY_ENV].encode(), f"${KEY_ENV}")
-    path = db.with_name(db.name + ".key")
+    path = key_path(db)
     if path.is_dir():
         raise KeyProblem(f"{path} is a folder, not a key file")
     if not path.exists():
@@ -87,6 +90,36 @@ def key_for(db: Path, create: bool = True) -> bytes:
     if path.stat().st_mode & 0o077:
         raise KeyProblem(f"{path} may be read by others: run `chmod 600 {path}`")
     return _checked(path.read_text().strip().encode(), str(path))
+
+
+def key_path(db: Path) -> Path:
+    """Return where the store's key file lies: CHANNELSHIFT_KEY_FILE, else beside the store."""
+    named = os.environ.get(KEY_FILE_ENV)
+    return Path(named) if named else db.with_name(db.name + ".key")
+
+
+def key_warnings(db: Path, demo: bool) -> list[str]:
+    """Return what is wrong with where the key is kept, for `channelshift status`.
+
+    A key file others may read, and (outside the demo) one in the database's folder: a copy of
+    that folder, a backup, carries both the pseudonyms and the key that links them to
+    references a reader can hash.
+    """
+    if os.environ.get(KEY_ENV) is not None:
+        return []
+    path = key_path(db)
+    if not path.is_file():
+        return []
+    found = []
+    if path.stat().st_mode & 0o077:
+        found.append(f"{path} may be read by others: run `chmod 600 {path}`")
+    if not demo and path.resolve().parent == db.resolve().parent:
+        found.append(
+            f"{path} lies in the database's folder, so a copy of the folder carries the key "
+            f"with the pseudonyms: move it elsewhere (readable only by the loading account) and "
+            f"set {KEY_FILE_ENV} to its path, or give the key in {KEY_ENV}"
+        )
+    return found
 
 
 def _checked(key: bytes, where: str) -> bytes:

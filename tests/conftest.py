@@ -17,6 +17,7 @@ import pytest
 from filelock import FileLock
 
 import demo
+from pipelines import privacy
 from pipelines.load import SOURCES, Delivery, load_deliveries, load_files
 from pipelines.settings import DEFAULT_FILE, Settings
 from pipelines.settings import load as load_settings
@@ -110,7 +111,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The demo municipality from 2008 to DEMO_UNTIL, as `channelshift demo` builds it; read only.
 
     Built once per session with the CLI's defaults (seed 52, data/municipality.toml); its raw
-    exports are in the folder `exports` beside it.
+    exports are in the folder `demo-exports` beside it, as the CLI writes them.
     """
 
     def build(db: Path) -> None:
@@ -118,7 +119,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             db,
             until=DEMO_UNTIL,
             seed=DEMO_SEED,
-            exports=db.with_name("exports"),
+            exports=db.with_name(privacy.DEMO_EXPORTS),
             settings=load_settings(DEFAULT_FILE),
         )
         assert {r.status for r in runs} == {"ok"}, [r.summary() for r in runs]

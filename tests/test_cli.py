@@ -6,7 +6,7 @@ import polars as pl
 
 from channelshift import main
 from metrics import status
-from pipelines import store
+from pipelines import privacy, store
 from tests.conftest import FIXTURES
 
 
@@ -96,7 +96,9 @@ def test_demo_builds_a_store_through_the_real_pipeline(db, tmp_path):
 
 def test_demo_of_five_years_holds_over_half_a_million_contacts(demo_store):
     """The demo store 2008-2012 (tests/conftest.py: the CLI's defaults, built by demo.build)."""
-    check_demo_store(demo_store, demo_store.with_name("exports"), 2012, min_contacts=500_000)
+    check_demo_store(
+        demo_store, demo_store.with_name(privacy.DEMO_EXPORTS), 2012, min_contacts=500_000
+    )
 
 
 def test_one_command_line_behind_every_entry_point():

@@ -10,7 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import privacy
+from metrics import status
+from pipelines import privacy, store
 from pipelines.load import load_files
 from tests.conftest import NOW, stored_texts
 
@@ -125,6 +126,7 @@ def test_a_parser_message_never_quotes_a_record(db, tmp_path, monkeypatch):
 def no_env_key(monkeypatch):
     """The key comes from the key file beside the store, not from the environment."""
     monkeypatch.delenv(privacy.KEY_ENV, raising=False)
+    monkeypatch.delenv(privacy.KEY_FILE_ENV, raising=False)
 
 
 def _key_file(db: Path) -> Path:
@@ -167,6 +169,39 @@ def test_a_lost_key_is_not_silently_replaced(db, tmp_path, no_env_key, capsys):
     assert not _key_file(db).exists()
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select citizen_key from contacts").fetchall() == before
+
+
+def test_the_key_file_lies_where_the_environment_says(db, tmp_path, no_env_key, monkeypatch):
+    elsewhere = tmp_path / "secrets" / "pseudonym.key"
+    elsewhere.parent.mkdir(mode=0o700)
+    monkeypatch.setenv(privacy.KEY_FILE_ENV, str(elsewhere))
+    (run,) = load(db, tmp_path, f"{WEB}\nW1,2024-03-04T09:00:00,a,true,{BSN}\n")
+    assert run.status == "ok"
+    assert elsewhere.is_file() and not _key_file(db).exists()
+    assert elsewhere.stat().st_mode & 0o777 == 0o600
+    assert privacy.key_warnings(db, demo=False) == []
+    assert "WARNING" not in status.report(db)
+
+
+def test_status_warns_of_a_key_beside_the_store_outside_the_demo(db, tmp_path, no_env_key):
+    (run,) = load(db, tmp_path, f"{WEB}\nW1,2024-03-04T09:00:00,a,true,{BSN}\n")
+    assert run.status == "ok"
+    report = status.report(db)
+    assert f"WARNING: {_key_file(db)} lies in the database's folder" in report
+    assert privacy.KEY_FILE_ENV in report
+    # the demo may keep it there; a key others may read is a warning anywhere
+    assert privacy.key_warnings(db, demo=True) == []
+    _key_file(db).chmod(0o640)
+    assert privacy.key_warnings(db, demo=True) == [
+        f"{_key_file(db)} may be read by others: run `chmod 600 {_key_file(db)}`"
+    ]
+
+
+def test_the_demo_store_is_told_apart_by_its_exports(demo_store, fixture_store_read_only):
+    with store.read_only(demo_store) as con:
+        assert status.is_demo(con)
+    with store.read_only(fixture_store_read_only) as con:
+        assert not status.is_demo(con)
 
 
 def test_first_loads_at_the_same_moment_share_one_key(db, no_env_key):
