@@ -153,6 +153,20 @@ TABLES_FOR = {
 }
 
 
+def head(path: Path, size: int, what: str) -> bytes:
+    """Return the first `size` bytes of a file that must be `what` (e.g. "a queue log"): text.
+
+    A file that cannot be read, or holds a zero byte, raises FileError."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(size)
+    except OSError as exc:
+        raise FileError(path, f"cannot be read ({exc.strerror})") from exc
+    if b"\x00" in start:
+        raise FileError(path, f"not {what} (binary content)")
+    return start
+
+
 class MappingFile(BaseModel):
     """A mapping file (TOML): which source, how it is written, which header is which column.
 

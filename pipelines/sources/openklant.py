@@ -208,13 +208,7 @@ def _kind(path: Path) -> str:
     holding only `{` or `[`. A file whose start holds no JSON object at all is no export of
     Open Klant: FileError.
     """
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(HEAD_BYTES)
-    except OSError as exc:
-        raise FileError(path, f"cannot be read ({exc.strerror})") from exc
-    if b"\x00" in head:
-        raise FileError(path, "not JSON (binary content)")
+    head = dialect.head(path, HEAD_BYTES, "JSON")
     text = head.removeprefix(codecs.BOM_UTF8).lstrip()
     if text.startswith(b"["):
         return "array"

@@ -118,13 +118,7 @@ def _checked(path: Path, mapping: MappingFile | None) -> str:
     """Return the file's encoding, raising FileError when it is no queue log at all."""
     if path.exists() and not path.is_file():  # a folder, a named pipe (would block), a device
         raise FileError(path, "not a regular file")
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(HEAD_BYTES)
-    except OSError as exc:
-        raise FileError(path, f"cannot be read ({exc.strerror})") from exc
-    if b"\x00" in head:
-        raise FileError(path, "not a queue log (binary content)")
+    head = dialect.head(path, HEAD_BYTES, "a queue log")
     lines = [
         line
         for line in head.removeprefix(codecs.BOM_UTF8).decode("utf-8", "replace").splitlines()
