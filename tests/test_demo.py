@@ -14,9 +14,12 @@ from demo.municipality import (
     queue_log_start,
     write_exports,
 )
+from metrics import query
+from pipelines import store as stored
 from pipelines.dialect import read_mapping
 from pipelines.load import Delivery
 from pipelines.sources import queue_log
+from tests.conftest import DEMO_UNTIL
 
 UNTIL = date(2026, 10, 31)
 SWITCH = date(2025, 11, 1)  # the queue log's first day: twelve months up to UNTIL
@@ -499,3 +502,61 @@ def test_queue_log_calls_tagged_by_their_queue(calls: pl.DataFrame) -> None:
     incomplete = calls.filter(pl.col("refused") == "incomplete_call")
     assert 1 <= incomplete.height <= 5
     assert incomplete["at"].min() >= calls["at"].max() - timedelta(hours=1)
+
+
+# --- The demo store (tests/conftest.py: `channelshift demo` up to DEMO_UNTIL) -----------------
+
+
+def test_demo_store_counts_each_channel_month_from_one_source(demo_store: Path) -> None:
+    """Totals 2008-2009, then single contacts; the last twelve months of calls: the queue log."""
+    with stored.read_only(demo_store) as con:
+        counted = con.execute(
+            "select channel, source, min(period_month), max(period_month), count(*) "
+            "from mart_source_months where is_counted group by all order by 1, 3"
+        ).fetchall()
+        beside = con.execute("select count(*) from mart_source_months where not is_counted")
+        assert beside.fetchone()[0] == 0  # no source holds another's months: none counts twice
+        sources = con.execute("select source, count(*) from contacts group by all order by 1")
+        held = dict(sources.fetchall())
+    first, switch, last = date(2008, 1, 1), date(2010, 1, 1), date(2012, 12, 1)
+    logged = queue_log_start(DEMO_UNTIL)
+    assert logged == date(2012, 1, 1)
+    assert counted == [
+        ("desk", "volumes", first, date(2009, 12, 1), 24),
+        ("desk", "desk", switch, last, 36),
+        ("phone", "volumes", first, date(2009, 12, 1), 24),
+        ("phone", "phone", switch, date(2011, 12, 1), 24),
+        ("phone", "queue-log", logged, last, 12),
+        ("web", "volumes", first, date(2009, 12, 1), 24),
+        ("web", "web", switch, last, 36),
+    ]
+    assert set(held) == {"web", "phone", "desk", "queue-log"}
+    assert held["queue-log"] > 70_000
+
+
+@pytest.mark.parametrize(("channel", "low", "high"), [("phone", 0.8, 1.2), ("desk", 0.8, 1.2)])
+def test_demo_store_channel_mix_runs_on_across_the_switches(
+    demo_store: Path, channel: str, low: float, high: float
+) -> None:
+    """Every month has contacts, and each month is close to the same month a year before:
+    the totals, the exports and the queue log count the same simulated contacts."""
+    with stored.read_only(demo_store) as con:
+        months = con.sql(
+            "select period_month, contacts from mart_channel_mix where channel = ? "
+            "order by period_month",
+            params=[channel],
+        ).pl()
+    assert months.height == 60 and months["contacts"].min() > 0
+    ratio = months.select(pl.col("contacts") / pl.col("contacts").shift(12)).to_series()
+    assert low <= ratio.min() and ratio.max() <= high
+
+
+def test_demo_store_figures_of_single_contacts_are_not_available_from_totals(
+    demo_store: Path,
+) -> None:
+    with stored.read_only(demo_store) as con:
+        for metric in ("phone_service_level", "phone_avg_wait", "repeat_share"):
+            periods = [(date(y, 1, 1), date(y, 12, 1)) for y in range(2008, 2013)]
+            assert query.from_totals(con, metric, periods) == [True, True, False, False, False]
+            assert query.values(con, metric, periods)[:2] == [None, None]
+            assert None not in query.values(con, metric, periods)[2:]

@@ -316,3 +316,17 @@ def test_the_demo_forecasts_every_target_from_its_complete_years(demo_store):
     )
     assert found.measured == (2008, 2012)
     assert digitisation.forecast == found
+
+
+def test_release_effects_in_months_counted_from_totals_say_so(demo_store):
+    """The demo's 2008 launch lies in months of monthly totals: its before-and-after figures
+    need single contacts, so they are not available (not none, not 0)."""
+    with stored.read_only(demo_store) as connection:
+        page = pages.corrections(connection, load_settings(DEFAULT_FILE))
+    sides = {
+        (r["product_id"], r["released_on"]): (r["before_from_totals"], r["after_from_totals"])
+        for r in page.effects.iter_rows(named=True)
+    }
+    assert sides.pop(("parkeervergunning", date(2008, 6, 2))) == (True, True)
+    assert sides.pop(("brpUittr", date(2007, 10, 1))) == (False, False)  # before any data
+    assert set(sides.values()) == {(False, False)}  # the releases from 2010 on
