@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.common import Col, lang, t
-from metrics import charts, formatting, pages
+from metrics import charts, pages
 from metrics.catalog import METRIC
 
 found = common.require_data()
@@ -146,29 +146,7 @@ if page.history is not None:
 
 if not page.effects.is_empty():
     st.subheader(t("corrections.releases", months=settings.norms.release_window_months))
-    b, a = t("label.before"), t("label.after")
-    share = lambda x: formatting.share(x, lang())  # noqa: E731
-    rate = lambda x: formatting.number(x, lang(), 1)  # noqa: E731
-
-    def side(r: dict, name: str, when: str, written) -> str:
-        """A window's figure; one with months counted from monthly totals has none."""
-        if r[f"{when}_from_totals"]:
-            return t("totals.not_available")
-        return written(r[f"{name}_{when}"])
-
-    rows = [
-        {
-            t("label.product"): product_label(r["product_id"]),
-            t("label.release"): f"{formatting.day(r['released_on'], lang())}: {r['title']}",
-            f"{t('corrections.rate_chart')} ({b})": side(r, "corrections_per_1000", "before", rate),
-            f"{t('corrections.rate_chart')} ({a})": side(r, "corrections_per_1000", "after", rate),
-            f"{t('label.takeup')} ({b})": side(r, "takeup", "before", share),
-            f"{t('label.takeup')} ({a})": side(r, "takeup", "after", share),
-            f"{t('metric.repeat')} ({b})": side(r, "repeat_share", "before", share),
-            f"{t('metric.repeat')} ({a})": side(r, "repeat_share", "after", share),
-        }
-        for r in page.effects.iter_rows(named=True)
-    ]
-    st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
+    rows = pages.release_rows(page.effects, lang(), product_label)
+    st.dataframe(rows, hide_index=True, width="stretch")
     common.download(page.effects, "release_effecten", common.source())
 common.footer(found)

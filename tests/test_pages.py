@@ -5,6 +5,7 @@ Every store here is written inline; the expectations are counted by hand from it
 
 from datetime import date, timedelta
 
+import polars as pl
 import pytest
 
 from metrics import pages, query
@@ -330,3 +331,11 @@ def test_release_effects_in_months_counted_from_totals_say_so(demo_store):
     assert sides.pop(("parkeervergunning", date(2008, 6, 2))) == (True, True)
     assert sides.pop(("brpUittr", date(2007, 10, 1))) == (False, False)  # before any data
     assert set(sides.values()) == {(False, False)}  # the releases from 2010 on
+    rows = pages.release_rows(page.effects, "en", str.upper)
+    launch = rows.filter(pl.col("Release").str.starts_with("2 June 2008"))
+    assert launch.row(0)[:1] == ("PARKEERVERGUNNING",)
+    assert set(launch.row(0)[2:]) == {"not available from monthly totals"}
+    assert (
+        "not available from monthly totals"
+        not in rows.filter(~pl.col("Release").str.contains("2007|2008")).rows()[0]
+    )
