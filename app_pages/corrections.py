@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.common import Col, lang, t
-from metrics import charts, formatting, pages
+from metrics import charts, pages
 from metrics.catalog import METRIC
 
 found = common.require_data()
@@ -146,25 +146,7 @@ if page.history is not None:
 
 if not page.effects.is_empty():
     st.subheader(t("corrections.releases", months=settings.norms.release_window_months))
-    b, a = t("label.before"), t("label.after")
-    share = lambda x: formatting.share(x, lang())  # noqa: E731
-    rows = [
-        {
-            t("label.product"): product_label(r["product_id"]),
-            t("label.release"): f"{formatting.day(r['released_on'], lang())}: {r['title']}",
-            f"{t('corrections.rate_chart')} ({b})": formatting.number(
-                r["corrections_per_1000_before"], lang(), 1
-            ),
-            f"{t('corrections.rate_chart')} ({a})": formatting.number(
-                r["corrections_per_1000_after"], lang(), 1
-            ),
-            f"{t('label.takeup')} ({b})": share(r["takeup_before"]),
-            f"{t('label.takeup')} ({a})": share(r["takeup_after"]),
-            f"{t('metric.repeat')} ({b})": share(r["repeat_share_before"]),
-            f"{t('metric.repeat')} ({a})": share(r["repeat_share_after"]),
-        }
-        for r in page.effects.iter_rows(named=True)
-    ]
-    st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
+    rows = pages.release_rows(page.effects, lang(), product_label)
+    st.dataframe(rows, hide_index=True, width="stretch")
     common.download(page.effects, "release_effecten", common.source())
 common.footer(found)

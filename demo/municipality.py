@@ -1,8 +1,12 @@
 """Demo: the raw exports of a made-up municipality of about 52,000 residents, 2008 to last month.
 
 Writes one file per source (and per year for web, phone and desk) in the layouts the real
-systems deliver, with a few deliberate glitches for the loader to quarantine. Everything is
-drawn from one seeded generator, so a (seed, until) pair always gives the same bytes.
+systems deliver, with a few deliberate glitches for the loader to quarantine. The town kept
+no contact log in its first years: 2008 and 2009 come as the contact centre's monthly totals
+(`volumes`), counted from the same simulated contacts so the series runs on. Its newest
+telephony writes an Asterisk queue log: the last twelve months of calls come as `queue-log`
+instead of the ACD export. Everything is drawn from seeded generators, so a (seed, until)
+pair always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -564,8 +568,8 @@ AREA_CODES = ("0412", "0413", "0486")
 PHONE_GLITCH_YEARS = (2011, 2016, 2022)
 DESK_GLITCH_YEARS = (2012, 2019, 2024)
 UNKNOWN_WEB_PRODUCTS = {
-    2009: ("oud-product-123", "oud-product-123"),
     2010: ("oud-product-417", "oud-product-123", "oud-product-88"),
+    2011: ("oud-product-123", "oud-product-123"),
 }
 
 PHONE_COLUMNS = {  # canonical name: column in the ACD export (Wachtrij has no canonical name)
@@ -590,6 +594,58 @@ false_values = ["nee"]
 """
 QUEUES = {"Belastingen": "Belastingen – WOZ", "Sociaal Domein": "Zorg en inkomen – Wmo"}
 DEFAULT_QUEUE = "Publiekszaken – algemeen"
+
+# Monthly totals: the years before the contact log, as the monthly report gives them.
+TOTALS_YEARS = (2008, 2009)
+VOLUMES_COLUMNS = {  # canonical name: column in the monthly report
+    "month": "Maand",
+    "channel": "Kanaal",
+    "product_id": "Productcode",
+    "team": "Team",
+    "handled": "Afgehandeld",
+    "offered": "Aangeboden",
+}
+VOLUMES_DIALECT = """# The contact centre's monthly report: a Dutch spreadsheet saved as CSV.
+source = "volumes"
+[dialect]
+delimiter = ";"
+encoding = "cp1252"
+"""
+
+# The queue log: the last QUEUE_LOG_MONTHS months of calls, from the new telephony (Asterisk).
+QUEUE_LOG_MONTHS = 12
+QUEUE_LOG_STREAM = 13  # its own random stream: the other exports draw as before
+CITY_NUMBER = "140412"  # the municipality's 14 + area code number, the DID every call dials
+# Queues a caller reaches through the phone menu: one product's queue, else its group's.
+PRODUCT_QUEUES = {
+    "paspoort": "Paspoort",
+    "identiteitskaart": "ID-kaart",
+    "rijbewijs": "Rijbewijs",
+    "verhuismelding": "Verhuizen",
+    "woz-beschikking": "WOZ",
+    "belastingkwijtschelding": "Kwijtschelding",
+    "wmo-voorziening": "Wmo",
+    "jeugdhulp": "Jeugd",
+    "afvalinzameling_grofvuil": "Grofvuil",
+    "parkeervergunning": "Parkeren",
+}
+GROUP_QUEUES = {  # owner team of the product: queue
+    "Burgerzaken": "Burgerzaken",
+    "Belastingen": "Belastingen",
+    "Sociaal Domein": "Zorg-en-inkomen",
+    "Openbare Ruimte": "Buitenruimte",
+    "Vergunningen": "Vergunningen",
+}
+GENERAL_QUEUE = "Algemeen"  # no choice in the menu, other questions, tax calls for the KCC
+TAX_QUEUES = ("Belastingen", "WOZ", "Kwijtschelding")  # answered by team Belastingen
+MENU_SKIPPED = 0.10  # callers who choose nothing in the menu and land in GENERAL_QUEUE
+AGENTS = {  # team: agent channels
+    "KCC": tuple(f"PJSIP/{n}" for n in range(201, 215)),
+    "Belastingen": tuple(f"PJSIP/{n}" for n in range(401, 405)),
+}
+RING_SECONDS = 15  # an agent's phone rings this long before the queue tries the next one
+CALLBACK_AFTER = 120  # seconds: then the menu offers "press 1 to be called back"
+QUEUE_TIMEOUT = 480  # seconds: then the queue sends the caller to voicemail
 
 
 @dataclass(frozen=True)
@@ -623,17 +679,35 @@ def write_exports(out_dir: Path, *, until: date, seed: int = 52) -> list[Deliver
     web = _simulate_web(rng, contacts.filter(pl.col("channel") == WEB), residents)
     phone = _simulate_phone(rng, contacts.filter(pl.col("channel") == PHONE), residents)
     desk = _simulate_desk(rng, contacts.filter(pl.col("channel") == DESK), residents)
+    switch = queue_log_start(until)
+    phone = _asterisk_ids(phone, switch)  # before the corrections, which refer to them
     corrections = _corrections(rng, (web, phone, desk), until)
+    totals = monthly_totals(web, phone, desk)
+    logged = pl.col("year").is_in(TOTALS_YEARS).not_()
 
     out_dir.mkdir(parents=True, exist_ok=True)
     return [
         write_products(out_dir, products),
         write_releases(out_dir, products, until),
-        _write_web(out_dir, rng, web),
-        _write_phone(out_dir, rng, phone),
-        _write_desk(out_dir, rng, desk),
+        _write_web(out_dir, rng, web.filter(logged)),
+        _write_phone(out_dir, rng, phone.filter(logged, pl.col("at") < switch)),
+        _write_desk(out_dir, rng, desk.filter(logged)),
         _write_corrections(out_dir, corrections),
+        _write_queue_log(
+            out_dir,
+            np.random.default_rng([seed, QUEUE_LOG_STREAM]),
+            phone.filter(pl.col("at") >= switch),
+        ),
+        _write_volumes(out_dir, totals),
     ]
+
+
+def queue_log_start(until: date) -> date:
+    """Return the first day the queue log covers: QUEUE_LOG_MONTHS whole months up to `until`,
+    never within the years of monthly totals."""
+    months = until.year * 12 + until.month - QUEUE_LOG_MONTHS  # months since year 0, 0-based
+    first = date(months // 12, months % 12 + 1, 1)
+    return max(first, date(max(TOTALS_YEARS) + 1, 1, 1))
 
 
 # --- Calendar -------------------------------------------------------------------------------
@@ -1384,3 +1458,313 @@ def _write_corrections(out_dir: Path, corrections: pl.DataFrame) -> Delivery:
     path = out_dir / "corrections.parquet"
     corrections.write_parquet(path)
     return Delivery("corrections", (path,))
+
+
+# --- Monthly totals -------------------------------------------------------------------------
+
+
+def monthly_totals(web: pl.DataFrame, phone: pl.DataFrame, desk: pl.DataFrame) -> pl.DataFrame:
+    """Return the TOTALS_YEARS' contacts counted per month, channel, product and team.
+
+    Handled: web requests completed, calls answered, visits; offered: all of them. Web
+    requests have no team; untagged calls have no product.
+    """
+    rows = pl.concat(
+        [
+            frame.select(
+                "year",
+                month=pl.col("at").dt.strftime("%Y-%m"),
+                channel=pl.lit(CHANNELS[channel]),
+                product_id=product,
+                team=team,
+                handled="handled",
+            )
+            for frame, channel, product, team in (
+                (web, WEB, pl.col("product_id"), pl.lit(None, pl.String)),
+                (phone, PHONE, pl.col("product_code"), pl.col("team")),
+                (desk, DESK, pl.col("product_id"), pl.col("team")),
+            )
+        ]
+    ).filter(pl.col("year").is_in(TOTALS_YEARS))
+    order = pl.col("channel").replace_strict({c: i for i, c in enumerate(CHANNELS)})
+    return (
+        rows.group_by("year", "month", "channel", "product_id", "team")
+        .agg(pl.col("handled").sum().alias("handled"), pl.len().alias("offered"))
+        .sort("month", order, "product_id", "team", nulls_last=True)
+    )
+
+
+def _write_volumes(out_dir: Path, totals: pl.DataFrame) -> Delivery:
+    """Write volumes/maandtotalen_YYYY.csv, the monthly report (cp1252, ';'), and its mapping.
+
+    Like the report in Excel, each year ends on a totals row (Totaal): rejects, not contacts.
+    """
+    folder = out_dir / "volumes"
+    folder.mkdir(exist_ok=True)
+    for stale in folder.glob("maandtotalen_*.csv"):  # left by a run with a later `until`
+        stale.unlink()
+    names = VOLUMES_COLUMNS
+    paths = []
+    for (year,), part in totals.partition_by("year", maintain_order=True, as_dict=True).items():
+        report = part.select(
+            pl.col(canonical).cast(pl.String).alias(name) for canonical, name in names.items()
+        )
+        total = {
+            names["month"]: "Totaal",
+            names["handled"]: str(part["handled"].sum()),
+            names["offered"]: str(part["offered"].sum()),
+        }
+        report = pl.concat([report, pl.DataFrame([total])], how="diagonal")
+        path = folder / f"maandtotalen_{year}.csv"
+        path.write_bytes(report.write_csv(separator=";").encode("cp1252"))
+        paths.append(path)
+    mapping = folder / "mapping.toml"
+    columns = "".join(f'{canonical} = "{name}"\n' for canonical, name in names.items())
+    mapping.write_text(VOLUMES_DIALECT + "[columns]\n" + columns, encoding="utf-8")
+    return Delivery("volumes", tuple(paths), mapping)
+
+
+# --- Queue log ------------------------------------------------------------------------------
+
+
+def _asterisk_ids(phone: pl.DataFrame, switch: date) -> pl.DataFrame:
+    """Give the calls from `switch` on Asterisk's uniqueid: the epoch, a dot, a channel number.
+
+    Each call opens about three channels (caller, agent, the bridge), hence the step of 3.
+    """
+    logged = pl.col("at") >= pl.lit(switch).cast(pl.Datetime("us"))
+    channel = 3 * logged.cast(pl.Int64).cum_sum() + 40
+    uniqueid = pl.format("{}.{}", pl.col("at_utc").dt.epoch("s"), channel)
+    return phone.with_columns(
+        contact_id=pl.when(logged).then(uniqueid).otherwise(pl.col("contact_id"))
+    )
+
+
+def queue_log_mapping() -> str:
+    """Return the queue log's mapping file: each queue's team, and product where it has one."""
+    queues = [GENERAL_QUEUE, *GROUP_QUEUES.values(), *PRODUCT_QUEUES.values()]
+    teams = "".join(
+        f'{q} = "{"Belastingen" if q in TAX_QUEUES else "KCC"}"\n' for q in sorted(queues)
+    )
+    products = "".join(f'{q} = "{p}"\n' for p, q in sorted(PRODUCT_QUEUES.items()))
+    return (
+        "# The telephony's queue log (Asterisk): the team that answers each queue, and the\n"
+        "# product of the queues the phone menu keeps for one product.\n"
+        'source = "queue-log"\n\n[teams]\n' + teams + "\n[products]\n" + products
+    )
+
+
+def _routed(rng: np.random.Generator, calls: pl.DataFrame) -> pl.Series:
+    """Return the queue each call waited in: its product's, else its group's, by its team.
+
+    The Belastingen team answers its queues; tax calls the KCC takes reached the general one.
+    """
+    skipped = pl.Series(rng.random(calls.height) < MENU_SKIPPED)
+    own = pl.col("product_id").replace_strict(PRODUCT_QUEUES, default=None)
+    group = pl.col("owner_team").replace_strict(GROUP_QUEUES, default=None)
+    tax = pl.col("team") == "Belastingen"
+    queue = (
+        pl.when(skipped & ~tax)
+        .then(pl.lit(GENERAL_QUEUE))
+        .when(tax)
+        .then(pl.when(own.is_in(TAX_QUEUES)).then(own).otherwise(pl.lit("Belastingen")))
+        .when(pl.col("owner_team") == "Belastingen")
+        .then(pl.lit(GENERAL_QUEUE))
+        .otherwise(pl.coalesce(own, group, pl.lit(GENERAL_QUEUE)))
+    )
+    return calls.select(queue.alias("queue"))["queue"]
+
+
+def _write_queue_log(out_dir: Path, rng: np.random.Generator, calls: pl.DataFrame) -> Delivery:
+    """Write queue_log/queue_log, the calls as Asterisk logs them, and its mapping file.
+
+    One event a line, `epoch|uniqueid|queuename|agent|EVENT|data`, in time order: per call a
+    DID and an ENTERQUEUE, a RINGNOANSWER when the first agent let it ring, then CONNECT and
+    COMPLETECALLER, COMPLETEAGENT or BLINDTRANSFER, or ABANDON, EXITWITHKEY (a call-back
+    request) or EXITWITHTIMEOUT; besides them the agents' log-ins and lunch pauses, a
+    QUEUESTART and a CONFIGRELOAD each month. Two glitches: a line cut off when the exchange
+    restarted half-way, and the calls still going when the log was copied (incomplete_call).
+    """
+    folder = out_dir / "queue_log"
+    folder.mkdir(exist_ok=True)
+    mapping = folder / "mapping.toml"
+    mapping.write_text(queue_log_mapping(), encoding="utf-8")
+    path = folder / "queue_log"
+    path.unlink(missing_ok=True)
+    if calls.is_empty():
+        return Delivery("queue-log", (), mapping)
+    n = calls.height
+    tax = (calls["team"] == "Belastingen").to_numpy()
+    size = np.where(tax, len(AGENTS["Belastingen"]), len(AGENTS["KCC"]))
+    first = rng.integers(0, size)
+    other = (first + rng.integers(1, size)) % size  # another agent of the same team
+    pool = np.array(AGENTS["KCC"] + AGENTS["Belastingen"])
+    offset = np.where(tax, len(AGENTS["KCC"]), 0)
+    wait = np.floor(calls["wait_seconds"].to_numpy() + 0.5).astype(np.int64)
+    abandoned = calls["abandoned"].to_numpy()
+    draw = rng.random(n)
+    ending = np.where(
+        abandoned,
+        np.where(
+            wait >= QUEUE_TIMEOUT,
+            "EXITWITHTIMEOUT",
+            np.where((wait >= CALLBACK_AFTER) & (draw < 0.4), "EXITWITHKEY", "ABANDON"),
+        ),
+        np.where(
+            draw < 0.03, "BLINDTRANSFER", np.where(draw < 0.45, "COMPLETEAGENT", "COMPLETECALLER")
+        ),
+    )
+    c = calls.select(
+        epoch=pl.col("at_utc").dt.epoch("s"),
+        uid=pl.col("contact_id"),
+        seq=pl.int_range(pl.len()),
+        queue=_routed(rng, calls),
+        agent=pl.Series(pool[first + offset]),
+        other=pl.Series(pool[other + offset]),
+        wait=pl.Series(wait),
+        talk=(pl.col("talk_seconds") + 0.5).floor().cast(pl.Int64),
+        ring=pl.Series(np.minimum(rng.integers(2, 12, n), wait)),
+        position=pl.Series(rng.integers(1, 4, n)),
+        extension=pl.Series(rng.integers(2100, 2300, n)),
+        abandoned="abandoned",
+        ending=pl.Series(ending),
+        caller=pl.col("citizen_ref").str.replace_all("-", "", literal=True).fill_null("anonymous"),
+        day=pl.col("at").dt.date(),
+    )
+    e, w, t, ending_ = pl.col("epoch"), pl.col("wait"), pl.col("talk"), pl.col("ending")
+    channel = pl.col("uid").str.split(".").list.get(1).cast(pl.Int64)
+
+    def event(at: pl.Expr, rank: int, queue, agent, name, *data) -> pl.Expr:
+        return _line(at, pl.col("uid"), queue, agent, name, *data, seq=pl.col("seq"), rank=rank)
+
+    answered, left = c.filter(~pl.col("abandoned")), c.filter("abandoned")
+    queue, agent = pl.col("queue"), pl.col("agent")
+    parts = [
+        c.select(event(e, 0, "NONE", "NONE", "DID", CITY_NUMBER)),
+        c.select(
+            event(e, 1, queue, "NONE", "ENTERQUEUE", "", pl.col("caller"), pl.col("position"))
+        ),
+        answered.filter(w > RING_SECONDS).select(
+            event(
+                e + RING_SECONDS,
+                2,
+                queue,
+                pl.col("other"),
+                "RINGNOANSWER",
+                str(RING_SECONDS * 1000),
+            )
+        ),
+        answered.select(
+            event(
+                e + w,
+                3,
+                queue,
+                agent,
+                "CONNECT",
+                w,
+                pl.format("{}.{}", e + w - pl.col("ring"), channel + 1),
+                pl.col("ring"),
+            )
+        ),
+        answered.select(
+            event(
+                e + w + t,
+                4,
+                queue,
+                agent,
+                ending_,
+                pl.when(ending_ == "BLINDTRANSFER")
+                .then(pl.format("{}|from-internal|{}|{}|{}", "extension", w, t, "position"))
+                .otherwise(pl.format("{}|{}|{}", w, t, "position")),
+            )
+        ),
+        left.select(
+            event(
+                e + w,
+                4,
+                queue,
+                "NONE",
+                ending_,
+                pl.when(ending_ == "EXITWITHKEY")
+                .then(pl.format("1|1|{}|{}", "position", w))
+                .otherwise(pl.format("1|{}|{}", "position", w)),
+            )
+        ),
+    ]
+    lines = pl.concat(
+        [p.unnest(p.columns[0]) for p in parts] + [_exchange_lines(c)], how="vertical_relaxed"
+    )
+    # the log was copied while the last answered call was still talking: it and any other
+    # call not ended by then have no ending in the file
+    copied = answered.select((e + w).last()).item()
+    lines = lines.filter(pl.col("epoch") <= copied).sort("epoch", "seq", "rank", "text")
+    path.write_text("\n".join(lines["text"]) + "\n", encoding="utf-8")
+    return Delivery("queue-log", (path,), mapping)
+
+
+def _exchange_lines(calls: pl.DataFrame) -> pl.DataFrame:
+    """Return the lines of no call: start, monthly reloads, the agents' days, a restart."""
+    days = calls.select(pl.col("day").unique().sort())
+    agents = pl.DataFrame(
+        {
+            "agent": AGENTS["KCC"] + AGENTS["Belastingen"],
+            "queue": [GENERAL_QUEUE] * len(AGENTS["KCC"])
+            + ["Belastingen"] * len(AGENTS["Belastingen"]),
+        }
+    ).with_row_index("index")
+
+    def at(clock: str, extra: pl.Expr | int = 0) -> pl.Expr:
+        local = pl.col("day").cast(pl.Datetime("us")) + pl.duration(
+            hours=int(clock[:2]), minutes=int(clock[3:]), seconds=extra
+        )
+        return local.dt.replace_time_zone(TIME_ZONE, non_existent="null").dt.epoch("s")
+
+    staff = days.join(agents, how="cross")
+    stagger = pl.col("index").cast(pl.Int64) * 37  # seconds: agents do not log in as one
+    member = [
+        ("08:25", "ADDMEMBER", ""),
+        ("12:30", "PAUSE", "Lunch"),
+        ("13:00", "UNPAUSE", ""),
+        ("17:05", "REMOVEMEMBER", ""),
+    ]
+    parts = [
+        staff.select(
+            _line(at(clock, stagger), "NONE", pl.col("queue"), pl.col("agent"), name, data)
+        )
+        for clock, name, data in member
+    ]
+    parts.append(days.head(1).select(_line(at("07:00"), "NONE", "NONE", "NONE", "QUEUESTART", "")))
+    first_days = days.filter(pl.col("day").dt.month().ne_missing(pl.col("day").shift(1).dt.month()))
+    parts.append(first_days.select(_line(at("07:30"), "NONE", "NONE", "NONE", "CONFIGRELOAD", "")))
+    # half-way, the exchange restarted: the line it was writing is cut off, then it starts
+    middle = calls.slice(calls.height // 2, 1).select(
+        epoch=pl.col("epoch") - 1, queue="queue", restarted=pl.col("epoch") + 24
+    )
+    parts.append(
+        middle.select(
+            pl.struct(
+                epoch="epoch", seq=-1, rank=0, text=pl.format("{}|NONE|{}|PJS", "epoch", "queue")
+            )
+        )
+    )
+    parts.append(
+        middle.select(_line(pl.col("restarted"), "NONE", "NONE", "NONE", "QUEUESTART", "", rank=1))
+    )
+    lines = pl.concat([p.unnest(p.columns[0]) for p in parts], how="vertical_relaxed")
+    return lines.drop_nulls("epoch")
+
+
+def _line(
+    epoch: pl.Expr, uid, queue, agent, name, *data, seq: pl.Expr | int = -1, rank: int = 0
+) -> pl.Expr:
+    """Return a queue_log line, `epoch|uniqueid|queuename|agent|EVENT|data...`, as a struct
+    with what orders it (epoch, seq: the call, rank: its events in turn); text is literal."""
+    parts = [epoch, uid, queue, agent, name, *data]
+    return pl.struct(
+        epoch=epoch,
+        seq=seq if isinstance(seq, pl.Expr) else pl.lit(seq, pl.Int64),
+        rank=pl.lit(rank, pl.Int64),
+        text=pl.concat_str(
+            [p if isinstance(p, pl.Expr) else pl.lit(str(p)) for p in parts], separator="|"
+        ),
+    )

@@ -8,7 +8,7 @@ connection and the settings first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -374,6 +374,44 @@ def corrections(
         views.product_history(con, product) if product else None,
         views.release_effects(con),
     )
+
+
+# (figure, column prefix in the effects, how it is written) of a release's windows
+RELEASE_FIGURES = (
+    (
+        "corrections.rate_chart",
+        "corrections_per_1000",
+        lambda x, lang: formatting.number(x, lang, 1),
+    ),
+    ("label.takeup", "takeup", formatting.share),
+    ("metric.repeat", "repeat_share", formatting.share),
+)
+
+
+def release_rows(
+    effects: pl.DataFrame, lang: str, product_name: Callable[[str], str]
+) -> pl.DataFrame:
+    """The releases' before-and-after figures as the corrections page writes them.
+
+    A window with months counted from monthly totals has no figures of single contacts: it
+    says "not available from monthly totals", not a dash.
+    """
+    sides = (("before", text("label.before", lang)), ("after", text("label.after", lang)))
+    rows = []
+    for r in effects.iter_rows(named=True):
+        row = {
+            text("label.product", lang): product_name(r["product_id"]),
+            text("label.release", lang): f"{formatting.day(r['released_on'], lang)}: {r['title']}",
+        }
+        for label, column, written in RELEASE_FIGURES:
+            for side, name in sides:
+                row[f"{text(label, lang)} ({name})"] = (
+                    text("totals.not_available", lang)
+                    if r[f"{side}_from_totals"]
+                    else written(r[f"{column}_{side}"], lang)
+                )
+        rows.append(row)
+    return pl.DataFrame(rows)
 
 
 # --- Teams ------------------------------------------------------------------------------------

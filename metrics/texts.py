@@ -450,6 +450,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Gegevens dekken het venster erna",
         "en": "Data cover the window after",
     },
+    "column.before_from_totals": {
+        "nl": "Venster ervoor (deels) uit maandtotalen: cijfers niet beschikbaar",
+        "en": "Window before (partly) from monthly totals: figures not available",
+    },
+    "column.after_from_totals": {
+        "nl": "Venster erna (deels) uit maandtotalen: cijfers niet beschikbaar",
+        "en": "Window after (partly) from monthly totals: figures not available",
+    },
     "column.team": {"nl": "Team", "en": "Team"},
     "column.calls_offered": {"nl": "Aangeboden gesprekken", "en": "Calls offered"},
     "column.calls_answered_in_time": {

@@ -185,9 +185,20 @@ def product_history(
 
 
 def release_effects(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Before-and-after figures of every release."""
+    """Before-and-after figures of every release.
+
+    They need single contacts: before_from_totals (after_from_totals) says a month of the
+    window before (from) the release is counted from monthly totals (mart_source_months), so
+    that side's figures are not available, rather than none or 0.
+    """
     return con.sql(
-        "select r.*, p.name_nl, coalesce(p.name_en, p.name_nl) as name_en "
+        "select r.*, p.name_nl, coalesce(p.name_en, p.name_nl) as name_en, "
+        "exists (from mart_source_months m where m.is_counted and m.source = 'volumes' "
+        "and m.period_month between date_trunc('month', r.window_start) and r.released_on - 1) "
+        "as before_from_totals, "
+        "exists (from mart_source_months m where m.is_counted and m.source = 'volumes' "
+        "and m.period_month between date_trunc('month', r.released_on) and r.window_end - 1) "
+        "as after_from_totals "
         "from mart_release_effect r left join products p using (product_id) "
         "order by released_on desc"
     ).pl()

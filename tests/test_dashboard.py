@@ -326,6 +326,23 @@ def test_numbers_and_dates_in_tables_follow_the_language(demo_db, monkeypatch, p
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
+def test_release_effects_from_monthly_totals_say_so(demo_db, monkeypatch, lang):
+    """The demo's 2008 launch lies in months of monthly totals: its figures say why they are
+    missing; the releases in months of single contacts have figures."""
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    at = open_page("corrections", lang)
+    release, product = TEXTS["label.release"][lang], TEXTS["label.product"][lang]
+    table = next(f.value for f in at.dataframe if release in f.value.columns)
+    figures = table.drop(columns=[product, release])
+    from_totals = table[release].str.contains("2008")
+    assert from_totals.sum() == 1
+    assert (figures[from_totals] == TEXTS["totals.not_available"][lang]).all(axis=None)
+    later = ~table[release].str.contains("2007|2008")
+    assert (figures[later] != formatting.MISSING).any(axis=None)
+    assert not (figures[later] == TEXTS["totals.not_available"][lang]).any(axis=None)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
 def test_team_waits_in_the_unit_of_their_cards(demo_db, monkeypatch, lang):
     """The phone wait card said seconds and its chart minutes: each wait has one unit."""
     import json

@@ -5,6 +5,7 @@ Every store here is written inline; the expectations are counted by hand from it
 
 from datetime import date, timedelta
 
+import polars as pl
 import pytest
 
 from metrics import pages, query
@@ -338,3 +339,25 @@ def test_a_team_lead_sees_only_their_own_teams(fixture_store, among, asked, show
     assert page.teams == (every if offered == "all" else offered)
     if shown is None:
         assert page.weeks.is_empty() and page.abandoned is None
+
+
+def test_release_effects_in_months_counted_from_totals_say_so(demo_store):
+    """The demo's 2008 launch lies in months of monthly totals: its before-and-after figures
+    need single contacts, so they are not available (not none, not 0)."""
+    with stored.read_only(demo_store) as connection:
+        page = pages.corrections(connection, load_settings(DEFAULT_FILE))
+    sides = {
+        (r["product_id"], r["released_on"]): (r["before_from_totals"], r["after_from_totals"])
+        for r in page.effects.iter_rows(named=True)
+    }
+    assert sides.pop(("parkeervergunning", date(2008, 6, 2))) == (True, True)
+    assert sides.pop(("brpUittr", date(2007, 10, 1))) == (False, False)  # before any data
+    assert set(sides.values()) == {(False, False)}  # the releases from 2010 on
+    rows = pages.release_rows(page.effects, "en", str.upper)
+    launch = rows.filter(pl.col("Release").str.starts_with("2 June 2008"))
+    assert launch.row(0)[:1] == ("PARKEERVERGUNNING",)
+    assert set(launch.row(0)[2:]) == {"not available from monthly totals"}
+    assert (
+        "not available from monthly totals"
+        not in rows.filter(~pl.col("Release").str.contains("2007|2008")).rows()[0]
+    )
