@@ -361,7 +361,10 @@ def by_origin(
     """
     frame, note = _complete(frame, grain, lang)
     data = _shown(with_channel_labels(frame, lang, "origin_channel"), value, fmt, lang)
-    data = _periods_shown(data, grain, lang)
+    # only what the chart draws and says: the browser turns every cell sent into a value
+    data = _periods_shown(data, grain, lang).select(
+        "period", "channel_label", value, f"{value}_shown", "period_shown"
+    )
     chart = (
         alt.Chart(data)
         .mark_bar()
@@ -392,6 +395,13 @@ def long_form(frame: pl.DataFrame, series: dict[str, str | pl.Expr]) -> pl.DataF
             for label, column in series.items()
         ]
     )
+
+
+# A line over at most this many periods gets a point on each; a longer one is drawn without:
+# every point is an SVG item the browser encodes and draws (Herstelwerk's two quarterly
+# charts over 18 years drew 435). Its tooltip stays on the line, which shows the figure of
+# the period under the pointer as the point did.
+POINTS_UP_TO = 40
 
 
 def lines(
@@ -428,11 +438,14 @@ def lines(
             scale=alt.Scale(domain=list(colours), range=list(colours.values())),
         )
     frame = _periods_shown(_shown(frame, value, fmt, lang), grain, lang)
+    periods = frame["period"].n_unique()
+    # only what the chart draws and says: the browser turns every cell sent into a value
+    drawn = frame.select("period", series, value, f"{value}_shown", "period_shown")
     chart = (
-        alt.Chart(frame)
-        .mark_line(point=True, strokeWidth=2)
+        alt.Chart(drawn)
+        .mark_line(point=periods <= POINTS_UP_TO, strokeWidth=2)
         .encode(
-            x=_time_axis(lang, grain, frame["period"].n_unique()),
+            x=_time_axis(lang, grain, periods),
             y=alt.Y(f"{value}:Q", title=axis_title, axis=_y_axis(fmt, lang)),
             color=colour,
             tooltip=[
@@ -442,7 +455,8 @@ def lines(
             ],
         )
     )
-    marks = _running_marks(frame, value, lang)
+    partial = ["is_partial"] if "is_partial" in frame.columns else []
+    marks = _running_marks(frame.select("period", value, *partial), value, lang)
     if marks is not None:
         chart = chart + marks
     if norms:

@@ -234,6 +234,46 @@ def test_a_chart_without_norms_has_no_reference_lines():
     assert [layer["mark"]["type"] for layer in _layers(spec)] == ["line"]
 
 
+QUARTERS = [date(2008 + q // 4, 1 + 3 * (q % 4), 1) for q in range(72)]  # 18 years
+
+
+def _quarterly(periods: list[date]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "period": [p for p in periods for _ in range(2)],
+            "series": ["Web", "Telefoon"] * len(periods),
+            "value": [float(i) for i in range(2 * len(periods))],
+            "is_partial": [False] * (2 * len(periods)),
+        }
+    ).filter(~((pl.col("series") == "Telefoon") & (pl.col("period") == periods[0])))
+
+
+@pytest.mark.parametrize(("periods", "points"), [(QUARTERS, False), (QUARTERS[:26], True)])
+def test_long_lines_draw_no_point_per_period_short_lines_do(periods, points):
+    """Herstelwerk's quarters over 18 years made 435 points to encode and draw in the browser:
+    a line over more than POINTS_UP_TO periods has none, 26 weeks of a team keep theirs. The
+    tooltip stays on the line (Vega shows the period under the pointer) and says the same."""
+    frame = _quarterly(periods)
+    spec = charts.lines(frame, "nl", "series", "value", "T", "Uren", ",.1f", "quarter").to_dict()
+    (line,) = [layer for layer in _layers(spec) if layer["mark"]["type"] == "line"]
+    assert line["mark"]["point"] is points
+    assert [(t["field"], t["title"]) for t in line["encoding"]["tooltip"]] == [
+        ("period_shown", "Periode"),
+        ("series", " "),
+        ("value_shown", "Uren"),
+    ]
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) == frame.height
+    # only what the chart draws and says is sent to the browser
+    assert rows[1] == {
+        "period": "2008-04-01T00:00:00",
+        "series": "Web",
+        "value": 2.0,
+        "value_shown": "2,0",
+        "period_shown": "2e kwartaal 2008",
+    }
+
+
 @pytest.mark.parametrize(("width", "chars"), [("wide", 60), ("narrow", 30)])
 def test_titles_wrap_to_the_width_a_chart_has_and_legends_are_never_cut(width, chars):
     """At 1024 px Vega cut "Gemiddelde wachttijd telefoon …" and legend labels: titles wrap at
@@ -259,3 +299,26 @@ def test_titles_wrap_to_the_width_a_chart_has_and_legends_are_never_cut(width, c
     ]
     assert legends and all(legend["labelLimit"] == 0 for legend in legends)
     assert all(legend["columns"] == 1 for legend in legends)  # one long label a row
+
+
+def test_bars_by_origin_send_only_what_they_draw_and_say():
+    """The browser turns every cell it gets into a value: the other measures stay home."""
+    frame = pl.DataFrame(
+        {
+            "period": [date(2024, 1, 1)] * 3,
+            "origin_channel": ["web", "phone", "desk"],
+            "corrections": [4, 2, 1],
+            "correction_hours": [2.0, 1.0, 0.5],
+            "corrections_per_1000": [4.0, 2.0, 1.0],
+            "is_partial": [False] * 3,
+        }
+    )
+    spec = charts.by_origin(frame, "nl", "correction_hours", "T", "Uren", ",.1f", "quarter")
+    rows = next(iter(spec.to_dict()["datasets"].values()))
+    assert rows[0] == {
+        "period": "2024-01-01T00:00:00",
+        "channel_label": "Website (klik)",
+        "correction_hours": 2.0,
+        "correction_hours_shown": "2,0",
+        "period_shown": "1e kwartaal 2024",
+    }
