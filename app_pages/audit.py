@@ -147,15 +147,21 @@ common.table(
             "period_month", [formatting.month(d, lang()) for d in page.sources["period_month"]]
         ),
         pl.col("other_sources").fill_null(""),
+        # counts a source may not give (offered in totals; nothing held elsewhere) are text:
+        # the grid writes an empty number as "None", whatever its display value
+        *(
+            pl.Series(c, [formatting.number(x, lang()) for x in page.sources[c]], pl.String)
+            for c in ("offered", "other_handled")
+        ),
     ),
     {
         "period_month": Col(t("label.month"), pinned=True),
         "channel_label": Col(t("label.channel")),
         "source": Col(t("sources.source")),
         "handled": Col(t("sources.handled"), "number"),
-        "offered": Col(t("sources.offered"), "number"),
+        "offered": Col(t("sources.offered")),
         "other_sources": Col(t("sources.other_sources")),
-        "other_handled": Col(t("sources.other_handled"), "number"),
+        "other_handled": Col(t("sources.other_handled")),
     },
 )
 common.footer(found)
