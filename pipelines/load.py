@@ -150,6 +150,7 @@ class Delivery:
     files: tuple[Path, ...]
     mapping: Path | None = None
     label: str | None = None  # what load_runs calls the files (a pull: the API's address)
+    mapping_label: str | None = None  # and the mapping file (an upload: its own name)
 
 
 def load_files(
@@ -284,6 +285,7 @@ def _load_all(
                 settings.plausible,
                 delivery.label,
                 preview,
+                delivery.mapping_label,
             )
             bar.update(
                 done * len(STEPS) + len(STEPS) - bar.n
@@ -365,6 +367,7 @@ def _load_file(
     plausible: Plausible,
     label: str | None = None,
     preview: bool = False,
+    mapping_label: str | None = None,
 ) -> Run:
     schema = module.SCHEMA
     run = Run(
@@ -372,7 +375,7 @@ def _load_file(
         source=schema.name,
         file=label or _name(path),
         file_sha256=_sha256(path),
-        mapping_file=_name(mapping) if mapping else None,
+        mapping_file=(mapping_label or _name(mapping)) if mapping else None,
         mapping_sha256=_sha256(mapping) if mapping else None,
         started_at=local_now(),
     )

@@ -133,7 +133,16 @@ def _candidates() -> Iterator[tuple[str, str | None, MappingFile | None]]:
 
 
 def _schema_of_preset(path: Path) -> SourceSchema:
-    return load.SOURCES[tomllib.loads(path.read_text("utf-8"))["source"]].SCHEMA
+    return load.SOURCES[_source_of(path)].SCHEMA
+
+
+def _source_of(path: Path) -> str | None:
+    return tomllib.loads(path.read_text("utf-8")).get("source")
+
+
+def presets_of(source: str) -> list[str]:
+    """Return the names of the presets that read a source's exports."""
+    return [name for name, path in dialect.presets().items() if _source_of(path) == source]
 
 
 def _header_rows(path: Path, head: bytes) -> list[list[str]]:
@@ -181,8 +190,13 @@ def _utf8(line: bytes) -> bool:
 
 
 def deliveries(paths: Sequence[Path], source: str, mapping: Path | None) -> list[load.Delivery]:
-    """One delivery per staged file, named in load_runs by the file's original name."""
-    return [load.Delivery(source, (path,), mapping, label=path.name) for path in paths]
+    """One delivery per staged file, named in load_runs by the file's original name (and its
+    mapping file by its own: an uploaded one's temporary folder means nothing later)."""
+    mapping_label = mapping.name if mapping else None
+    return [
+        load.Delivery(source, (path,), mapping, label=path.name, mapping_label=mapping_label)
+        for path in paths
+    ]
 
 
 def preview(
