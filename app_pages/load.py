@@ -96,11 +96,13 @@ with upload.staged(uploads) as paths:
     )
     own = upload.presets_of(source)
     options = ["none", *own, "upload"]
+    # named now: a widget may name its options after the run (common.named)
+    labels = {o: t(f"load.mapping.{o}") if o in ("none", "upload") else o for o in options}
     chosen = right.selectbox(
         t("load.mapping"),
         options,
         index=options.index(guess.preset) if guess and guess.preset in own else 0,
-        format_func=lambda o: t(f"load.mapping.{o}") if o in ("none", "upload") else o,
+        format_func=labels.__getitem__,
         key=f"w_mapping_{round_}",
     )
     mapping = presets()[chosen] if chosen in own else None
