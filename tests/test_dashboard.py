@@ -227,7 +227,9 @@ def test_audit_pack_download_is_in_the_page_language(db, load, monkeypatch, lang
     load("web", "web_canonical.csv")
     monkeypatch.setenv("CHANNELSHIFT_DB", str(db))
     offered = {}
-    monkeypatch.setattr(common, "offer", lambda _, data, name, *__: offered.update({name: data}))
+    monkeypatch.setattr(
+        common, "offer", lambda _, data, name, *__, **___: offered.update({name: data})
+    )
     at = open_page("audit", lang)
     assert not at.exception, [e.value for e in at.exception]
     ((name, data),) = ((n, d) for n, d in offered.items() if n.startswith("auditpakket_"))
