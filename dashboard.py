@@ -26,6 +26,7 @@ PAGES = {
     "corrections": ("herstelwerk", ":material/build:"),
     "teams": ("teams", ":material/groups:"),
     "audit": ("audit", ":material/fact_check:"),
+    "load": ("laden", ":material/upload_file:"),
 }
 
 
@@ -44,6 +45,7 @@ def main() -> None:
     if who is None:  # a login is configured and the reader has not logged in
         only(access.login_page, t("access.login_title"))
         return
+    access.note(who)  # the record of actions: whose they are, and the login itself
     if not who.pages:  # logged in without a role: no data, whatever the address
         only(lambda: access.no_access_page(who), t("access.no_access_title"))
         return

@@ -15,18 +15,21 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import settings, t
+from app_pages.common import act_as, record_login, settings, t
+
+LOGIN_NOTED = "login_noted"  # session state: this session's login is in the record
 
 # The pages in menu order, by id: the file in app_pages/ and the metrics.texts key "page.<id>".
-PAGES = ("overview", "channel_mix", "digitisation", "corrections", "teams", "audit")
+READING = ("overview", "channel_mix", "digitisation", "corrections", "teams", "audit")
+PAGES = (*READING, "load")
 PAGES_OF_ROLE: dict[str, tuple[str, ...]] = {
     # aldermen: the headline figures and the council briefing (on the overview)
     "bestuurder": ("overview", "channel_mix", "digitisation", "corrections"),
     # the municipal secretary: everything, read only, with the audit and its pack
-    "secretaris": PAGES,
+    "secretaris": READING,
     # team leads: their own team(s) week by week, the channels and the corrections
     "teamleider": ("channel_mix", "corrections", "teams"),
-    # the functional administrator: everything (and, later, loading data)
+    # the functional administrator: everything, and loading data from the browser
     "beheerder": PAGES,
 }
 ROLES = tuple(PAGES_OF_ROLE)  # the roles of pipelines.settings, in this order
@@ -41,6 +44,8 @@ class Viewer:
     teams: tuple[str, ...] | None
     name: str = ""
     logged_in: bool = False  # False: no login configured, the local demo
+    subject: str = "local"  # the ID token's `sub`: who, for the record of actions
+    token: str = ""  # the ID token's issue time (`iat`): tells one login from the next
 
     @property
     def pages(self) -> tuple[str, ...]:
@@ -64,7 +69,9 @@ def viewer_of(claims: Mapping[str, object]) -> Viewer:
     roles = access.roles_of(claims)
     teams = None if roles & EVERY_TEAM else access.teams_of(claims)
     name = next((str(claims[k]) for k in ("name", "email", "sub") if claims.get(k)), "")
-    return Viewer(frozenset(roles), teams, name, logged_in=True)
+    subject = str(claims.get("sub") or claims.get("email") or name)
+    token = str(claims.get("iat") or "")
+    return Viewer(frozenset(roles), teams, name, logged_in=True, subject=subject, token=token)
 
 
 DEMO = Viewer(frozenset({"beheerder"}), None)  # no login configured: everything, as before
@@ -123,6 +130,19 @@ def not_yours() -> None:
     """Stand at the address of a page of another role: say so; the page itself never runs."""
     st.title(t("access.not_yours_title"))
     st.info(t("access.not_yours"), icon=":material/block:")
+
+
+def note(who: Viewer) -> None:
+    """Make the reader the one the session's actions are recorded for; record their login.
+
+    A login is recorded once: per session, and not again for the same ID token (a second tab,
+    a restarted dashboard). Without a login configured actions are "local" and none is a login.
+    """
+    actor = act_as(who.subject, who.name if who.logged_in else "local")
+    if who.logged_in and not st.session_state.get(LOGIN_NOTED):
+        st.session_state[LOGIN_NOTED] = True
+        roles = ", ".join(role for role in ROLES if role in who.roles) or "-"
+        record_login(actor, roles, who.token)
 
 
 def sidebar(who: Viewer) -> None:

@@ -44,6 +44,7 @@ common.offer(
     f"auditpakket_{chosen}_{language}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "table_view",
+    action="audit_pack",
 )
 
 st.subheader(t("audit.definitions"))
@@ -164,4 +165,26 @@ common.table(
         "other_handled": Col(t("sources.other_handled")),
     },
 )
+st.subheader(t("audit.actions"))
+st.caption(t("audit.actions_note"))
+done = common.recorded_actions(page.period.start, page.period.end)
+if done.is_empty():
+    st.info(t("audit.no_actions"))
+else:
+    common.table(
+        done.with_columns(
+            pl.col("action").replace_strict(
+                {a: t(f"action.{a}") for a in done["action"].unique() if f"action.{a}" in TEXTS},
+                default=pl.col("action"),
+            )
+        ),
+        {
+            "at": Col(t("actions.at"), "moment", pinned=True),
+            "action": Col(t("actions.action")),
+            "name": Col(t("actions.name")),
+            "subject": Col(t("actions.subject")),
+            "what": Col(t("actions.what")),
+            "run_id": Col(t("actions.run_id"), "number"),
+        },
+    )
 common.footer(found)

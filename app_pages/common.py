@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -26,7 +27,7 @@ from metrics import charts, exports, formatting, narrative, pages
 from metrics.catalog import METRIC
 from metrics.forecast import Forecast
 from metrics.texts import LANGUAGES, text
-from pipelines import store
+from pipelines import actions, store
 from pipelines.settings import DEFAULT_FILE, Settings
 from pipelines.settings import load as load_settings
 
@@ -272,6 +273,43 @@ def _set_param(key: str, value: str, default: str) -> None:
         st.query_params[key] = value
 
 
+# --- The record of actions ----------------------------------------------------------------------
+ACTOR = "actor"  # session state: whom this session's actions are recorded for
+
+
+def act_as(subject: str, name: str) -> actions.Actor:
+    """Record this session's actions for this reader (the dashboard calls it on every run)."""
+    st.session_state[ACTOR] = actions.Actor(subject, name)
+    return st.session_state[ACTOR]
+
+
+def actor() -> actions.Actor:
+    """Return whom this session's actions are recorded for ("local" without a login)."""
+    return st.session_state.get(ACTOR, actions.LOCAL)
+
+
+def actions_log() -> Path:
+    """Return the record of actions of the live store."""
+    return actions.path_for(db())
+
+
+def record(action: str, what: str, run_id: int | None = None) -> None:
+    """Record an action of this session's reader, now (during a script run)."""
+    actions.record(actions_log(), actor(), action, what, run_id=run_id)
+
+
+def record_login(who: actions.Actor, roles: str, token: str) -> None:
+    """Record a login, unless this login (its ID token) is in the record already."""
+    log = actions_log()
+    if not token or not actions.logged_in(log, who, token):
+        actions.record(log, who, "login", roles, token=token or None)
+
+
+def recorded_actions(start: date, end: date) -> pl.DataFrame:
+    """Return the actions from start to end; read anew on every run (the log only grows)."""
+    return actions.read(actions_log(), start, end)
+
+
 # --- Output -----------------------------------------------------------------------------------
 
 
@@ -302,6 +340,7 @@ def chart(figure: partial[alt.TopLevelMixin], data: pl.DataFrame, name: str, sou
             f"{name}.png",
             "image/png",
             "image",
+            action="png",
         )
 
 
@@ -365,16 +404,35 @@ def download(data: pl.DataFrame, name: str, source: str) -> None:
         lambda: exports.csv_bytes(data, chosen, source),
         f"{name}.csv",
         "text/csv",
+        action="csv",
     )
 
 
 def offer(
-    label: str, data: bytes | Callable[[], bytes], file_name: str, mime: str, icon: str = "download"
+    label: str,
+    data: bytes | Callable[[], bytes],
+    file_name: str,
+    mime: str,
+    icon: str = "download",
+    *,
+    action: str,
 ) -> None:
-    """A download button; `data` as a function is made only when clicked, outside this run."""
+    """A download button; `data` as a function is made only when clicked, outside this run.
+
+    The download is recorded (actions.ACTIONS: `action`, the file's name) when it is made.
+    Who downloads and where the record is are read now: the click is served outside this
+    script run, where st.* knows no session.
+    """
+    who, log = actor(), actions_log()
+
+    def made() -> bytes:
+        content = data() if callable(data) else data
+        actions.record(log, who, action, file_name)
+        return content
+
     st.download_button(
         label,
-        data=data,
+        data=made,
         file_name=file_name,
         mime=mime,
         key=f"download_{file_name}",

@@ -72,4 +72,5 @@ common.offer(
     f"raadsinformatie_{year}_{chosen}.pdf",
     "application/pdf",
     "picture_as_pdf",
+    action="briefing",
 )

@@ -1,15 +1,16 @@
 """Audit pack: one audit period as an Excel workbook for the auditors, and CSV copies beside it.
 
-Sheets: Samenvatting/Summary (targets and results per year), one sheet per catalogue metric
-(by month and by year, named by the metric's id), Definities/Definitions (metrics, marts,
-settings), Herkomst/Lineage (load runs) and Datakwaliteit/Data quality (rejects, untagged
-calls, unknown products, months without contacts). Every text is in the pack's language
-(Dutch or English, the registry's pack.* keys); cells hold real numbers and dates with
-language-neutral number formats, except the title block's days, which name their month in
-the pack's language. Each CSV file in `<out stem>_csv/` mirrors one sheet in the CSV dialect
-of its language (metrics.exports.DIALECTS): its title block, then every table under its
-heading, blocks separated by an empty line. The same database gives the same content; only
-the "Gemaakt op"/"Made at" cell (one CSV line) says when the pack was made.
+Sheets: Samenvatting/Summary (targets and results per year), one sheet per catalogue metric (by
+month and by year, named by the metric's id), Definities/Definitions (metrics, marts,
+settings), Herkomst/Lineage (load runs), Datakwaliteit/Data quality (rejects, untagged calls,
+unknown products, months without contacts), Bronnen/Sources (which source counted) and
+Handelingen/Actions (the record of logins, loads and downloads in the period). Every text is in
+the pack's language (Dutch or English, the registry's pack.* keys); cells hold real numbers and
+dates with language-neutral number formats, except the title block's days, which name their
+month in the pack's language. Each CSV file in `<out stem>_csv/` mirrors one sheet in the CSV
+dialect of its language (metrics.exports.DIALECTS): its title block, then every table under its
+heading, blocks separated by an empty line. The same database gives the same content; only the
+"Gemaakt op"/"Made at" cell (one CSV line) says when the pack was made.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from metrics import exports, formatting, headlines, query, views
 from metrics.catalog import METRICS, Metric
 from metrics.headlines import Headline, verdict
 from metrics.texts import LANGUAGES, text
-from pipelines import marts, store
+from pipelines import actions, marts, store
 from pipelines.schema import REJECT_REASONS
 from pipelines.settings import AuditPeriod, Settings, local_now
 
@@ -40,6 +41,7 @@ SHEETS = (
     "lineage",
     "quality",
     "sources",
+    "actions",
 )  # the sheets named pack.sheet.<name>
 
 COUNT, ID, GENERAL = "#,##0", "0", "General"
@@ -173,6 +175,7 @@ def _sheets(
         _lineage(con, lang),
         _quality(con, period, lang),
         _sources(con, period, lang),
+        _actions(db, period, lang),
     ]
 
 
@@ -484,6 +487,30 @@ def _sources(con, period: AuditPeriod, lang: str) -> _Sheet:
                 text("pack.table.sources", lang),
                 found.rename(names),
                 {names["period_month"]: MONTH, **{names[c]: COUNT for c in counts}},
+            ),
+        ),
+    )
+
+
+def _actions(db: Path, period: AuditPeriod, lang: str) -> _Sheet:
+    """Who logged in, loaded or downloaded what in the period: the record of actions."""
+    done = actions.read(actions.path_for(db), period.start, period.end)
+    names = {c: text(f"actions.{c}", lang) for c in done.columns}
+    done = done.with_columns(
+        pl.col("action").replace_strict(
+            {a: text(f"action.{a}", lang) for a in actions.ACTIONS}, default=pl.col("action")
+        )
+    ).rename(names)
+    return _Sheet(
+        tab("actions", lang),
+        text("audit.actions", lang),
+        lang,
+        notes=(text("pack.note.actions", lang),),
+        tables=(
+            _Table(
+                text("pack.table.actions", lang),
+                done,
+                {names["at"]: MOMENT, names["run_id"]: ID},
             ),
         ),
     )

@@ -106,6 +106,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "page.corrections": {"nl": "Herstelwerk", "en": "Error correction"},
     "page.teams": {"nl": "Teams", "en": "Teams"},
     "page.audit": {"nl": "Audit", "en": "Audit"},
+    "page.load": {"nl": "Gegevens laden", "en": "Load data"},
     "channel.web": {"nl": "Website (klik)", "en": "Web (click)"},
     "channel.phone": {"nl": "Telefoon (bel)", "en": "Phone (call)"},
     "channel.desk": {"nl": "Balie", "en": "Desk (face)"},
@@ -1027,6 +1028,147 @@ TEXTS: dict[str, dict[str, str]] = {
     "quality.gaps": {
         "nl": "Maanden zonder contacten in een kanaal",
         "en": "Months without contacts in a channel",
+    },
+    # --- load: the page Gegevens laden (functional administrator) --------------------------------
+    "load.title": {"nl": "Gegevens laden", "en": "Load data"},
+    "load.intro": {
+        "nl": "Laad exports zoals `channelshift load` dat doet. Eerst een controle: er wordt "
+        "niets opgeslagen tot u op Laden klikt. Wie kijkt, blijft intussen gewoon lezen.",
+        "en": "Load exports as `channelshift load` does. A check comes first: nothing is stored "
+        "until you click Load. Everyone else keeps reading meanwhile.",
+    },
+    "load.open": {
+        "nl": "Er is geen login ingesteld: iedereen die het dashboard bereikt, kan hier gegevens "
+        "laden. Stel een login in voordat het dashboard op het netwerk komt.",
+        "en": "No login is configured: anyone who reaches the dashboard can load data here. "
+        "Configure a login before the dashboard goes on the network.",
+    },
+    "load.files": {
+        "nl": "Exports (CSV, Excel, Parquet, queue log, Open Klant JSON)",
+        "en": "Exports (CSV, Excel, Parquet, queue log, Open Klant JSON)",
+    },
+    "load.limit": {
+        "nl": "Hoogstens {megabytes} MB per bestand; grotere exports laadt u met `channelshift "
+        "load` op de server.",
+        "en": "At most {megabytes} MB per file; load larger exports with `channelshift load` on "
+        "the server.",
+    },
+    "load.too_large": {
+        "nl": "Te groot (meer dan {megabytes} MB): {files}. Er is niets gecontroleerd of "
+        "opgeslagen; laad dit met `channelshift load` op de server.",
+        "en": "Too large (over {megabytes} MB): {files}. Nothing was checked or stored; load "
+        "it with `channelshift load` on the server.",
+    },
+    "load.source": {"nl": "Bron", "en": "Source"},
+    "load.guessed": {"nl": "Herkend: {guesses}", "en": "Recognised: {guesses}"},
+    "load.guess_preset": {
+        "nl": "{source} (voorinstelling {preset})",
+        "en": "{source} (preset {preset})",
+    },
+    "load.not_guessed": {
+        "nl": "Geen bron herkend aan {files}: kies de bron en zo nodig een koppelbestand.",
+        "en": "No source recognised in {files}: choose the source and, if needed, a mapping file.",
+    },
+    "load.one_source": {
+        "nl": "De bestanden lijken van verschillende bronnen. Laad de bestanden van één bron "
+        "tegelijk.",
+        "en": "The files seem to come from different sources. Load the files of one source at a "
+        "time.",
+    },
+    "load.mapping": {"nl": "Koppeling", "en": "Mapping"},
+    "load.mapping.none": {"nl": "geen (standaardkoppen)", "en": "none (canonical headers)"},
+    "load.mapping.upload": {"nl": "eigen koppelbestand…", "en": "own mapping file…"},
+    "load.mapping_file": {"nl": "Koppelbestand (TOML)", "en": "Mapping file (TOML)"},
+    "load.check": {"nl": "Controleren", "en": "Check"},
+    "load.checking": {
+        "nl": "Controleren op een kopie (er wordt niets opgeslagen)…",
+        "en": "Checking on a copy (nothing is stored)…",
+    },
+    "load.preview": {
+        "nl": "Controle: nog niets opgeslagen",
+        "en": "Check: nothing stored yet",
+    },
+    "load.would_load": {"nl": "Zou laden", "en": "Would load"},
+    "load.covers": {
+        "nl": "Maanden en kanalen in het bestand, en welke bron daar telt",
+        "en": "Months and channels in the file, and which source counts there",
+    },
+    "load.covers_none": {
+        "nl": "Geen maanden of kanalen (catalogus of releases).",
+        "en": "No months or channels (catalogue or releases).",
+    },
+    "load.counted": {"nl": "Telt uit", "en": "Counted from"},
+    "load.not_counted": {
+        "nl": "In {months} maand(en) telt een andere bron (volgorde `sources` in de "
+        "instellingen): deze regels worden opgeslagen, maar tellen daar niet mee.",
+        "en": "In {months} month(s) another source counts (the settings' `sources` order): "
+        "these rows are stored but do not count there.",
+    },
+    "load.rejects": {
+        "nl": "Geweigerde regels (de eerste per reden, gemaskeerd)",
+        "en": "Rejected rows (the first per reason, masked)",
+    },
+    "load.raw_line": {"nl": "Regel in het bestand", "en": "Line in the file"},
+    "load.line": {"nl": "Regelnummer", "en": "Line number"},
+    "load.column": {"nl": "Kolom", "en": "Column"},
+    "load.value": {"nl": "Waarde", "en": "Value"},
+    "load.load": {"nl": "Laden", "en": "Load"},
+    "load.loading": {"nl": "Laden…", "en": "Loading…"},
+    "load.loading_file": {
+        "nl": "Bestand {done} van {of}: {file}",
+        "en": "File {done} of {of}: {file}",
+    },
+    "load.loading_marts": {"nl": "De cijfers bijwerken…", "en": "Updating the figures…"},
+    "load.done": {
+        "nl": "Geladen in run {runs}. Alle pagina's tonen de nieuwe cijfers.",
+        "en": "Loaded in run {runs}. Every page shows the new figures.",
+    },
+    "load.done_failed": {
+        "nl": "Niet alles is geladen: zie de status per bestand. Een mislukt bestand is in zijn "
+        "geheel niet opgeslagen.",
+        "en": "Not everything loaded: see the status per file. A file that failed stored nothing "
+        "at all.",
+    },
+    "load.problem": {
+        "nl": "Laden kan nu niet: {problem}",
+        "en": "Cannot load now: {problem}",
+    },
+    # --- actions: the record of who did what (the audit page and the pack) ----------------------
+    "audit.actions": {"nl": "Handelingen", "en": "Record of actions"},
+    "audit.actions_note": {
+        "nl": "Wie in de auditperiode inlogde, gegevens laadde of een bestand downloadde. Het "
+        "dashboard voegt alleen regels toe; niemand kan ze hier wijzigen.",
+        "en": "Who logged in, loaded data or downloaded a file in the audit period. The "
+        "dashboard only adds lines; nobody can change them here.",
+    },
+    "audit.no_actions": {
+        "nl": "Geen handelingen in deze periode.",
+        "en": "No actions in this period.",
+    },
+    "actions.at": {"nl": "Tijdstip", "en": "At"},
+    "actions.action": {"nl": "Handeling", "en": "Action"},
+    "actions.name": {"nl": "Naam", "en": "Name"},
+    "actions.subject": {"nl": "Gebruiker (sub)", "en": "User (sub)"},
+    "actions.what": {"nl": "Wat", "en": "What"},
+    "actions.run_id": {"nl": "Run", "en": "Run"},
+    "action.login": {"nl": "ingelogd", "en": "logged in"},
+    "action.load": {"nl": "geladen", "en": "loaded"},
+    "action.briefing": {"nl": "raadsbrief gedownload", "en": "briefing downloaded"},
+    "action.audit_pack": {"nl": "auditpakket gedownload", "en": "audit pack downloaded"},
+    "action.csv": {"nl": "CSV gedownload", "en": "CSV downloaded"},
+    "action.png": {"nl": "grafiek gedownload", "en": "chart downloaded"},
+    "pack.sheet.actions": {"nl": "Handelingen", "en": "Actions"},
+    "pack.table.actions": {
+        "nl": "Handelingen in de auditperiode",
+        "en": "Actions in the audit period",
+    },
+    "pack.note.actions": {
+        "nl": "Uit het handelingenlogboek naast de database (alleen aanvullen; docs/access.md): "
+        "inloggen, laden (met run) en downloads in de auditperiode. Tijden zijn lokale tijd "
+        "(Europe/Amsterdam).",
+        "en": "From the record of actions beside the database (append only; docs/access.md): "
+        "logins, loads (with their run) and downloads in the audit period. Times are local "
+        "(Europe/Amsterdam).",
     },
 }
 

@@ -7,7 +7,7 @@ import hashlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -78,6 +78,7 @@ class Run:
     message: str | None = None
     reasons: dict[str, int] = field(default_factory=dict)
     findings: dict[str, list[str]] = field(default_factory=dict)  # load_findings: values
+    preview: Preview | None = None  # a dry run's: what the file covers, its first rejects
 
     def summary(self) -> str:
         """Return the one-line summary printed per file."""
@@ -97,6 +98,32 @@ class Run:
             + (f"; WARNING: {self.message}" if self.message else "")
         )
 
+
+@dataclass(frozen=True)
+class Preview:
+    """What a dry run found of one file, read from the copy before it is thrown away.
+
+    `covers`: one row per month and channel the file's accepted rows fall in (period_month,
+    channel, rows) and the source that counts that channel-month once loaded (`counted`; by
+    the settings' `sources` order, mart_source_months; null for a table the rule does not
+    cover: corrections). `rejects`: the first PREVIEW_REJECTS rejected cells per reason, as
+    load_rejects holds them (raw line and value masked).
+    """
+
+    covers: pl.DataFrame
+    rejects: pl.DataFrame
+
+
+PREVIEW_REJECTS = 10  # rejected cells per reason a dry run hands back
+# the column that places a row in a month and the one naming its channel, per stored table
+COVERS = {
+    "contacts": ("occurred_at", "channel"),
+    "volumes": ("period_month", "channel"),
+    "corrections": ("detected_at", "origin_channel"),
+}
+# Called before each file (done, of, the file's name) and once more when the marts are built
+# (done == of, name None): the dashboard's progress bar.
+Progress = Callable[[int, int, str | None], None]
 
 STEPS = ("read", "validate", "pseudonymise", "store")
 # A file that holds no records loads nothing, and says so (status ok, exit code 0).
@@ -123,6 +150,7 @@ class Delivery:
     files: tuple[Path, ...]
     mapping: Path | None = None
     label: str | None = None  # what load_runs calls the files (a pull: the API's address)
+    mapping_label: str | None = None  # and the mapping file (an upload: its own name)
 
 
 def load_files(
@@ -135,6 +163,7 @@ def load_files(
     force: bool = False,
     settings: Settings | None = None,
     dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> list[Run]:
     """Load files of one source into the store; each file commits or fails on its own."""
     return load_deliveries(
@@ -144,6 +173,7 @@ def load_files(
         force=force,
         settings=settings,
         dry_run=dry_run,
+        progress=progress,
     )
 
 
@@ -198,12 +228,14 @@ def load_deliveries(
     force: bool = False,
     settings: Settings | None = None,
     dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> list[Run]:
     """Load several deliveries, rebuild the marts and publish it all at once.
 
     Each file's line is printed once the load is published: what it says is in the store.
     A dry run reads, validates, pseudonymises and reports as a load would, on a copy that is
-    thrown away: the store, its key and its folder stay as they were.
+    thrown away: the store, its key and its folder stay as they were. Its runs carry a
+    Preview (what each file covers, its first rejects), read from the copy before it goes.
     """
     unknown = {d.source for d in deliveries} - set(SOURCES)
     if unknown:
@@ -215,7 +247,9 @@ def load_deliveries(
         if dry_run and not db.exists():  # nothing to copy: work in a folder of its own
             db = Path(stack.enter_context(tempfile.TemporaryDirectory())) / db.name
         con = stack.enter_context(store.writable(db, publish=not dry_run))
-        runs = _load_all(con, todo, key, now, force, settings)
+        runs = _load_all(con, todo, key, now, force, settings, progress, preview=dry_run)
+        if dry_run:
+            _previews(con, runs)
     for run in runs:
         print(run.summary() + (" (dry run: nothing stored)" if dry_run else ""))
     return runs
@@ -228,14 +262,17 @@ def _load_all(
     now: datetime | None,
     force: bool,
     settings: Settings,
+    progress: Progress | None = None,
+    preview: bool = False,
 ) -> list[Run]:
     """Load every file on the store's copy, then bring the marts up to date."""
     runs = []
     with tqdm(total=len(todo) * len(STEPS), unit="step", disable=not sys.stderr.isatty()) as bar:
-        for delivery, path in todo:
+        for done, (delivery, path) in enumerate(todo):
             bar.set_description(path.name)
+            if progress:
+                progress(done, len(todo), delivery.label or path.name)
             module = SOURCES[delivery.source]
-            done = bar.n
             run = _load_file(
                 con,
                 module,
@@ -247,12 +284,75 @@ def _load_all(
                 bar,
                 settings.plausible,
                 delivery.label,
+                preview,
+                delivery.mapping_label,
             )
-            bar.update(done + len(STEPS) - bar.n)  # skipped and failed files skip steps
+            bar.update(
+                done * len(STEPS) + len(STEPS) - bar.n
+            )  # skipped and failed files skip steps
             runs.append(run)
+        if progress:
+            progress(len(todo), len(todo), None)
         changed = {SOURCES[r.source].SCHEMA.table for r in runs if r.rows_inserted + r.rows_updated}
         marts.refresh(con, settings, changed)
     return runs
+
+
+def _previews(con: duckdb.DuckDBPyConnection, runs: list[Run]) -> None:
+    """Give each run of a dry run its Preview, from the copy with its marts brought up to date."""
+    for run in runs:
+        if run.preview is None:  # skipped or failed: nothing read into the copy
+            run.preview = Preview(_no_covers(), _first_rejects(con, -1))
+            continue
+        covers = store.Arrow(run.preview.covers)  # noqa: F841 (DuckDB scans it by name)
+        counted = pl.DataFrame(
+            con.sql(
+                "select c.period_month, c.channel, c.rows, m.source as counted from covers c "
+                "left join mart_source_months m on m.period_month = c.period_month "
+                "and m.channel = c.channel and m.is_counted order by c.period_month, c.channel"
+            )
+            if SOURCES[run.source].SCHEMA.table != "corrections"
+            else con.sql("select *, null::varchar as counted from covers order by all")
+        )
+        run.preview = Preview(counted, _first_rejects(con, run.run_id))
+
+
+def _no_covers() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={
+            "period_month": pl.Date,
+            "channel": pl.String,
+            "rows": pl.Int64,
+            "counted": pl.String,
+        }
+    )
+
+
+def _first_rejects(con: duckdb.DuckDBPyConnection, run_id: int) -> pl.DataFrame:
+    """The first PREVIEW_REJECTS rejected cells per reason of a run, in line order."""
+    return pl.DataFrame(
+        con.sql(
+            "select reason, line_number, column_name, value, raw_line from load_rejects "
+            "where run_id = $run qualify row_number() over (partition by reason "
+            "order by line_number, column_name) <= $n order by reason, line_number, column_name",
+            params={"run": run_id, "n": PREVIEW_REJECTS},
+        )
+    )
+
+
+def _covers(con: duckdb.DuckDBPyConnection, table: str, rows_of: str, run_id: int) -> pl.DataFrame:
+    """The months and channels a run's accepted rows fall in, with their rows."""
+    if table not in COVERS:  # the catalogue, releases: no month, no channel
+        return _no_covers().drop("counted")
+    time, channel = COVERS[table]
+    return pl.DataFrame(
+        con.sql(
+            f"select cast(date_trunc('month', {time}) as date) as period_month, "
+            f"{channel} as channel, count(*) as rows from {rows_of} where run_id = ? "
+            "group by all order by all",
+            params=[run_id],
+        )
+    )
 
 
 def _load_file(
@@ -266,6 +366,8 @@ def _load_file(
     bar: tqdm,
     plausible: Plausible,
     label: str | None = None,
+    preview: bool = False,
+    mapping_label: str | None = None,
 ) -> Run:
     schema = module.SCHEMA
     run = Run(
@@ -273,7 +375,7 @@ def _load_file(
         source=schema.name,
         file=label or _name(path),
         file_sha256=_sha256(path),
-        mapping_file=_name(mapping) if mapping else None,
+        mapping_file=(mapping_label or _name(mapping)) if mapping else None,
         mapping_sha256=_sha256(mapping) if mapping else None,
         started_at=local_now(),
     )
@@ -294,7 +396,7 @@ def _load_file(
         if path.is_file() and path.stat().st_size == 0:
             run.message = NOTHING["empty"]
         else:
-            _load_batches(con, module, path, spec, key, now, run, bar, plausible)
+            _load_batches(con, module, path, spec, key, now, run, bar, plausible, preview)
             run.message = None if run.rows_read else NOTHING["header_only"]
         _record(con, run)
         con.commit()
@@ -317,6 +419,7 @@ def _load_batches(
     run: Run,
     bar: tqdm,
     plausible: Plausible,
+    preview: bool = False,
 ) -> None:
     """Validate and pseudonymise a file batch by batch, then store it.
 
@@ -325,7 +428,8 @@ def _load_batches(
     whole file and one upsert compares them with the stored rows; upserting each batch as it
     comes measured slower and used more memory. A source's first load, where no stored row
     can share a key, writes the batches straight into the table instead and resolves the keys
-    there (faster and leaner: BENCHMARKS.md).
+    there (faster and leaner: BENCHMARKS.md). A `preview` (a dry run) notes the months and
+    channels the accepted rows fall in before they merge with the stored rows.
     """
     schema = module.SCHEMA
     table = store.TABLE[schema.table]
@@ -360,6 +464,8 @@ def _load_batches(
         _record_findings(con, run, pl.concat(found))
     if len(hashes) > 1 and (every := pl.concat(hashes)).n_unique() < every.len():
         _supersede(con, schema, path, spec, run, rows_of)
+    if preview:
+        run.preview = Preview(_covers(con, table.name, rows_of, run.run_id), pl.DataFrame())
     if rows_of == "delivered":
         run.rows_inserted, run.rows_updated = store.upsert(con, table.name, "delivered")
     else:

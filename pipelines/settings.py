@@ -91,6 +91,19 @@ class OpenKlant(_Strict):
     )
 
 
+class Upload(_Strict):
+    """Loading exports from the browser (the page "Gegevens laden", docs/loading.md)."""
+
+    max_megabytes: int = Field(
+        200,
+        gt=0,
+        description="Largest file, in megabytes (MB, 2^20 bytes), that may be uploaded on the "
+        "page Gegevens laden; a larger one is refused with a message. Streamlit's "
+        "`server.maxUploadSize` (.streamlit/config.toml, 1000) is the ceiling above it; larger "
+        "exports are loaded on the command line.",
+    )
+
+
 class ChannelFigures(_Strict):
     """A figure per channel."""
 
@@ -203,6 +216,7 @@ class Settings(_Strict):
     norms: ServiceNorms = ServiceNorms()
     plausible: Plausible = Plausible()
     openklant: OpenKlant = OpenKlant()
+    upload: Upload = Upload()
     staff_minutes: ChannelFigures = Field(
         ChannelFigures(web=4, phone=6, desk=12),
         description="Staff minutes per handled contact; web is the back-office minutes per "

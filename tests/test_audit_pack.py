@@ -25,7 +25,7 @@ from metrics import exports, formatting, headlines, query, views
 from metrics.catalog import METRIC, METRICS
 from metrics.headlines import Headline
 from metrics.texts import LANGUAGES, TEXTS
-from pipelines import marts, store
+from pipelines import actions, marts, store
 from pipelines.load import Delivery, load_deliveries
 from pipelines.settings import DEFAULT_FILE, AuditPeriod, Settings, Targets
 from pipelines.settings import load as load_settings
@@ -36,8 +36,9 @@ SETTINGS = Settings(
     targets={2024: Targets(web_share=0.25, products_digital=3, max_phone_abandonment=0.2)},
 )
 MADE = datetime(2024, 6, 3, 9, 30)
+SAM = actions.Actor("u-1", "Sam de Vries")
 MADE_FROM = datetime(2023, 1, 1)  # the audit period's first day, as openpyxl reads it
-SUMMARY, DEFINITIONS, LINEAGE, QUALITY, SOURCES = (
+SUMMARY, DEFINITIONS, LINEAGE, QUALITY, SOURCES, ACTIONS = (
     audit_pack.tab(n, "nl") for n in audit_pack.SHEETS
 )
 MADE_AT = TEXTS["pack.fact.made_at"]["nl"]  # the one cell (and CSV line) that differs by run
@@ -59,7 +60,17 @@ def db(tmp_path_factory) -> Path:
         for source, name, mapping in FILES
     ]
     load_deliveries(path, deliveries, now=NOW)
+    for at, action, what, run_id in RECORDED:
+        actions.record(actions.path_for(path), SAM, action, what, run_id=run_id, at=at)
     return path
+
+
+# the record of actions beside the store: two in the audit period, one after it
+RECORDED = (
+    (datetime(2024, 5, 2, 9, 0), "load", "web web_canonical.csv: ok", 2),
+    (datetime(2024, 5, 3, 14, 30), "audit_pack", "auditpakket_2023-2024_nl.xlsx", None),
+    (datetime(2025, 1, 2, 8, 0), "csv", "laadruns.csv", None),
+)
 
 
 @pytest.fixture(scope="module")
@@ -215,6 +226,7 @@ def test_one_sheet_per_metric_between_summary_and_definitions(book):
         LINEAGE,
         QUALITY,
         SOURCES,
+        ACTIONS,
     ]
 
 
@@ -518,6 +530,7 @@ def test_english_pack_speaks_english_in_its_tables(books):
         "Lineage",
         "Data quality",
         "Sources",
+        "Actions",
     ]
     rows = table(book["Summary"], "Targets and results per year")
     assert {(r["Year"], r["Met"], r["Partial year"]) for r in rows} == {
@@ -532,6 +545,18 @@ def test_english_pack_speaks_english_in_its_tables(books):
     assert {r["Equal"] for r in table(book["Definitions"], "Settings the marts used")} == {"yes"}
     for row in table(book["Data quality"], "Rejected rows by reason"):
         assert row["Explanation"] == TEXTS[f"reason.{row['Reason']}"]["en"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_actions_of_the_period_have_a_sheet_of_their_own(books, lang):
+    sheet = books[lang][TEXTS["pack.sheet.actions"][lang]]
+    rows = table(sheet, TEXTS["pack.table.actions"][lang])
+    column = {c: TEXTS[f"actions.{c}"][lang] for c in actions.COLUMNS}
+    assert [tuple(r[column[c]] for c in actions.COLUMNS) for r in rows] == [
+        (at, TEXTS[f"action.{action}"][lang], "u-1", "Sam de Vries", what, run_id)
+        for at, action, what, run_id in RECORDED[:2]  # 2025 lies after the period
+    ]
+    assert TEXTS["pack.note.actions"][lang] in [c.value for c in sheet["A"]]
 
 
 def test_an_unknown_language_is_refused_before_anything_is_written(db, tmp_path):

@@ -540,7 +540,8 @@ class Reader:
     menu: tuple[str, ...]  # URL paths of the menu's pages, in order; the first opens at /
 
 
-EVERY_PAGE = ("overzicht", "kanaalmix", "digitalisering", "herstelwerk", "teams", "audit")
+READING = ("overzicht", "kanaalmix", "digitalisering", "herstelwerk", "teams", "audit")
+EVERY_PAGE = (*READING, "laden")
 MENU_TITLE = {  # URL path -> the menu's title key
     "overzicht": "page.overview",
     "kanaalmix": "page.channel_mix",
@@ -548,8 +549,9 @@ MENU_TITLE = {  # URL path -> the menu's title key
     "herstelwerk": "page.corrections",
     "teams": "page.teams",
     "audit": "page.audit",
+    "laden": "page.load",
 }
-PAGE_TITLE = {path or "overzicht": title for path, _, title in PAGES}
+PAGE_TITLE = {path or "overzicht": title for path, _, title in PAGES} | {"laden": "load.title"}
 READERS = (
     Reader(
         "wethouder@demogemeente.nl",
@@ -563,7 +565,7 @@ READERS = (
         "Secretaris Bakker",
         ("kcc-secretaris",),
         "secretaris",
-        EVERY_PAGE,
+        READING,
     ),
     Reader(
         "teamleider@demogemeente.nl",
@@ -755,3 +757,105 @@ def test_without_a_login_the_sidebar_says_every_page_is_open(browser, app, lang)
         expect(note).to_be_visible()
         assert menu(page) == [text(MENU_TITLE[path], lang) for path in EVERY_PAGE]
         screenshot(page, f"no_login_{lang}")
+
+
+# --- Loading from the browser (docs/loading.md#from-the-browser) ------------------------------
+
+UPLOADER = '[data-testid="stFileUploaderDropzoneInput"]'
+
+
+def click(page: Page, label: str) -> None:
+    page.get_by_role("button", name=label, exact=True).click()
+    settle(page)
+
+
+def runs_grid(page: Page, lang: str):
+    """The audit page's table of load runs."""
+    return page.locator(
+        f'[data-testid="stElementContainer"]:has(h3:has-text("{text("audit.lineage", lang)}"))'
+        ' ~ [data-testid="stElementContainer"]:has([data-testid="stDataFrame"])'
+    ).first.locator('table[role="grid"]')
+
+
+def actions_grid(page: Page, lang: str):
+    """The audit page's table of actions (the last table on the page)."""
+    return page.locator('[data-testid="stDataFrame"]').last.locator('table[role="grid"]')
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_upload_is_checked_then_loaded_and_the_figures_change(
+    browser, db, tmp_path, monkeypatch, lang
+):
+    own = copy_store(db, tmp_path / "store.duckdb")  # the other tests keep the store as built
+    settings = tmp_path / "municipality.toml"  # an audit period that holds today's actions
+    settings.write_text(
+        DEFAULT_FILE.read_text()
+        + '\n[[audit_periods]]\nname = "2008-2099"\nstart = 2008-01-01\nend = 2099-12-31\n'
+    )
+    monkeypatch.setenv("CHANNELSHIFT_SETTINGS", str(settings))
+    good = tmp_path / f"web upload {lang}.csv"
+    write_web_export(good, own)
+    with open(good, "a") as out:  # and two lines the loader rejects
+        out.write(f"E2E-BAD-1,geen datum,{OWN_TEAM},true\nE2E-BAD-2,{YEAR}-12-01T10:00:00,x,nee?\n")
+    wrong = tmp_path / "balie.csv"
+    shutil.copy(REPO / "tests" / "fixtures" / "desk_dutch.csv", wrong)
+    runs_before = status.counts(own)["load_runs"]
+    unknown_before = expected(own).unknown
+
+    with (
+        running_app(own, tmp_path / "streamlit.log") as base,
+        browser_page(browser, lang) as page,
+    ):
+        # A file of another source, loaded as web: the loader's own message, nothing stored.
+        open_page(page, base, "laden", lang=lang)
+        assert_title(page, "load.title", lang)
+        page.locator(UPLOADER).set_input_files(wrong)
+        settle(page)
+        page.get_by_test_id("stSelectbox").first.click()
+        page.get_by_role("option", name="web", exact=True).click()
+        settle(page)
+        click(page, text("load.check", lang))
+        expect(page.get_by_text("required column(s) missing").first).to_be_visible()
+        expect(
+            page.get_by_role("button", name=text("load.load", lang), exact=True)
+        ).to_be_disabled()
+        assert status.counts(own)["load_runs"] == runs_before
+
+        # A good file with two bad lines: the check shows the rejects, stores nothing ...
+        open_page(page, base, "laden", lang=lang)
+        page.locator(UPLOADER).set_input_files(good)
+        settle(page)
+        guessed = text("load.guessed", lang, guesses="web")
+        expect(page.get_by_text(guessed)).to_be_visible()
+        click(page, text("load.check", lang))
+        assert_no_errors(page)
+        expect(metric_value(page, text("runs.rows_rejected", lang))).to_have_text("2")
+        expect(metric_value(page, text("load.would_load", lang))).to_have_text("50")
+        expect(page.get_by_text(text("load.rejects", lang))).to_be_visible()
+        expect(page.locator('[data-testid="stDataFrame"]').last).to_contain_text("E2E-BAD-1")
+        assert status.counts(own)["load_runs"] == runs_before
+        screenshot(page, f"laden_check_{lang}")
+        page.set_viewport_size({"width": 1024, "height": 800})
+        assert page.evaluate(CLIPPED) == []
+        screenshot(page, f"laden_check_{lang}_1024", width=1024)
+
+        # ... until Load: the run, and the figures on the audit page without a restart
+        click(page, text("load.load", lang))
+        assert_no_errors(page)
+        run_id = runs_before + 1
+        done = text("load.done", lang, runs=run_id)
+        expect(page.get_by_text(done)).to_be_visible()
+        screenshot(page, f"laden_done_{lang}")
+        assert status.counts(own)["load_runs"] == run_id
+        unknown_after = expected(own).unknown
+        assert unknown_after > unknown_before
+
+        open_page(page, base, "audit", lang=lang, periode="2008-2099")
+        assert_no_errors(page)
+        expect(runs_grid(page, lang)).to_contain_text(good.name)
+        unknown = metric_value(page, text("quality.unknown", lang))
+        expect(unknown).to_have_text(formatting.number(unknown_after, lang))
+        listed = actions_grid(page, lang)
+        expect(listed).to_contain_text(text("action.load", lang))
+        expect(listed).to_contain_text(f"web {good.name}: ok")
+        screenshot(page, f"audit_actions_{lang}")

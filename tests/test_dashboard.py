@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from metrics import charts, formatting, norms, pages, query, views
 from metrics.texts import TEXTS
-from pipelines import store
+from pipelines import actions, store
 from pipelines.load import load_files
 from pipelines.settings import DEFAULT_FILE
 from pipelines.settings import load as load_settings
@@ -22,6 +22,7 @@ from tests.conftest import FIXTURES, NOW
 
 APP = str(Path(__file__).parents[1] / "dashboard.py")
 PAGES = ("overview", "channel_mix", "digitisation", "corrections", "teams", "audit")
+EVERY_PAGE = (*PAGES, "load")  # the reading pages and Gegevens laden
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def open_page(page: str, lang: str, **params: str) -> AppTest:
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", EVERY_PAGE)
 def test_every_page_renders_on_the_demo(demo_db, monkeypatch, page, lang):
     monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
     at = open_page(page, lang)
@@ -226,7 +227,9 @@ def test_audit_pack_download_is_in_the_page_language(db, load, monkeypatch, lang
     load("web", "web_canonical.csv")
     monkeypatch.setenv("CHANNELSHIFT_DB", str(db))
     offered = {}
-    monkeypatch.setattr(common, "offer", lambda _, data, name, *__: offered.update({name: data}))
+    monkeypatch.setattr(
+        common, "offer", lambda _, data, name, *__, **___: offered.update({name: data})
+    )
     at = open_page("audit", lang)
     assert not at.exception, [e.value for e in at.exception]
     ((name, data),) = ((n, d) for n, d in offered.items() if n.startswith("auditpakket_"))
@@ -488,7 +491,7 @@ ROLE_PAGES = {
     "bestuurder": ("overview", "channel_mix", "digitisation", "corrections"),
     "secretaris": PAGES,
     "teamleider": ("channel_mix", "corrections", "teams"),
-    "beheerder": PAGES,
+    "beheerder": EVERY_PAGE,
 }
 GROUP_OF_ROLE = {  # data/municipality.toml, [access.roles]
     "bestuurder": "kcc-bestuur",
@@ -523,7 +526,7 @@ def shows_no_data(at: AppTest) -> bool:
 
 
 def opens_no_page_file(at: AppTest) -> None:
-    for page in PAGES:
+    for page in EVERY_PAGE:
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(f"app_pages/{page}.py")
 
@@ -542,7 +545,7 @@ def test_each_role_opens_its_pages_and_no_others(demo_db, monkeypatch, role, lan
     assert said in [c.value for c in at.sidebar.caption]
     assert [b.label for b in at.sidebar.button] == [TEXTS["access.logout"][lang]]
     assert not at.sidebar.info  # no "no login configured" note
-    for page in PAGES:
+    for page in EVERY_PAGE:
         if page not in ROLE_PAGES[role]:  # not in the navigation: no page of this reader's app
             with pytest.raises(ValueError, match="Could not find a navigation page"):
                 at.switch_page(f"app_pages/{page}.py")
@@ -659,3 +662,160 @@ def test_an_unreadable_secrets_file_shows_nothing_rather_than_the_open_demo(
     assert not at.exception, [e.value for e in at.exception]
     assert [e.value for e in at.error] == [TEXTS["access.secrets_unreadable"]["nl"]]
     assert not at.title and not at.get("metric")
+
+
+# --- Loading from the browser and the record of actions (issue 14; docs/loading.md) -------------
+UPLOAD = (  # a web export in December 2012, the demo's last month: two good lines, two bad
+    b"contact_id,submitted_at,product_id,completed\n"
+    b"UP-1,2012-12-03T10:00:00,paspoort,true\n"
+    b"UP-2,2012-12-04T11:00:00,paspoort,false\n"
+    b"UP-3,geen datum,paspoort,true\n"
+    b"UP-4,2012-12-05T09:00:00,paspoort,misschien\n"
+)
+
+
+@pytest.fixture
+def own_demo(demo_store, tmp_path, monkeypatch) -> Path:
+    """A copy of the demo store to load into, with an audit period that reaches today (the
+    actions are recorded now) and its own record of actions beside it."""
+    from tests.conftest import copy_store
+
+    db = copy_store(demo_store, tmp_path / "demo.duckdb")
+    settings = tmp_path / "municipality.toml"
+    settings.write_text(
+        DEFAULT_FILE.read_text()
+        + '\n[[audit_periods]]\nname = "2008-2099"\nstart = 2008-01-01\nend = 2099-12-31\n'
+    )
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(db))
+    monkeypatch.setenv("CHANNELSHIFT_SETTINGS", str(settings))
+    monkeypatch.delenv(actions.ENV, raising=False)
+    return db
+
+
+def runs_in(db: Path) -> int:
+    with store.read_only(db) as con:
+        return con.execute("select count(*) from load_runs").fetchall()[0][0]
+
+
+def upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
+    """Choose files in the page's uploader and run the page."""
+    at.file_uploader[0].set_value([(name, data, "text/csv") for name, data in files])
+    return at.run()
+
+
+def button(at: AppTest, key: str, lang: str):
+    (found,) = [b for b in at.button if b.label == TEXTS[key][lang]]
+    return found
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_an_upload_is_checked_first_and_stored_only_when_confirmed(own_demo, lang):
+    before = runs_in(own_demo)
+    at = open_page("load", lang)
+    assert at.title[0].value == TEXTS["load.title"][lang]
+    assert [w.value for w in at.warning] == [TEXTS["load.open"][lang]]  # no login: anyone
+    upload(at, ("web december.csv", UPLOAD))
+    assert not at.exception, [e.value for e in at.exception]
+    assert TEXTS["load.guessed"][lang].format(guesses="web") in [c.value for c in at.caption]
+    assert at.selectbox(key="w_source_0").value == "web"
+    button(at, "load.check", lang).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert {m.label: m.value for m in at.metric} == {
+        TEXTS["runs.rows_read"][lang]: "4",
+        TEXTS["load.would_load"][lang]: "2",
+        TEXTS["runs.rows_duplicate"][lang]: "0",
+        TEXTS["runs.rows_rejected"][lang]: "2",
+    }
+    covers, rejects = (df.value for df in at.dataframe)
+    month = formatting.month(date(2012, 12, 1), lang)
+    assert covers.values.tolist() == [[month, TEXTS["channel.web"][lang], 2, "web"]]
+    assert rejects["raw_line"].tolist() == [
+        "UP-4,2012-12-05T09:00:00,paspoort,misschien",
+        "UP-3,geen datum,paspoort,true",
+    ]
+    assert runs_in(own_demo) == before  # checked: nothing stored
+
+    button(at, "load.load", lang).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert runs_in(own_demo) == before + 1
+    run_id = before + 1
+    assert [s.value for s in at.success] == [TEXTS["load.done"][lang].format(runs=run_id)]
+    done = actions.read(actions.path_for(own_demo))
+    assert done.select("action", "subject", "name", "what", "run_id").rows() == [
+        ("load", "local", "local", "web web december.csv: ok", run_id)
+    ]
+    with store.read_only(own_demo) as con:
+        assert con.execute(
+            "select file, rows_loaded, rows_rejected from load_runs where run_id = ?", [run_id]
+        ).fetchall() == [("web december.csv", 2, 2)]
+
+    at.switch_page("app_pages/audit.py").run()  # the audit page lists the load
+    assert not at.exception, [e.value for e in at.exception]
+    listed = at.dataframe[-1].value
+    assert listed["action"].tolist() == [TEXTS["action.load"][lang]]
+    assert listed["what"].tolist() == ["web web december.csv: ok"]
+
+
+def test_a_file_of_another_source_fails_with_the_loaders_message_and_stores_nothing(own_demo):
+    before = runs_in(own_demo)
+    at = open_page("load", "nl")
+    upload(at, ("telefoon.csv", (FIXTURES / "desk_dutch.csv").read_bytes()))
+    at.selectbox(key="w_source_0").set_value("web").run()
+    button(at, "load.check", "nl").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    (error,) = [e.value for e in at.error]
+    assert "required column(s) missing" in error
+    assert button(at, "load.load", "nl").disabled
+    assert runs_in(own_demo) == before
+    assert actions.read(actions.path_for(own_demo)).is_empty()
+
+
+def test_a_file_over_the_upload_limit_is_refused_with_a_message(own_demo, monkeypatch, tmp_path):
+    settings = tmp_path / "limit.toml"
+    settings.write_text("[upload]\nmax_megabytes = 1\n")
+    monkeypatch.setenv("CHANNELSHIFT_SETTINGS", str(settings))
+    at = open_page("load", "en")
+    upload(at, ("groot.csv", UPLOAD + b"X" * 2**20))
+    assert [e.value for e in at.error] == [
+        TEXTS["load.too_large"]["en"].format(megabytes=1, files="groot.csv")
+    ]
+    assert not [b for b in at.button if b.label == TEXTS["load.check"]["en"]]
+
+
+def test_a_login_its_loads_and_its_downloads_are_recorded_as_the_reader(own_demo, monkeypatch):
+    """Downloads are made outside the script run (deferred): who is read during the run."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made = {}
+    add = MediaFileManager.add_deferred
+
+    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        made[file_name] = data_callable
+        return add(self, data_callable, mimetype, coordinates, file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    log = actions.path_for(own_demo)
+    at = as_reader("nl", [GROUP_OF_ROLE["beheerder"]], iat=1717236000).run()
+    at.switch_page("app_pages/load.py").run()
+    assert not at.warning  # a login: no "anyone can load" note
+    upload(at, ("web december.csv", UPLOAD))
+    button(at, "load.check", "nl").click().run()
+    button(at, "load.load", "nl").click().run()
+    at.switch_page("app_pages/audit.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    # the same login in a new session (another tab, a restart) is not recorded again
+    as_reader("nl", [GROUP_OF_ROLE["secretaris"]], iat=1717236000).run()
+    pack = next(name for name in made if name.startswith("auditpakket_"))
+    assert made[pack]()[:2] == b"PK"  # clicked: made now, in this (another) thread
+    made["laadruns.csv"]()
+    done = actions.read(log).select("action", "subject", "name", "what")
+    assert done.rows() == [
+        ("login", "u-1", "Sam de Vries", "beheerder"),
+        ("load", "u-1", "Sam de Vries", "web web december.csv: ok"),
+        ("audit_pack", "u-1", "Sam de Vries", pack),
+        ("csv", "u-1", "Sam de Vries", "laadruns.csv"),
+    ]
+    # and the audit page lists them
+    at.run()
+    listed = at.dataframe[-1].value
+    assert listed["name"].tolist() == ["Sam de Vries"] * 4

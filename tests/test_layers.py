@@ -23,6 +23,8 @@ ALLOWED = {
     "demo": {"pipelines", "demo"},
     "app_pages": {"metrics", "documents", "app_pages"},
     "app_pages.common": {"pipelines", "metrics", "app_pages"},  # the store's version, settings
+    # the one page that writes: it hands uploads to pipelines.upload, the command line's loader
+    "app_pages.load": {"pipelines", "metrics", "app_pages"},
     "dashboard": {"metrics", "demo", "app_pages"},
 }
 # libraries of the screen: only pages and the dashboard draw with Streamlit
@@ -38,7 +40,7 @@ def layer(module: str) -> str | None:
     """Return the layer a module belongs to (None: an entry point or not ours)."""
     if module.endswith("__main__") or module == "channelshift":
         return None
-    if module == "app_pages.common":
+    if module in ("app_pages.common", "app_pages.load"):
         return module
     return module.split(".")[0] if module.split(".")[0] in ALLOWED else None
 
@@ -74,9 +76,9 @@ def violations(module: str, path: Path) -> list[str]:
         top = name.split(".")[0]
         if top in OWN and top not in ALLOWED[own]:
             found.append(f"{module} ({own}) imports {name}")
-        if top in SCREEN_ONLY and own not in ("app_pages", "app_pages.common", "dashboard"):
+        if top in SCREEN_ONLY and not (own.startswith("app_pages") or own == "dashboard"):
             found.append(f"{module} ({own}) imports {name}: only pages draw")
-    if own in ("app_pages", "app_pages.common", "dashboard"):
+    if own.startswith("app_pages") or own == "dashboard":
         strings = [
             n.value
             for n in ast.walk(ast.parse(path.read_text()))
