@@ -38,6 +38,7 @@ from pipelines.sources import phone
 from tests.conftest import FIXTURES, NOW, write_csv
 from tests.test_excel import workbook
 
+ROOT = Path(__file__).resolve().parents[1]
 TOTALS = FIXTURES / "volumes" / "maandtotalen.csv"
 MAPPING = FIXTURES / "volumes" / "mapping.toml"
 MIX = (
@@ -418,3 +419,20 @@ def test_a_queue_log_and_open_klant_in_the_same_month_count_each_call_once(load,
         ("openklant", 2),
         ("queue-log", logged),
     ]
+
+
+@pytest.mark.parametrize("example", sorted((ROOT / "docs").glob("*_mapping.toml")))
+def test_every_example_mapping_in_the_docs_starts_from_a_preset_and_reads(example):
+    table = tomllib.loads(example.read_text("utf-8"))
+    assert table.get("preset") in dialect.presets(), f"{example.name} starts from no preset"
+    source = tomllib.loads(dialect.presets()[table["preset"]].read_text("utf-8"))["source"]
+    mapping = dialect.read_mapping(example, SOURCES_BY_NAME[source].SCHEMA)
+    assert mapping.source == source
+
+
+def test_every_preset_has_an_example_in_the_docs():
+    examples = {
+        tomllib.loads(p.read_text("utf-8"))["preset"]
+        for p in (ROOT / "docs").glob("*_mapping.toml")
+    }
+    assert examples == set(dialect.presets())
