@@ -278,27 +278,58 @@ def read_mapping(path: Path, schema: SourceSchema) -> MappingFile:
     A BOM, as Windows editors write it, is fine.
     """
 
-    def problem(text: str) -> FileError:
-        return FileError(path, f"mapping file {path}: {text}")
+    text = ""
+
+    def problem(message: str, *where: str | int) -> FileError:
+        line = _line_of(text, where) if where else None
+        at = f" (line {line})" if line else ""
+        return FileError(path, f"mapping file {path}{at}: {message}")
 
     try:
-        table = _with_preset(tomllib.loads(Path(path).read_text("utf-8-sig")), problem)
+        text = Path(path).read_text("utf-8-sig")
+        table = _with_preset(tomllib.loads(text), problem)
         mapping = MappingFile.model_validate(table)
     except FileNotFoundError as exc:
         raise problem("not found") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise problem(f"not a valid TOML file: {exc}") from exc
-    except (ValidationError, LookupError) as exc:
-        raise problem(f"invalid mapping: {_pydantic_message(exc)}") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]["loc"] if exc.errors() else ()
+        raise problem(f"invalid mapping: {_pydantic_message(exc)}", *first) from exc
+    except LookupError as exc:
+        raise problem(f"invalid mapping: {_pydantic_message(exc)}", "dialect", "encoding") from exc
     if mapping.source != schema.name:
-        raise problem(f"mapping is for source {mapping.source!r}, not {schema.name!r}")
+        raise problem(f"mapping is for source {mapping.source!r}, not {schema.name!r}", "source")
     unknown = sorted(set(mapping.columns) - set(schema.names))
     if unknown:
         raise problem(
             f"[columns] {', '.join(unknown)} not a column of {schema.name} "
-            f"(its columns: {', '.join(schema.names)})"
+            f"(its columns: {', '.join(schema.names)})",
+            "columns",
+            unknown[0],
         )
     return mapping
+
+
+def _line_of(text: str, where: tuple[str | int, ...]) -> int | None:
+    """Return the line of a mapping file that a problem is about: the key `where` names (a
+    table and a key in it, or a key at the top), else its table's header; None if not found."""
+    keys = [str(k) for k in where if isinstance(k, str)]
+    table, key = (keys[0], keys[1]) if len(keys) > 1 else (None, keys[0] if keys else None)
+    if len(keys) == 1 and re.search(rf"^\s*\[\s*{re.escape(keys[0])}\s*\]", text, re.M):
+        table, key = keys[0], None  # a whole table (an unknown one, say)
+    current, header = None, None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if found := re.match(r"\[\s*([^\]]+?)\s*\]", stripped):
+            current = found.group(1).strip('"')
+            if current == table:
+                header = header or number
+            continue
+        name = stripped.split("=", 1)[0].strip().strip('"') if "=" in stripped else None
+        if key is not None and name == key and current == table:
+            return number
+    return header
 
 
 def _pydantic_message(exc: Exception) -> str:

@@ -120,3 +120,23 @@ def test_parquet_typed_columns_become_canonical_text(tmp_path):
 )
 def test_date_part_of_a_format(fmt, date):
     assert date_part(fmt) == date
+
+
+@pytest.mark.parametrize(
+    ("toml", "line"),
+    [
+        ('source = "phone"\n\n[dialect]\ndelimiter = ";"\ndecimal = ";"\n', 5),
+        ('source = "phone"\n[columns]\ncontact_id = "ID"\nbeller = "Beller"\n', 4),
+        ('source = "phone"\n[dialect]\nencoding = "klingon"\n', 3),
+        ('source = "phone"\n\n[dialekt]\ndelimiter = ";"\n', 3),
+        ('# a comment\nsource = "web"\n', 2),
+        ('source = "phone"\n[dialect\n', 2),  # TOML's own message names it
+    ],
+)
+def test_a_broken_mapping_names_the_line_of_its_mistake(tmp_path, toml, line):
+    path = tmp_path / "mapping.toml"
+    path.write_text(toml)
+    with pytest.raises(FileError) as info:
+        read_mapping(path, phone.SCHEMA)
+    message = str(info.value)
+    assert f"mapping file {path} (line {line}):" in message or f"(at line {line}," in message
