@@ -44,7 +44,7 @@ for metric_id in pages.OVERVIEW_CARDS:
     with common.card(row):
         st.metric(
             metric.label[lang()],
-            written.value,
+            formatting.MISSING if figure.not_from else written.value,  # the reason goes below
             delta=written.change,
             delta_color=colour,
             help=" ".join(
@@ -53,6 +53,8 @@ for metric_id in pages.OVERVIEW_CARDS:
             border=True,
         )
         judged = page.verdicts[metric_id]
+        if figure.not_from:
+            st.caption(written.value)
         st.caption(target + (f" · {t(f'verdict.{judged}')}" if judged != "none" else ""))
         for shown in norms:
             st.caption(shown.caption(lang()))

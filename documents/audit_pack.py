@@ -27,7 +27,7 @@ import polars as pl
 import xlsxwriter
 from xlsxwriter.utility import xl_pixel_width
 
-from metrics import exports, formatting, headlines, query, views
+from metrics import exports, formatting, headlines, pages, query, views
 from metrics.catalog import METRICS, Metric
 from metrics.headlines import Headline, verdict
 from metrics.texts import LANGUAGES, text
@@ -273,10 +273,10 @@ def _summary(con, db, period, settings, made_at, yearly, lang) -> _Sheet:
     for metric in (m for m in METRICS if m.target):
         bound = "pack.upper_limit" if metric.target.startswith("max_") else "pack.lower_limit"
         found = yearly[metric.id].select(year, _column("value", lang), months, partial)
-        totals = dict(
+        lacking = dict(
             zip(
                 found[year],
-                query.from_totals(
+                query.not_from(
                     con, metric.id, [(date(y, 1, 1), date(y, 12, 1)) for y in found[year]]
                 ),
                 strict=True,
@@ -285,9 +285,8 @@ def _summary(con, db, period, settings, made_at, yearly, lang) -> _Sheet:
         for in_year, value, with_data, is_partial in found.iter_rows():
             goal = settings.target(in_year, metric.target)
             figure = Headline(metric, in_year, value, None, goal, until)
-            remark = (
-                text("totals.not_available", lang) if value is None and totals[in_year] else None
-            )
+            sources = lacking[in_year] if value is None else None
+            remark = pages.not_available(sources, lang) if sources else None
             rows.append(
                 {
                     _column("metric", lang): metric.label[lang],

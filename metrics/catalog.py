@@ -32,6 +32,9 @@ class Metric(BaseModel):
     # the channels whose single contacts the figure needs: months counted from monthly
     # totals (mart_source_months) have none, so the figure is not available for them
     single_contacts: tuple[str, ...] = ()
+    # sources of those channels whose contacts lack what the figure needs (beside monthly
+    # totals, which lack everything single): a queue log records no first-contact resolution
+    lacking: tuple[str, ...] = ()
 
 
 def _m(**fields) -> Metric:
@@ -302,6 +305,7 @@ METRICS: tuple[Metric, ...] = (
         numerator="sum(calls_resolved)",
         denominator="sum(calls_with_resolution)",
         single_contacts=("phone",),
+        lacking=("queue-log", "openklant"),
         higher_is_better=True,
     ),
     _m(

@@ -30,10 +30,15 @@ class Headline:
     previous: float | None
     target: float | None
     data_until: date | None = None  # last day with data in the store
-    # the year (the year before) is counted from monthly totals, which cannot give this
-    # figure: "not available from monthly totals", not "no data"
-    from_totals: bool = False
-    previous_from_totals: bool = False
+    # the sources the year (the year before) is counted from, when they cannot give this
+    # figure ("volumes": monthly totals): "not available from ...", not "no data"
+    not_from: str | None = None
+    previous_not_from: str | None = None
+
+    @property
+    def from_totals(self) -> bool:
+        """Whether the year's figure is not available because it is counted from totals."""
+        return self.not_from == "volumes"
 
     @property
     def partial(self) -> bool:
@@ -140,7 +145,7 @@ def yearly(
     for metric_id in metric_ids:
         metric = METRIC[metric_id]
         found = query.values(con, metric_id, periods, filters)
-        totals = query.from_totals(con, metric_id, periods)
+        lacking = query.not_from(con, metric_id, periods)
         for i, year in enumerate(years):
             target = settings.target(year, metric.target) if metric.target else None
             figures[year][metric_id] = Headline(
@@ -150,7 +155,7 @@ def yearly(
                 found[2 * i + 1],
                 target,
                 until,
-                from_totals=found[2 * i] is None and totals[2 * i],
-                previous_from_totals=found[2 * i + 1] is None and totals[2 * i + 1],
+                not_from=lacking[2 * i] if found[2 * i] is None else None,
+                previous_not_from=lacking[2 * i + 1] if found[2 * i + 1] is None else None,
             )
     return figures

@@ -153,6 +153,14 @@ class Shown:
     target: str
 
 
+def not_available(sources: str, lang: str) -> str:
+    """Say that a figure is not available from these sources (query.not_from)."""
+    if sources == "volumes":
+        return text("totals.not_available", lang)
+    names = ", ".join(text(f"source.{s}", lang) for s in sources.split(", "))
+    return text("source.not_available", lang, sources=names)
+
+
 def shown(figures: dict[str, Headline], metric_id: str, lang: str) -> Shown:
     """Write a headline: beside its target, both years with the same decimals, 'x / N'."""
     figure = figures[metric_id]
@@ -162,11 +170,11 @@ def shown(figures: dict[str, Headline], metric_id: str, lang: str) -> Shown:
     total = figures.get("products_total")
     if metric_id == "products_digital" and total is not None and total.value is not None:
         value = f"{value} / {formatting.number(total.value, lang)}"
-    if figure.from_totals:
-        value = text("totals.not_available", lang)
+    if figure.not_from:
+        value = not_available(figure.not_from, lang)
     previous = formatting.value(figure.previous, unit, lang, decimals)
-    if figure.previous_from_totals:
-        previous = text("totals.not_available", lang)
+    if figure.previous_not_from:
+        previous = not_available(figure.previous_not_from, lang)
     return Shown(
         value,
         previous,

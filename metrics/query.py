@@ -148,30 +148,45 @@ def values(
     return [found.get(i) for i in range(len(periods))]
 
 
-def from_totals(
+def not_from(
     con: duckdb.DuckDBPyConnection, metric_id: str, periods: Sequence[tuple[date, date]]
-) -> list[bool]:
-    """Return, per (start, end) period, whether the metric is not available there because
-    the months of its channels are counted from monthly totals only (mart_source_months).
+) -> list[str | None]:
+    """Return, per (start, end) period, the sources a metric is not available from there:
+    every month of its channels is counted from sources that cannot give it (mart_source_months),
+    "volumes" alone for monthly totals; None where it is available (or there are no data).
 
-    A figure that needs single contacts (Metric.single_contacts: waits, service level,
-    repeat contacts) has none in such months: it says so instead of showing nothing or 0.
+    A figure that needs single contacts (Metric.single_contacts: waits, service level, repeat
+    contacts) has none in months of monthly totals, and one that needs a field some sources lack
+    (Metric.lacking: a queue log records no first-contact resolution) has none in theirs: the
+    surfaces say so instead of showing nothing or 0.
     """
-    channels = list(METRIC[metric_id].single_contacts)
+    metric = METRIC[metric_id]
+    channels = list(metric.single_contacts)
     if not channels or not periods:
-        return [False] * len(periods)
+        return [None] * len(periods)
     slots = ", ".join("(?, ?::date, ?::date)" for _ in periods)
     found = dict(
         con.execute(
-            "select slots.slot, bool_and(m.source = 'volumes') "
+            "select slots.slot, case when bool_and(list_contains(?, m.source)) then "
+            "string_agg(distinct m.source, ', ' order by m.source) end "
             f"from (values {slots}) as slots(slot, first_month, last_month) "
             "join mart_source_months m on m.period_month between slots.first_month and "
             "slots.last_month and m.is_counted and list_contains(?, m.channel) "
             "group by slots.slot",
-            [x for i, (start, end) in enumerate(periods) for x in (i, start, end)] + [channels],
+            [["volumes", *metric.lacking]]
+            + [x for i, (start, end) in enumerate(periods) for x in (i, start, end)]
+            + [channels],
         ).fetchall()
     )
-    return [bool(found.get(i)) for i in range(len(periods))]
+    return [found.get(i) for i in range(len(periods))]
+
+
+def from_totals(
+    con: duckdb.DuckDBPyConnection, metric_id: str, periods: Sequence[tuple[date, date]]
+) -> list[bool]:
+    """Return, per period, whether the metric is not available there because its months are
+    counted from monthly totals only (not_from)."""
+    return [found == "volumes" for found in not_from(con, metric_id, periods)]
 
 
 def _sums(metric: Metric) -> list[str]:

@@ -15,6 +15,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "app.title": {"nl": "Klik, bel, balie", "en": "Click, call, face"},
     "app.language": {"nl": "Taal", "en": "Language"},
     "app.data_until": {"nl": "Gegevens tot en met {day}", "en": "Data up to {day}"},
+    "source.not_available": {
+        "nl": "niet beschikbaar uit {sources}",
+        "en": "not available from {sources}",
+    },
+    "source.volumes": {"nl": "maandtotalen", "en": "monthly totals"},
+    "source.queue-log": {"nl": "het wachtrijlog", "en": "the queue log"},
+    "source.openklant": {"nl": "Open Klant", "en": "Open Klant"},
     "totals.not_available": {
         "nl": "niet beschikbaar uit maandtotalen",
         "en": "not available from monthly totals",

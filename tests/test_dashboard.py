@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from metrics import charts, formatting, norms, pages, query, views
+from metrics.catalog import METRIC
 from metrics.texts import TEXTS
 from pipelines import actions, store
 from pipelines.load import load_files
@@ -117,6 +118,21 @@ NORM_CAPTIONS = {
         "is an average, not the municipality's target",
     ],
 }
+
+
+@pytest.mark.parametrize(
+    ("lang", "year", "reason"),
+    [
+        ("nl", "2012", "niet beschikbaar uit het wachtrijlog"),  # 2012's calls: a queue log
+        ("en", "2009", "not available from monthly totals"),  # 2009: monthly totals
+    ],
+)
+def test_a_card_the_source_cannot_fill_says_why_under_it(demo_db, monkeypatch, lang, year, reason):
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    at = open_page("overview", lang, year=year)
+    label = METRIC["first_contact_resolution"].label[lang]
+    assert next(m.value for m in at.metric if m.label == label) == "–"
+    assert reason in [c.value for c in at.caption]
 
 
 def chart_rows(chart) -> list[dict]:

@@ -436,3 +436,31 @@ def test_every_preset_has_an_example_in_the_docs():
         for p in (ROOT / "docs").glob("*_mapping.toml")
     }
     assert examples == set(dialect.presets())
+
+
+def test_a_figure_a_source_cannot_give_says_which_source(db, load, query):
+    """A queue log records no first-contact resolution: a year whose calls all come from one
+    says so, in words, rather than showing nothing."""
+    load(
+        "queue-log",
+        FIXTURES / "queue_log" / "queue_log",
+        mapping=FIXTURES / "queue_log" / "mapping.toml",
+    )
+    with duckdb.connect(str(db), read_only=True) as con:
+        figures = headlines.yearly(
+            con, ["first_contact_resolution", "phone_service_level"], [2024], Settings()
+        )
+    resolution = figures[2024]["first_contact_resolution"]
+    assert (resolution.value, resolution.not_from, resolution.from_totals) == (
+        None,
+        "queue-log",
+        False,
+    )
+    assert pages.shown(figures[2024], "first_contact_resolution", "nl").value == (
+        "niet beschikbaar uit het wachtrijlog"
+    )
+    assert pages.shown(figures[2024], "first_contact_resolution", "en").value == (
+        "not available from the queue log"
+    )
+    assert figures[2024]["phone_service_level"].value is not None  # the log has its waits
+    assert figures[2024]["phone_service_level"].not_from is None
