@@ -106,28 +106,36 @@ common.table(
 common.download(page.rejects, "geweigerde_regels", common.source())
 
 st.subheader(t("audit.quality"))
-q1, q2, q3, q4 = st.columns(4)
+row = common.cards()  # wraps onto more rows on a narrow screen: no label is cut
 untagged, calls = page.calls_without_product
-q1.metric(
-    t("quality.untagged_share"), formatting.share(page.untagged_share, lang(), 1), border=True
-)
-q1.caption(
-    t(
-        "audit.untagged_note",
-        calls=formatting.number(untagged, lang()),
-        of=formatting.number(calls, lang()),
-        period=page.period.name,
+with common.card(row):
+    st.metric(
+        t("quality.untagged_share"), formatting.share(page.untagged_share, lang(), 1), border=True
     )
-)
-for column, key in zip((q2, q3), ("unknown", "gaps"), strict=True):
-    column.metric(t(f"quality.{key}"), formatting.number(page.quality[key], lang()), border=True)
-q4.metric(
-    t("quality.unmapped_queues"),
-    formatting.number(page.queues["in_period"].sum(), lang()),
-    border=True,
-)
-if not page.queues.is_empty():
-    q4.caption(t("audit.unmapped_note", queues=", ".join(page.queues["queue"])))
+    st.caption(
+        t(
+            "audit.untagged_note",
+            calls=formatting.number(untagged, lang()),
+            of=formatting.number(calls, lang()),
+            period=page.period.name,
+        )
+    )
+for key in ("unknown", "gaps"):  # a short label on the card; what it counts in its help
+    with common.card(row):
+        st.metric(
+            t(f"card.{key}"),
+            formatting.number(page.quality[key], lang()),
+            help=t(f"quality.{key}"),
+            border=True,
+        )
+with common.card(row):
+    st.metric(
+        t("quality.unmapped_queues"),
+        formatting.number(page.queues["in_period"].sum(), lang()),
+        border=True,
+    )
+    if not page.queues.is_empty():
+        st.caption(t("audit.unmapped_note", queues=", ".join(page.queues["queue"])))
 if not page.gaps.is_empty():
     st.dataframe(
         charts.with_channel_labels(page.gaps, lang()).select(

@@ -1014,6 +1014,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "mix and for the team that took them, but drop out of the figures per product, product "
         "group and product owner.",
     },
+    "card.unknown": {"nl": "Onbekend product", "en": "Unknown product"},
+    "card.gaps": {"nl": "Lege kanaalmaanden", "en": "Empty channel months"},
     "quality.unknown": {
         "nl": "Contacten met een product dat niet in de catalogus staat",
         "en": "Contacts with a product not in the catalogue",

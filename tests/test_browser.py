@@ -470,13 +470,14 @@ def test_pages_keep_working_while_a_load_publishes_new_data(browser, db, tmp_pat
         ).first.locator('table[role="grid"]')
         expect(runs_grid).to_have_attribute("aria-rowcount", str(runs_after + 1))  # + header
         expect(runs_grid).to_contain_text(export.name)
-        unknown = metric_value(audit, text("quality.unknown", "nl"))
+        unknown = metric_value(audit, text("card.unknown", "nl"))
         expect(unknown).to_have_text(formatting.number(unknown_after, "nl"))
 
 
 CLIPPED = """() => [
     ...[...document.querySelectorAll(
-        '[data-testid="stMetricLabel"] p, [data-testid="stMetricValue"], '
+        '[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *, '
+        + '[data-testid="stMetricValue"], '
         + '[data-testid="stMetricDelta"] div'
     )].filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText),
     // a button label cut short ("Download …")
@@ -853,7 +854,7 @@ def test_an_upload_is_checked_then_loaded_and_the_figures_change(
         open_page(page, base, "audit", lang=lang, periode="2008-2099")
         assert_no_errors(page)
         expect(runs_grid(page, lang)).to_contain_text(good.name)
-        unknown = metric_value(page, text("quality.unknown", lang))
+        unknown = metric_value(page, text("card.unknown", lang))
         expect(unknown).to_have_text(formatting.number(unknown_after, lang))
         listed = actions_grid(page, lang)
         expect(listed).to_contain_text(text("action.load", lang))

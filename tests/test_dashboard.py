@@ -185,7 +185,7 @@ def test_audit_quality_figures_equal_the_store(demo_db, monkeypatch):
         period=period.name,
     )
     assert note in [c.value for c in at.caption]
-    assert shown[TEXTS["quality.unknown"]["nl"]] == formatting.number(found["unknown"], "nl")
+    assert shown[TEXTS["card.unknown"]["nl"]] == formatting.number(found["unknown"], "nl")
 
 
 def test_filters_come_from_the_url(demo_db, monkeypatch):
