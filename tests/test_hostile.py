@@ -184,7 +184,7 @@ def test_a_mapping_with_a_bom_is_read_and_its_errors_name_both_files(load, tmp_p
     broken.write_text('source = "phone"\n[columns]\nbeller = "Beller"\n')
     (run,) = load("phone", "phone_acd.csv", mapping=broken, force=True)
     assert run.file.endswith("phone_acd.csv")  # the data file, and the mapping in the message
-    assert run.message.startswith(f"mapping file {broken}: [columns] beller")
+    assert run.message.startswith(f"mapping file {broken} (line 3): [columns] beller")
 
 
 INJECTIONS = ('=HYPERLINK("http://x","klik")', "+cmd|' /C calc'!A0", "@SUM(1)", "-1+2")
