@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from metrics import status
-from pipelines import privacy, store
+from pipelines import marts, privacy, store
 from pipelines.dialect import mapping_path, presets
 from pipelines.load import SOURCES, load_files, load_openklant_api
 from pipelines.settings import SettingsError
@@ -67,6 +67,10 @@ def parser(prog: str = "channelshift") -> argparse.ArgumentParser:
         help="folder for the raw exports (default: demo-exports beside the db)",
     )
     state = sub.add_parser("status", help="row counts, last loads, rejects and data quality")
+    refresh = sub.add_parser(
+        "refresh",
+        help="rebuild every mart from the stored rows (after an upgrade or a settings change)",
+    )
     rejected = sub.add_parser("rejects", help="the rejected rows, with line, reason and raw line")
     rejected.add_argument("--run", type=int, help="only this load run")
     rejected.add_argument("--reason", help="only this reason, e.g. invalid_date")
@@ -92,7 +96,8 @@ def parser(prog: str = "channelshift") -> argparse.ArgumentParser:
 
     for command in (load, demo, state, rejected, briefing, pack):
         command.add_argument("--db", type=Path, help=DB_HELP)
-    for command in (load, demo, briefing, pack):
+    refresh.add_argument("--db", type=Path, help=DB_HELP)
+    for command in (load, demo, refresh, briefing, pack):
         command.add_argument("--settings", type=Path, help=SETTINGS_HELP)
     return top
 
@@ -127,7 +132,21 @@ def main(argv: list[str] | None = None, prog: str = "channelshift") -> int:
     if not db.exists():
         print(f"{db}: no database; run `channelshift demo` or `load` first", file=sys.stderr)
         return EXIT_FAILED
+    if args.command == "refresh":
+        return _refresh(db, settings)
     return _document(args, db, settings)
+
+
+def _refresh(db: Path, settings) -> int:
+    """Rebuild the marts from the store, published atomically as a load is."""
+    try:
+        with store.writable(db) as con:
+            marts.refresh(con, settings)
+    except store.StoreProblem as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{db}: every mart rebuilt from the stored rows")
+    return 0
 
 
 def _load(args: argparse.Namespace, db: Path, settings) -> int:

@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 
 from metrics.texts import text
-from pipelines import privacy, store
+from pipelines import marts, privacy, store
 
 # The queues of queue-log runs that the mapping's [teams] lacked (their calls' team is the name)
 UNMAPPED = "select run_id, value from load_findings where finding = 'unmapped_queue'"
@@ -79,6 +79,14 @@ def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
     )
 
 
+def _marts_sha256(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The fingerprint of the SQL the store's marts were built with (None: never built)."""
+    try:
+        return con.execute("select marts_sha256 from settings").fetchall()[0][0]
+    except (duckdb.Error, IndexError):
+        return None
+
+
 def report(db: Path, last: int = 10) -> str:
     """Return the status report printed by `channelshift status`: newest loads first, a failed
     or skipped one with its message."""
@@ -98,10 +106,18 @@ def report(db: Path, last: int = 10) -> str:
         found = quality(con)
         queues = unmapped_queues(con)
         demo = is_demo(con)
+        built = _marts_sha256(con)
     warnings = privacy.key_warnings(db, demo)
+    stale = built != marts.fingerprint()
     with _readable():
         parts = [
-            f"Database {db}",
+            f"Database {db}"
+            + (
+                "\n  WARNING: its marts were built by another version of the product: run "
+                "`channelshift refresh` (or any load) before the dashboard reads it"
+                if stale
+                else ""
+            ),
             "Rows per table:\n" + "\n".join(f"  {k:14} {v:>12,}" for k, v in counts(db).items()),
             f"Last {last} loads:\n{runs}",
             f"Rejected rows by reason:\n{reasons}",

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from channelshift import main
@@ -129,7 +130,7 @@ def test_one_command_line_behind_every_entry_point():
             [sys.executable, "-m", package, "--help"], cwd=repo, capture_output=True, text=True
         )
         assert done.returncode == 0, done.stderr
-        assert "{load,demo,status,rejects,generate,briefing,audit-pack}" in done.stdout
+        assert "{load,demo,status,refresh,rejects,generate,briefing,audit-pack}" in done.stdout
         assert f"python -m {package}" in done.stdout
 
 
@@ -191,3 +192,24 @@ def test_rejects_lists_the_rejected_rows_without_sql(db, capsys):
     assert len(rows) == 1 and reason in rows[0]
     assert main(["rejects", "--db", str(db), "--run", "99"]) == 0
     assert capsys.readouterr().out.strip() == "No rejected rows for this selection."
+
+
+def test_refresh_rebuilds_the_marts_of_a_store_from_another_version(
+    fixture_store, capsys, monkeypatch
+):
+    """A store whose marts were built by other SQL (an older version: no mart_source_months)
+    is named as such by status and mended by refresh, published as a load is."""
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(fixture_store))
+    with duckdb.connect(str(fixture_store)) as con:
+        before = con.execute("select * from mart_channel_mix order by all").fetchall()
+        con.execute("drop table mart_source_months")
+        con.execute("update settings set marts_sha256 = 'older'")
+    assert main(["status"]) == 0
+    assert "its marts were built by another version" in capsys.readouterr().out
+    assert main(["refresh"]) == 0
+    assert "every mart rebuilt" in capsys.readouterr().out
+    with duckdb.connect(str(fixture_store), read_only=True) as con:
+        assert con.execute("select * from mart_channel_mix order by all").fetchall() == before
+        assert con.execute("select count(*) from mart_source_months").fetchall()[0][0] > 0
+    assert main(["status"]) == 0
+    assert "another version" not in capsys.readouterr().out
