@@ -204,7 +204,7 @@ def _rebuild(con: duckdb.DuckDBPyConnection, row: dict) -> None:
         for name in ORDER:
             build(con, name)
             if name == COUNTING:
-                _count_only(con, database, SHADOWED)
+                _count_only(con, database)
     finally:
         _unshadow(con)
 
@@ -224,20 +224,22 @@ def _unshadow(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"drop view if exists temp.main.{table}")
 
 
-def _count_only(con: duckdb.DuckDBPyConnection, database: str, reads: dict | tuple) -> None:
+def _count_only(
+    con: duckdb.DuckDBPyConnection, database: str, reads: dict[str, str] | None = None
+) -> None:
     """Shadow contacts and volumes with the rows of each channel-month's counting source.
 
     `reads` gives, per table, what the marts read of it (a FROM clause, `t` being the rows);
     a table not in it is read whole. Where no channel-month has two sources (most stores),
     every row counts and the views add no join.
     """
-    overlap = con.execute(f"select exists (from {COUNTING} where not is_counted)").fetchall()[0]
-    for table, month in (("contacts", "date_trunc('month', t.occurred_at)"), ("volumes", None)):
-        rows = reads.get(table) if isinstance(reads, dict) else None
-        rows = rows or f'"{database}".main.{table} t'
-        if overlap[0]:
-            month = month or "t.period_month"
-            source = "t.source" if table == "contacts" else "'volumes'"
+    (overlap,) = con.execute(f"select exists (from {COUNTING} where not is_counted)").fetchall()[0]
+    for table, month, source in (
+        ("contacts", "date_trunc('month', t.occurred_at)", "t.source"),
+        ("volumes", "t.period_month", "'volumes'"),
+    ):
+        rows = (reads or {}).get(table) or f'"{database}".main.{table} t'
+        if overlap:
             rows += (
                 f" semi join (from {COUNTING} where is_counted) m on m.channel = t.channel "
                 f"and m.source = {source} and m.period_month = cast({month} as date)"

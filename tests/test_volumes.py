@@ -464,3 +464,34 @@ def test_a_figure_a_source_cannot_give_says_which_source(db, load, query):
     )
     assert figures[2024]["phone_service_level"].value is not None  # the log has its waits
     assert figures[2024]["phone_service_level"].not_from is None
+
+
+def test_hostile_lines_in_a_report_cost_only_themselves(load, query, tmp_path):
+    """A short line, a stray quote, cp1252 bytes and absurd months: each is its own reject
+    (or loads), the good lines load, and no line number is lost."""
+    report = tmp_path / "report.csv"
+    report.write_bytes(
+        "month;channel;product_id;team;handled\n"
+        "2023-01;phone;verhuismelding;KCC;10\n"  # 2: fine
+        "2023-01;phone\n"  # 3: short line
+        '2023-02;phone;verhuis"melding;KCC;11\n'  # 4: a stray quote stays a character
+        "2023-03;balie;paspoort;Café Sociaal – Domein;12\n"  # 5: cp1252 é and en dash
+        "0001-01;phone;verhuismelding;KCC;13\n"  # 6: year 1
+        "9999-12;phone;verhuismelding;KCC;14\n".encode("cp1252")  # 7: far future
+    )
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('source = "volumes"\n[dialect]\ndelimiter = ";"\nencoding = "cp1252"\n')
+    (run,) = load("volumes", report, mapping=mapping)
+    assert (run.rows_read, run.rows_loaded, run.rows_rejected) == (6, 3, 3)
+    assert query(
+        "select line_number, list(reason order by reason) from load_rejects group by 1 order by 1"
+    ) == [
+        (3, ["missing_value", "wrong_field_count"]),  # its handled cell is missing too
+        (6, ["implausible_date"]),
+        (7, ["future_timestamp"]),
+    ]
+    assert query("select line_number, product_id, team from volumes order by 1") == [
+        (2, "verhuismelding", "KCC"),
+        (4, 'verhuis"melding', "KCC"),
+        (5, "paspoort", "Café Sociaal – Domein"),
+    ]
