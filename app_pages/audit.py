@@ -130,8 +130,9 @@ for key in ("unknown", "gaps"):  # a short label on the card; what it counts in 
         )
 with common.card(row):
     st.metric(
-        t("quality.unmapped_queues"),
+        t("card.unmapped_queues"),
         formatting.number(page.queues["in_period"].sum(), lang()),
+        help=t("quality.unmapped_queues"),
         border=True,
     )
     if not page.queues.is_empty():

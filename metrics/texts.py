@@ -1016,6 +1016,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "card.unknown": {"nl": "Onbekend product", "en": "Unknown product"},
     "card.gaps": {"nl": "Lege kanaalmaanden", "en": "Empty channel months"},
+    "card.unmapped_queues": {"nl": "Wachtrij zonder team", "en": "Queue without team"},
     "quality.unknown": {
         "nl": "Contacten met een product dat niet in de catalogus staat",
         "en": "Contacts with a product not in the catalogue",
