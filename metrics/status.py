@@ -13,7 +13,8 @@ from pipelines import marts, privacy, store
 # The queues of queue-log runs that the mapping's [teams] lacked (their calls' team is the name)
 UNMAPPED = "select run_id, value from load_findings where finding = 'unmapped_queue'"
 # Findings that do not stop a load (labels: quality.<key> in metrics.texts). Contacts are
-# counted from mart_product_channel (offered contacts), so the cost does not grow with them;
+# counted from mart_product_channel (offered contacts) and corrections from mart_corrections
+# (every correction, by month), so the cost does not grow with them;
 # unmapped_queues reads only the contacts of the runs that found such a queue (the join's
 # run_ids prune the scan).
 QUALITY = {
@@ -22,8 +23,9 @@ QUALITY = {
     "unknown": "select coalesce(sum(offered_contacts), 0) from mart_product_channel m "
     "where m.product_id is not null "
     "and not exists (select 1 from products p where p.product_id = m.product_id)",
-    "unknown_corrections": "select count(*) from corrections c where c.product_id is not null "
-    "and not exists (select 1 from products p where p.product_id = c.product_id)",
+    "unknown_corrections": "select coalesce(sum(corrections), 0) from mart_corrections m "
+    "where m.product_id is not null "
+    "and not exists (select 1 from products p where p.product_id = m.product_id)",
     # a call keeps the run that last wrote it: a reload with a mended mapping clears it
     "unmapped_queues": f"select count(*) from contacts c semi join ({UNMAPPED}) q "
     "on c.run_id = q.run_id and c.team = q.value",

@@ -73,10 +73,11 @@ def options(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
         "products": [
             r[0] for r in con.execute("select product_id from products order by name_nl").fetchall()
         ],
-        "teams": [
+        "teams": [  # teams that took calls or visits; from the mart (contacts: a full scan)
             r[0]
             for r in con.execute(
-                "select distinct team from contacts where team is not null order by 1"
+                "select distinct team from mart_team_week "
+                "where calls_offered > 0 or visits > 0 order by 1"
             ).fetchall()
         ],
         "owners": [

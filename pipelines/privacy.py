@@ -196,11 +196,14 @@ class Pseudonyms:
     """Pseudonymises the batches of one file, hashing each distinct reference once.
 
     Residents contact us many times, so a file's references are remembered with their
-    pseudonyms and only new ones are hashed. When references barely repeat (a file where
-    nearly every caller is new), remembering costs more than hashing again: a batch whose
-    references were mostly new ends the memory (it would grow with the file), and from then
-    on each batch hashes its own distinct references, or every row's when they are distinct
-    within the batch too. Hashing again gives the same pseudonym: the result is the same.
+    pseudonyms (in a temporary table of `con`: DuckDB joins a batch's references to millions
+    met before by scanning them, where a Polars join would build a hash table of them all for
+    every batch) and only new ones are hashed. When references barely repeat (a file where
+    nearly every caller is new), remembering costs more than hashing again: a batch after
+    the first whose references were mostly new ends the memory (it would grow with the file),
+    and from then on each batch hashes its own distinct references, or every row's when they
+    are distinct within the batch too. Hashing again gives the same pseudonym: the result is
+    the same.
     """
 
     # below this share of a batch's references met before, remembering stops
@@ -210,8 +213,9 @@ class Pseudonyms:
 
     def __init__(self, key: bytes, con: duckdb.DuckDBPyConnection):
         self.key, self.con = key, con
-        self.known: pl.DataFrame | None = pl.DataFrame(
-            schema={"citizen_ref": pl.String, "citizen_key": pl.String}
+        self.remember, self.met = True, 0  # references remembered so far
+        con.execute(
+            "create or replace temp table met_refs (citizen_ref varchar, citizen_key varchar)"
         )
 
     def apply(self, rows: pl.DataFrame) -> pl.DataFrame:
@@ -219,23 +223,30 @@ class Pseudonyms:
         if "citizen_ref" not in rows.columns:
             return rows
         refs = rows.select(pl.col("citizen_ref").unique().drop_nulls())
-        if self.known is None and refs.height > self.DIRECT_FROM * rows.height:
+        if not self.remember and refs.height > self.DIRECT_FROM * rows.height:
             keys = pseudonymise(normalised(rows["citizen_ref"]), self.key, self.con)
             return rows.with_columns(keys.alias("citizen_key")).drop("citizen_ref")
-        if self.known is not None:
-            refs = refs.join(self.known, on="citizen_ref", how="left")
+        if self.remember and self.met:
+            batch = store.Arrow(refs)  # noqa: F841 (DuckDB scans it by name)
+            refs = pl.DataFrame(
+                self.con.sql(
+                    "select b.citizen_ref, m.citizen_key from batch b "
+                    "left join met_refs m using (citizen_ref)"
+                )
+            )
         else:
             refs = refs.with_columns(pl.lit(None, pl.String).alias("citizen_key"))
         new = refs.filter(pl.col("citizen_key").is_null())["citizen_ref"]
         if new.len():
             new = pl.DataFrame([new, pseudonymise(normalised(new), self.key, self.con)])
             refs = pl.concat([refs.drop_nulls(), new])
-            if self.known is None:
-                pass
-            elif self.known.height and new.height > (1 - self.REMEMBER_FROM) * refs.height:
-                self.known = None  # mostly new references after the first batch: stop
-            else:
-                self.known = pl.concat([self.known, new])
+            if self.remember and self.met and new.height > (1 - self.REMEMBER_FROM) * refs.height:
+                self.remember = False  # mostly new references after the first batch: stop
+                self.con.execute("drop table met_refs")
+            elif self.remember:
+                met = store.Arrow(new)  # noqa: F841
+                self.con.execute("insert into met_refs from met")
+                self.met += new.height
         # the rows join this batch's references, not all those met so far (a smaller table);
         # the order of the rows does not matter: each carries its line number
         return rows.join(refs, on="citizen_ref", how="left").drop("citizen_ref")

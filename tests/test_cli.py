@@ -1,5 +1,6 @@
 """The command line: exit codes, one line per file, status."""
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -213,3 +214,23 @@ def test_refresh_rebuilds_the_marts_of_a_store_from_another_version(
         assert con.execute("select count(*) from mart_source_months").fetchall()[0][0] > 0
     assert main(["status"]) == 0
     assert "another version" not in capsys.readouterr().out
+
+
+def test_quality_counts_corrections_of_products_not_in_the_catalogue(load, db, tmp_path):
+    """Counted from mart_corrections (every correction by month), not by scanning corrections:
+    three of the four name a product the catalogue lacks, one names none."""
+    path = tmp_path / "corrections.parquet"
+    pl.DataFrame(
+        {
+            "correction_id": ["C1", "C2", "C3", "C4"],
+            "detected_at": [date(2024, 4, 2), date(2024, 5, 3), date(2024, 5, 4), date(2024, 5, 5)],
+            "product_id": ["onbekend-1", "onbekend-2", None, "onbekend-1"],
+            "origin_channel": ["web", "desk", "web", "phone"],
+            "minutes_spent": [12.5, 30.0, 5.0, 7.5],
+            "error_type": ["verkeerd adres"] * 4,
+        }
+    ).write_parquet(path)
+    (run,) = load("corrections", path)
+    assert run.rows_loaded == 4
+    with store.read_only(db) as con:
+        assert status.quality(con)["unknown_corrections"] == 3
