@@ -1,6 +1,7 @@
 """Smoke test for bench/run.py: a small run writes every table row (no timing assertions)."""
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from bench import run
 
 REAL = run.REPO / "BENCHMARKS.md"
 SIZES = ("5k", "20k")
+DISTINCT = "5k, every caller distinct"
 
 
 def _digest(path: Path) -> str | None:
@@ -17,20 +19,24 @@ def _digest(path: Path) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """BENCHMARKS.md as a quick run at 5,000 and 20,000 rows writes it, into a tmp copy."""
+def ran(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder where a quick run at 5,000 and 20,000 rows (and 5,000 with every caller
+    distinct) wrote BENCHMARKS.md, a tmp copy, and its raw results, results.json."""
     tmp = tmp_path_factory.mktemp("bench")
     copy = tmp / "BENCHMARKS.md"
     copy.write_text(REAL.read_text() if REAL.exists() else "# Benchmarks\n\nAnalysis stays.\n")
     before = _digest(REAL)
-    assert (
-        run.main(
-            ["--rows", "20000,5000", "--quick", "--out", str(copy), "--workdir", str(tmp / "w")]
-        )
-        == 0
-    )
+    argv = ["--rows", "20000,5000", "--distinct-rows", "5000", "--quick", "--out", str(copy)]
+    argv += ["--workdir", str(tmp / "w"), "--json", str(tmp / "results.json")]
+    assert run.main(argv) == 0
     assert _digest(REAL) == before, "the real BENCHMARKS.md must not be touched"
-    return copy.read_text()
+    return tmp
+
+
+@pytest.fixture(scope="module")
+def written(ran: Path) -> str:
+    """BENCHMARKS.md as the quick run wrote it."""
+    return (ran / "BENCHMARKS.md").read_text()
 
 
 def _section(text: str, heading: str) -> list[str]:
@@ -53,12 +59,12 @@ def test_machine_line(written):
 @pytest.mark.parametrize(
     ("heading", "expected"),
     [
-        ("### 1. Ingest", [f"| {s} |" for s in SIZES]),
+        ("### 1. Ingest", [f"| {s} |" for s in (*SIZES, DISTINCT)]),
         ("### 2. Incremental", [f"| {s} |" for s in SIZES]),
         ("### 3. Dashboard", [f"| {page} |" for page in run.PAGES]),
         (
             "### 4. Memory",
-            [f"| ingest (`load_files`, phone export) | {s} |" for s in SIZES]
+            [f"| ingest (`load_files`, phone export) | {s} |" for s in (*SIZES, DISTINCT)]
             + [f"| pandas `read_csv` + `to_sql` | {s} |" for s in SIZES]
             + [f"| dashboard queries (all pages, 4 rounds) | {s} |" for s in SIZES]
             + [f"| full build of the store (all sources) | {s} |" for s in SIZES],
@@ -73,10 +79,38 @@ def test_every_row_is_present(written, heading, expected):
         matching = [r for r in rows if r.startswith(start)]
         assert len(matching) == 1, f"{start!r} in {heading}: {rows}"
         assert "nan" not in matching[0] and "None" not in matching[0]
-    if heading.startswith("### 1.") or heading.startswith("### 2."):
+    if heading.startswith("### 1."):
+        assert len(rows) == 2 + len(SIZES)  # the header, one row per size and the distinct one
+    if heading.startswith("### 2."):
         assert len(rows) == 1 + len(SIZES)  # the header and one row per size
     if heading.startswith("### 3."):
         assert all(re.search(r"\| \d+\.\dx \|", r) for r in rows[1:])  # growth 5k -> 20k
+
+
+def test_targets_of_issue_16(written):
+    ingest = _section(written, "### 1. Ingest")
+    distinct = next(r for r in ingest if r.startswith(f"| {DISTINCT} |"))
+    assert re.search(r"\| \d+\.\dx \| (met|\*\*not met\*\*) \|", distinct)
+    assert "--distinct-rows 5000" in written
+    day = _section(written, "### 2. Incremental")
+    assert day[0].endswith(f"| target < {run.INCREMENTAL_SECONDS:g} s |")
+    memory = _section(written, "### 4. Memory")
+    verdicts = [r.rsplit("|", 2)[1].strip() for r in memory if "`load_files`" in r]
+    # the ratio's verdict only on the largest size's load
+    assert verdicts[0] == verdicts[2] == "–"
+    assert re.fullmatch(rf"≤ {run.LOAD_PEAK_VS_DUCKDB:g}x: (met|\*\*not met\*\*)", verdicts[1])
+
+
+def test_results_from_before_the_distinct_row_still_report(ran, tmp_path):
+    saved = json.loads((ran / "results.json").read_text())
+    del saved["distinct"]
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(saved))
+    out = tmp_path / "B.md"
+    assert run.main(["--from-json", str(old), "--out", str(out)]) == 0
+    text = out.read_text()
+    assert "every caller distinct |" not in text and "--distinct-rows" not in text
+    assert len(_section(text, "### 1. Ingest")) == 1 + len(SIZES)
 
 
 def test_profile_shares_add_up(written):
