@@ -2,6 +2,7 @@
 
     python -m bench.run [--rows 1000000,10000000] [--distinct-rows 2000000] [--repeat 3]
                         [--quick] [--out BENCHMARKS.md]
+    python -m bench.run --scale 100000000   # one store of 100M contacts, its own block
 
 Every measurement runs in a fresh subprocess (`--worker NAME ARGS`) that reports its own
 wall time for the measured call and its peak resident memory (getrusage), so runs do not
@@ -30,6 +31,8 @@ from pipelines.settings import REPO
 
 START_MARK = "<!-- bench:start (written by python -m bench.run; do not edit by hand) -->"
 END_MARK = "<!-- bench:end -->"
+SCALE_START = "<!-- scale:start (written by python -m bench.run --scale; do not edit by hand) -->"
+SCALE_END = "<!-- scale:end -->"
 RESULT = "BENCH-RESULT "
 DAY_ROWS = 1_000
 SEED = 1
@@ -408,8 +411,7 @@ def _generated(workdir: Path, rows: int, phone_only: bool, distinct_refs: bool =
 
     The generator runs in a worker; its time and peak memory are kept in generated.json.
     """
-    kind = ("phone" if phone_only else "mixed") + ("-distinct" if distinct_refs else "")
-    folder = workdir / f"{kind}-{rows}-seed{SEED}"
+    folder = _folder(workdir, rows, phone_only, distinct_refs)
     marker = folder / "deliveries.json"
     if not marker.exists():
         what = "phone only" if phone_only else "web, phone, desk"
@@ -425,6 +427,11 @@ def _generated(workdir: Path, rows: int, phone_only: bool, distinct_refs: bool =
 
 
 GENERATED = ("seconds", "peak_mb", "date")
+
+
+def _folder(workdir: Path, rows: int, phone_only: bool, distinct_refs: bool = False) -> Path:
+    kind = ("phone" if phone_only else "mixed") + ("-distinct" if distinct_refs else "")
+    return workdir / f"{kind}-{rows}-seed{SEED}"
 
 
 def _utf8_copy(file: Path) -> Path:
@@ -568,6 +575,114 @@ def _measure_distinct(workdir: Path, rows: int, repeat: int) -> dict:
             if run["rows"] != rows:
                 raise RuntimeError(f"{name} read {run['rows']} rows of {rows}")
     return {"rows": rows, "file_mb": Path(file).stat().st_size / MB, "ingest": ingest}
+
+
+# --- At scale: one store of --scale contacts ---------------------------------------------------
+
+# Disk per contact, from a 10M run: exports about 100 bytes; the store about 35, and as much
+# again for the copy a later load makes of it and for what DuckDB spills while building.
+EXPORT_BYTES, STORE_BYTES = 100, 100
+
+
+def measure_scale(rows: int, repeat: int, page_runs: int, workdir: Path) -> dict:
+    """Build a store of `rows` contacts from generated exports; time one more day and the pages.
+
+    The store stays in workdir/stores (for `python -m bench.pages --db`); a next run builds it
+    anew. The exports stay as well and are reused.
+    """
+    stores = workdir / "stores"
+    stores.mkdir(parents=True, exist_ok=True)
+    folder = _folder(workdir, rows, False)
+    fresh = not (folder / "deliveries.json").exists()
+    needed = rows * (STORE_BYTES + (EXPORT_BYTES if fresh else 0))
+    free = shutil.disk_usage(workdir).free
+    if free < needed:
+        raise RuntimeError(f"{workdir}: {free / MB:,.0f} MB free, about {needed / MB:,.0f} needed")
+    results: dict = {"mode": "scale", "rows": rows, "repeat": repeat, "page_runs": page_runs}
+    results["load_before"] = os.getloadavg()
+    deliveries = _generated(workdir, rows, False)
+    made = folder / "generated.json"
+    results["generate"] = json.loads(made.read_text()) if made.exists() else None
+    results["generated_now"] = fresh
+    results["exports_mb"] = sum(Path(f).stat().st_size for d in deliveries for f in d[1]) / MB
+
+    db = stores / f"scale-{rows}.duckdb"
+    _fresh(db)
+    _log(f"{rows:,} contacts: build the store (web, phone, desk, corrections, products, releases)")
+    results["build"] = _work("load", str(db), deliveries)
+    results["store_mb"] = db.stat().st_size / MB
+
+    _log(f"{rows:,} contacts: dashboard pages")
+    results["dashboard"] = _work("dashboard", str(db), page_runs)
+
+    _log(f"{rows:,} contacts: one more day, {repeat} times")
+    empty_db = stores / f"scale-empty-{rows}.duckdb"
+    results["incremental"], results["incremental_empty"] = [], []
+    for day in _days(workdir, repeat):
+        results["incremental"].append(_work("load", str(db), day))
+        _fresh(empty_db)
+        results["incremental_empty"].append(_work("load", str(empty_db), day))
+        _fresh(empty_db)
+    results["store_mb_after"] = db.stat().st_size / MB
+    results["load_after"] = os.getloadavg()
+    return results
+
+
+def _long(seconds: float) -> str:
+    return f"{seconds:,.0f} s ({seconds / 60:.1f} min)" if seconds >= 60 else _s(seconds)
+
+
+def report_scale(results: dict, info: dict[str, str]) -> str:
+    """Return the Markdown written between the scale markers."""
+    rows, repeat, page_runs = results["rows"], results["repeat"], results["page_runs"]
+    made, build = results["generate"], results["build"]
+    days, empty = results["incremental"], results["incremental_empty"]
+    day = median([r["seconds"] for r in days])
+    if made is None:
+        generated = "not timed (exports of an earlier run) | – "
+    else:
+        when = "" if results["generated_now"] else f" (an earlier run, {made['date']})"
+        generated = f"{_long(made['seconds'])}{when} | {made['peak_mb']:,.0f} MB "
+    lines = [
+        f"Measured on {info['date']}: {info['CPU']}, {info['memory']} memory, "
+        f"{info['OS']}, Python {info['Python']}, {info['libraries']}.",
+        f"Command: `python -m bench.run --scale {rows} --repeat {repeat} --page-runs {page_runs}`"
+        f"; one more day: median of {repeat} runs; pages: {page_runs} rounds after a warm-up. "
+        f"Load average (1, 5, 15 min) before: {_load(results.get('load_before'))}, after: "
+        f"{_load(results.get('load_after'))} (other processes share the machine).",
+        "",
+        f"### {rows:,} contacts (2008 to 2025): build, one more day, size",
+        "",
+        "Each step in a fresh process; peak RSS is its VmHWM.",
+        "",
+        "| step | time | peak RSS | size | target |",
+        "|---|---|---|---|---|",
+        "| generate the exports (`demo/synthetic.py`: web, phone, desk, corrections, products,"
+        f" releases) | {generated}| {results['exports_mb']:,.0f} MB of exports | – |",
+        f"| build the store from them (`load_deliveries`, marts included; {build['rows']:,} rows)"
+        f" | {_long(build['seconds'])} | {build['peak_mb']:,.0f} MB | "
+        f"{results['store_mb']:,.0f} MB store file | – |",
+        f"| one more day (about {DAY_ROWS:,} contacts: web, phone, desk), marts included |"
+        f" {_s(day)} | {max(r['peak_mb'] for r in days):,.0f} MB | "
+        f"{results['store_mb_after']:,.0f} MB after {len(days)} days | "
+        f"< {INCREMENTAL_SECONDS:g} s: {_met(day < INCREMENTAL_SECONDS)} |",
+        f"| the same day into an empty store (a load's fixed cost) |"
+        f" {_s(median([r['seconds'] for r in empty]))} | "
+        f"{max(r['peak_mb'] for r in empty):,.0f} MB | – | – |",
+        "",
+        f"### Pages' figures at {_rows(rows)} contacts (the queries behind each page, as in"
+        " section 3 above)",
+        "",
+        f"| page | median | p95 | target < {PAGE_MEDIAN_SECONDS * 1000:g} ms median |",
+        "|---|---|---|---|",
+    ]
+    for page in PAGES:
+        times = results["dashboard"]["times"][page]
+        lines.append(
+            f"| {page} | {_s(median(times))} | {_s(p95(times))} | "
+            f"{_met(median(times) < PAGE_MEDIAN_SECONDS)} |"
+        )
+    return "\n".join(lines)
 
 
 # --- Report -----------------------------------------------------------------------------------
@@ -802,16 +917,24 @@ def report(results: dict, info: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def write(path: Path, body: str) -> None:
+def write(
+    path: Path, body: str, marks: tuple[str, str] = (START_MARK, END_MARK), title: str = "Results"
+) -> None:
     """Put body between the markers of path (creating the file or the markers if needed)."""
-    block = f"{START_MARK}\n{body}\n{END_MARK}"
+    start, end = marks
+    block = f"{start}\n{body}\n{end}"
     text = path.read_text() if path.exists() else "# Benchmarks\n"
-    if START_MARK in text and END_MARK in text:
-        head, rest = text.split(START_MARK, 1)
-        text = head + block + rest.split(END_MARK, 1)[1]
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
     else:
-        text = text.rstrip("\n") + "\n\n## Results\n\n" + block + "\n"
+        text = text.rstrip("\n") + f"\n\n## {title}\n\n" + block + "\n"
     path.write_text(text)
+
+
+def _write_scale(path: Path, results: dict) -> None:
+    body = report_scale(results, results.get("machine") or machine())
+    write(path, body, (SCALE_START, SCALE_END), "At scale (issue 16)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -836,6 +959,13 @@ def main(argv: list[str] | None = None) -> int:
         default=DISTINCT_ROWS,
         help="rows of the phone export in which every caller is distinct (0: not run)",
     )
+    parser.add_argument(
+        "--scale",
+        type=int,
+        metavar="CONTACTS",
+        help="instead: build one store of this many contacts (e.g. 100000000) from generated"
+        " exports, time one more day and the pages; writes its own block",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
     parser.add_argument(
         "--workdir",
@@ -859,11 +989,23 @@ def main(argv: list[str] | None = None) -> int:
 
     if options.from_json:
         saved = json.loads(options.from_json.read_text())
-        write(options.out, report(saved, saved.get("machine") or machine()))
+        if saved.get("mode") == "scale":
+            _write_scale(options.out, saved)
+        else:
+            write(options.out, report(saved, saved.get("machine") or machine()))
         return 0
-    rows_list = sorted(int(r.replace("_", "")) for r in options.rows.split(","))
     repeat = 1 if options.quick else options.repeat
     page_runs = 3 if options.quick else options.page_runs
+    if options.scale:
+        results = measure_scale(options.scale, repeat, page_runs, options.workdir)
+        results["machine"] = machine()
+        (options.workdir / "scale-results.json").write_text(json.dumps(results))
+        if options.json:
+            options.json.write_text(json.dumps(results, indent=1))
+        _write_scale(options.out, results)
+        _log(f"wrote {options.out}")
+        return 0
+    rows_list = sorted(int(r.replace("_", "")) for r in options.rows.split(","))
     results = measure(
         rows_list,
         repeat,

@@ -127,14 +127,95 @@ def test_p95_is_the_nearest_rank(values, expected):
     assert run.p95(values) == expected
 
 
-def test_write_replaces_only_the_block(tmp_path):
+@pytest.mark.parametrize(
+    "marks", [(run.START_MARK, run.END_MARK), (run.SCALE_START, run.SCALE_END)]
+)
+def test_write_replaces_only_the_block(tmp_path, marks):
     path = tmp_path / "B.md"
-    run.write(path, "first")
+    run.write(path, "first", marks)
     path.write_text("intro\n" + path.read_text() + "analysis\n")
-    run.write(path, "second")
+    run.write(path, "second", marks)
     text = path.read_text()
     assert text.startswith("intro\n") and text.endswith("analysis\n")
     assert "second" in text and "first" not in text
+    assert text.count(marks[0]) == text.count(marks[1]) == 1
+
+
+# --- --scale: one store of many contacts -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scaled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder where a quick scale run of 3,000 contacts wrote BENCHMARKS.md (a tmp copy of
+    the real one) and its raw results, scale.json."""
+    tmp = tmp_path_factory.mktemp("scale")
+    (tmp / "BENCHMARKS.md").write_text(REAL.read_text())
+    before = _digest(REAL)
+    argv = ["--scale", "3000", "--quick", "--out", str(tmp / "BENCHMARKS.md")]
+    argv += ["--workdir", str(tmp / "w"), "--json", str(tmp / "scale.json")]
+    assert run.main(argv) == 0
+    assert _digest(REAL) == before, "the real BENCHMARKS.md must not be touched"
+    return tmp
+
+
+def _scale_block(text: str) -> str:
+    return text.split(run.SCALE_START, 1)[1].split(run.SCALE_END, 1)[0]
+
+
+def _outside(text: str) -> str:
+    return text.split(run.SCALE_START, 1)[0] + text.split(run.SCALE_END, 1)[1]
+
+
+def test_scale_writes_its_block_and_leaves_the_rest(scaled):
+    text = (scaled / "BENCHMARKS.md").read_text()
+    assert text.count(run.SCALE_START) == text.count(run.SCALE_END) == 1
+    assert _outside(text) == _outside(REAL.read_text())  # the results block and the prose
+    block = _scale_block(text)
+    assert re.search(r"Measured on \d{4}-\d\d-\d\d \d\d:\d\d: .+, \d+ cores, ", block)
+    assert "`python -m bench.run --scale 3000 --repeat 1 --page-runs 3`" in block
+    assert "### 3,000 contacts (2008 to 2025)" in block
+
+
+@pytest.mark.parametrize(
+    ("start", "pattern"),
+    [
+        (
+            "| generate the exports",
+            r"\| \d[\d.]* m?s \| \d[\d,]* MB \| \d[\d,]* MB of exports \| – \|$",
+        ),
+        (
+            "| build the store",
+            r"\d[\d,]* rows\) \| \d[\d.]* m?s \| \d[\d,]* MB \| \d[\d,]* MB store",
+        ),
+        ("| one more day", r"\| \d[\d,]* MB after 1 days \| < 0\.3 s: (met|\*\*not met\*\*) \|$"),
+        ("| the same day into an empty store", r"\| \d[\d.]* m?s \| \d[\d,]* MB \| – \| – \|$"),
+    ]
+    + [
+        (f"| {page} |", r"^\| [^|]+ \| \d[\d.]* m?s \| \d[\d.]* m?s \| (met|\*\*not met\*\*) \|$")
+        for page in run.PAGES
+    ],
+)
+def test_scale_block_has_every_row(scaled, start, pattern):
+    block = _scale_block((scaled / "BENCHMARKS.md").read_text())
+    [row] = [line for line in block.splitlines() if line.startswith(start)]
+    assert re.search(pattern, row), row
+
+
+def test_scale_from_json_writes_the_same_block(scaled, tmp_path):
+    out = tmp_path / "B.md"
+    out.write_text(REAL.read_text())
+    assert run.main(["--from-json", str(scaled / "scale.json"), "--out", str(out)]) == 0
+    assert out.read_text() == (scaled / "BENCHMARKS.md").read_text()
+
+
+def test_scale_says_when_the_exports_were_made_before(scaled):
+    saved = json.loads((scaled / "scale.json").read_text())
+    made = saved["generate"]
+    assert saved["generated_now"] and made["seconds"] > 0 and made["peak_mb"] > 0
+    saved["generated_now"] = False
+    assert f"(an earlier run, {made['date']})" in run.report_scale(saved, saved["machine"])
+    saved["generate"] = None  # exports of a run from before generated.json
+    assert "not timed (exports of an earlier run)" in run.report_scale(saved, saved["machine"])
 
 
 # --- bench/pages.py: the pages in the browser --------------------------------------------------
