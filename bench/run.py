@@ -21,8 +21,10 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -426,7 +428,7 @@ def _generated(workdir: Path, rows: int, phone_only: bool, distinct_refs: bool =
     return json.loads(marker.read_text())
 
 
-GENERATED = ("seconds", "peak_mb", "date")
+GENERATED = ("seconds", "cpu_seconds", "peak_mb", "date")
 
 
 def _folder(workdir: Path, rows: int, phone_only: bool, distinct_refs: bool = False) -> Path:
@@ -600,10 +602,19 @@ def measure_scale(rows: int, repeat: int, page_runs: int, workdir: Path) -> dict
         raise RuntimeError(f"{workdir}: {free / MB:,.0f} MB free, about {needed / MB:,.0f} needed")
     results: dict = {"mode": "scale", "rows": rows, "repeat": repeat, "page_runs": page_runs}
     results["load_before"] = os.getloadavg()
+    with _load_sampled(results.setdefault("load_samples", [])):
+        _measure_scale(results, workdir, folder)
+    results["generated_now"] = fresh
+    results["load_after"] = os.getloadavg()
+    return results
+
+
+def _measure_scale(results: dict, workdir: Path, folder: Path) -> None:
+    rows, repeat, page_runs = results["rows"], results["repeat"], results["page_runs"]
+    stores = workdir / "stores"
     deliveries = _generated(workdir, rows, False)
     made = folder / "generated.json"
     results["generate"] = json.loads(made.read_text()) if made.exists() else None
-    results["generated_now"] = fresh
     results["exports_mb"] = sum(Path(f).stat().st_size for d in deliveries for f in d[1]) / MB
 
     db = stores / f"scale-{rows}.duckdb"
@@ -624,12 +635,35 @@ def measure_scale(rows: int, repeat: int, page_runs: int, workdir: Path) -> dict
         results["incremental_empty"].append(_work("load", str(empty_db), day))
         _fresh(empty_db)
     results["store_mb_after"] = db.stat().st_size / MB
-    results["load_after"] = os.getloadavg()
-    return results
+
+
+@contextmanager
+def _load_sampled(samples: list[float], every: float = 30.0) -> Iterator[None]:
+    """Note the 1-minute load average at the start and every `every` seconds until the end."""
+    stop = threading.Event()
+
+    def sample() -> None:
+        samples.append(os.getloadavg()[0])
+        while not stop.wait(every):
+            samples.append(os.getloadavg()[0])
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _long(seconds: float) -> str:
     return f"{seconds:,.0f} s ({seconds / 60:.1f} min)" if seconds >= 60 else _s(seconds)
+
+
+def _cpu(result: dict | None) -> str:
+    """Return a worker's CPU time (results from before it was noted have none)."""
+    seconds = (result or {}).get("cpu_seconds")
+    return "–" if seconds is None else _long(seconds)
 
 
 def report_scale(results: dict, info: dict[str, str]) -> str:
@@ -639,35 +673,44 @@ def report_scale(results: dict, info: dict[str, str]) -> str:
     days, empty = results["incremental"], results["incremental_empty"]
     day = median([r["seconds"] for r in days])
     if made is None:
-        generated = "not timed (exports of an earlier run) | – "
+        generated = "not timed (exports of an earlier run) | – | – "
     else:
         when = "" if results["generated_now"] else f" (an earlier run, {made['date']})"
-        generated = f"{_long(made['seconds'])}{when} | {made['peak_mb']:,.0f} MB "
+        generated = f"{_long(made['seconds'])}{when} | {_cpu(made)} | {made['peak_mb']:,.0f} MB "
+    samples = results.get("load_samples")
+    during = (
+        f"; 1 min while it ran: median {median(samples):.1f}, highest {max(samples):.1f}"
+        f" ({len(samples)} samples, one every 30 s)"
+        if samples
+        else ""
+    )
     lines = [
         f"Measured on {info['date']}: {info['CPU']}, {info['memory']} memory, "
         f"{info['OS']}, Python {info['Python']}, {info['libraries']}.",
         f"Command: `python -m bench.run --scale {rows} --repeat {repeat} --page-runs {page_runs}`"
         f"; one more day: median of {repeat} runs; pages: {page_runs} rounds after a warm-up. "
         f"Load average (1, 5, 15 min) before: {_load(results.get('load_before'))}, after: "
-        f"{_load(results.get('load_after'))} (other processes share the machine).",
+        f"{_load(results.get('load_after'))}{during} (other processes share the machine).",
         "",
         f"### {rows:,} contacts (2008 to 2025): build, one more day, size",
         "",
-        "Each step in a fresh process; peak RSS is its VmHWM.",
+        "Each step in a fresh process. Time is wall time around the measured call; CPU time is"
+        " the whole process's, all threads, imports included (on a shared machine it shows the"
+        " work done, whatever the CPU left for it); peak RSS is its VmHWM.",
         "",
-        "| step | time | peak RSS | size | target |",
-        "|---|---|---|---|---|",
+        "| step | time | CPU time | peak RSS | size | target |",
+        "|---|---|---|---|---|---|",
         "| generate the exports (`demo/synthetic.py`: web, phone, desk, corrections, products,"
         f" releases) | {generated}| {results['exports_mb']:,.0f} MB of exports | – |",
         f"| build the store from them (`load_deliveries`, marts included; {build['rows']:,} rows)"
-        f" | {_long(build['seconds'])} | {build['peak_mb']:,.0f} MB | "
+        f" | {_long(build['seconds'])} | {_cpu(build)} | {build['peak_mb']:,.0f} MB | "
         f"{results['store_mb']:,.0f} MB store file | – |",
         f"| one more day (about {DAY_ROWS:,} contacts: web, phone, desk), marts included |"
-        f" {_s(day)} | {max(r['peak_mb'] for r in days):,.0f} MB | "
+        f" {_s(day)} | – | {max(r['peak_mb'] for r in days):,.0f} MB | "
         f"{results['store_mb_after']:,.0f} MB after {len(days)} days | "
         f"< {INCREMENTAL_SECONDS:g} s: {_met(day < INCREMENTAL_SECONDS)} |",
         f"| the same day into an empty store (a load's fixed cost) |"
-        f" {_s(median([r['seconds'] for r in empty]))} | "
+        f" {_s(median([r['seconds'] for r in empty]))} | – | "
         f"{max(r['peak_mb'] for r in empty):,.0f} MB | – | – |",
         "",
         f"### Pages' figures at {_rows(rows)} contacts (the queries behind each page, as in"
@@ -984,6 +1027,8 @@ def main(argv: list[str] | None = None) -> int:
     if options.worker:
         result = WORKERS[options.worker](*json.loads(options.args))
         result["peak_mb"] = _peak_mb()
+        used = os.times()  # every thread of the process (DuckDB's too), imports included
+        result["cpu_seconds"] = used.user + used.system
         print(RESULT + json.dumps(result), flush=True)
         return 0
 

@@ -158,6 +158,9 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp
 
 
+TIME, MB, VERDICT = r"\d[\d.,]* m?s", r"\d[\d,]* MB", r"(met|\*\*not met\*\*)"
+
+
 def _scale_block(text: str) -> str:
     return text.split(run.SCALE_START, 1)[1].split(run.SCALE_END, 1)[0]
 
@@ -174,26 +177,21 @@ def test_scale_writes_its_block_and_leaves_the_rest(scaled):
     assert re.search(r"Measured on \d{4}-\d\d-\d\d \d\d:\d\d: .+, \d+ cores, ", block)
     assert "`python -m bench.run --scale 3000 --repeat 1 --page-runs 3`" in block
     assert "### 3,000 contacts (2008 to 2025)" in block
+    assert re.search(r"1 min while it ran: median \d+\.\d, highest \d+\.\d \(\d+ samples", block)
 
 
 @pytest.mark.parametrize(
     ("start", "pattern"),
     [
+        ("| generate the exports", rf"\| {TIME} \| {TIME} \| {MB} \| {MB} of exports \| – \|$"),
+        ("| build the store", rf"\d[\d,]* rows\) \| {TIME} \| {TIME} \| {MB} \| {MB} store file"),
         (
-            "| generate the exports",
-            r"\| \d[\d.]* m?s \| \d[\d,]* MB \| \d[\d,]* MB of exports \| – \|$",
+            "| one more day",
+            rf"\| {TIME} \| – \| {MB} \| {MB} after 1 days \| < 0\.3 s: {VERDICT} \|$",
         ),
-        (
-            "| build the store",
-            r"\d[\d,]* rows\) \| \d[\d.]* m?s \| \d[\d,]* MB \| \d[\d,]* MB store",
-        ),
-        ("| one more day", r"\| \d[\d,]* MB after 1 days \| < 0\.3 s: (met|\*\*not met\*\*) \|$"),
-        ("| the same day into an empty store", r"\| \d[\d.]* m?s \| \d[\d,]* MB \| – \| – \|$"),
+        ("| the same day into an empty store", rf"\| {TIME} \| – \| {MB} \| – \| – \|$"),
     ]
-    + [
-        (f"| {page} |", r"^\| [^|]+ \| \d[\d.]* m?s \| \d[\d.]* m?s \| (met|\*\*not met\*\*) \|$")
-        for page in run.PAGES
-    ],
+    + [(f"| {page} |", rf"^\| [^|]+ \| {TIME} \| {TIME} \| {VERDICT} \|$") for page in run.PAGES],
 )
 def test_scale_block_has_every_row(scaled, start, pattern):
     block = _scale_block((scaled / "BENCHMARKS.md").read_text())
@@ -216,6 +214,16 @@ def test_scale_says_when_the_exports_were_made_before(scaled):
     assert f"(an earlier run, {made['date']})" in run.report_scale(saved, saved["machine"])
     saved["generate"] = None  # exports of a run from before generated.json
     assert "not timed (exports of an earlier run)" in run.report_scale(saved, saved["machine"])
+
+
+def test_scale_reports_results_from_before_cpu_times_and_load_samples(scaled):
+    saved = json.loads((scaled / "scale.json").read_text())
+    assert saved["build"]["cpu_seconds"] > 0 and saved["load_samples"]
+    del saved["build"]["cpu_seconds"], saved["generate"]["cpu_seconds"], saved["load_samples"]
+    block = run.report_scale(saved, saved["machine"])
+    [build] = [line for line in block.splitlines() if line.startswith("| build the store")]
+    assert re.search(rf"rows\) \| {TIME} \| – \| {MB} \|", build)
+    assert "while it ran" not in block
 
 
 # --- bench/pages.py: the pages in the browser --------------------------------------------------
