@@ -347,7 +347,8 @@ class RawFile:
     path: Path
     format: Literal["csv", "parquet", "xlsx", "queue-log", "json"]
     dialect: Dialect
-    frame: pl.DataFrame  # original headers, all String, plus "_line" (and maybe "_raw_line")
+    # "_line" and the read headers (CSV: only those; others: all), all String (maybe "_raw_line")
+    frame: pl.DataFrame
     rename: dict[str, str]  # header in the file -> canonical column
     bad_field_count: pl.Series  # line numbers whose number of fields differs from the header
     # Excel: "_line" and each read header's cell kinds: "value" (a number, date, time or
@@ -592,16 +593,20 @@ def _read_batches(
     with open(path, "rb") as handle:
         handle.seek(start)
         for block in _records(handle, batch_bytes):
-            utf8 = _utf8(path, block, dialect.encoding, offset, line, tried)
+            read = _undecoded(path, block, dialect, headers, rename, line)
+            utf8 = block if read else _utf8(path, block, dialect.encoding, offset, line, tried)
             offset += len(block)
             try:  # fails on a line with more fields than the header: then parse it leniently
-                frame, long_lines = _parse(path, utf8, dialect, headers, line, ragged=False), False
+                frame, long_lines = read or (
+                    _parse(path, utf8, dialect, headers, line, ragged=False),
+                    False,
+                )
             except FileError:
                 try:
                     frame, long_lines = _parse(path, utf8, dialect, headers, line), True
                 except FileError:  # a stray quote: Polars refuses the block, csv reads it
                     frame, bad = _stray_quotes(utf8, dialect.delimiter, headers, line)
-                    yield RawFile(path, "csv", dialect, frame, rename, bad)
+                    yield RawFile(path, "csv", dialect, _read_only(frame, rename), rename, bad)
                     line += utf8.count(b"\n")
                     continue
             height, spanned = frame.height, 0
@@ -616,8 +621,56 @@ def _read_batches(
                 blank = _blank_lines(utf8, line)
             if blank:  # a blank line parses as a row of nulls: it is no record
                 frame = frame.filter(~pl.col("_line").is_in(blank))
-            yield RawFile(path, "csv", dialect, frame, rename, bad)
+            yield RawFile(path, "csv", dialect, _read_only(frame, rename), rename, bad)
             line += height + spanned
+
+
+def _read_only(frame: pl.DataFrame, rename: dict[str, str]) -> pl.DataFrame:
+    """Keep the line number and the columns the load reads; the others are never stored.
+
+    So two lines that differ only in a column the load ignores are copies (the last wins),
+    and _undecoded may leave such columns undecoded.
+    """
+    return frame.select("_line", *rename)
+
+
+# Bytes that cp1252 leaves undefined: a block holding one is decoded, and fails, as a whole.
+UNDEFINED = {"cp1252": (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")}
+
+
+def _undecoded(
+    path: Path,
+    block: bytes,
+    dialect: Dialect,
+    headers: list[str],
+    rename: dict[str, str],
+    line: int,
+) -> tuple[pl.DataFrame, bool] | None:
+    """Parse a cp1252 block without decoding it, when that gives what decoding would.
+
+    Decoding cp1252 in Python costs more than parsing the block (BENCHMARKS.md). Exports
+    often hold their only non-ASCII text in columns the load does not read (a queue's name
+    with a dash). The block is parsed as UTF-8 with every byte that is not UTF-8 replaced;
+    ASCII bytes (delimiters, line ends, digits) come through unchanged, so when every cell
+    of the columns the load reads is ASCII, those cells are exactly what decoding would give.
+    Otherwise (a read cell with an accent, a quote in the block, a byte cp1252 leaves
+    undefined, a line with more fields) returns None and the block is decoded as before.
+    The unread columns' text is then not cp1252's, and nothing uses it.
+    """
+    undefined = UNDEFINED.get(dialect.encoding.lower().replace("-", ""))
+    if undefined is None or block.isascii() or b'"' in block:
+        return None
+    if any(byte in block for byte in undefined):  # one search each (memchr) beats a regex
+        return None
+    try:
+        frame = _parse(path, block, dialect, headers, line, ragged=False, lossy=True)
+    except FileError:
+        return None
+    read = [h for h in rename if h in frame.columns]
+    ascii_only = pl.all_horizontal(
+        (pl.col(h).str.len_bytes() == pl.col(h).str.len_chars()).all() for h in read
+    )
+    return (frame, False) if frame.select(ascii_only).item() else None
 
 
 def _blank_lines(utf8: bytes, line: int) -> list[int]:
@@ -775,14 +828,17 @@ def _parse(
     headers: list[str] | None,
     line: int,
     ragged: bool = True,
+    lossy: bool = False,
 ) -> pl.DataFrame:
     """Parse a block into strings; with headers None, the block is the header line itself.
 
     `ragged`: a line with more fields than the header loses the extra ones (else it fails).
+    `lossy`: bytes that are not UTF-8 become U+FFFD (_undecoded), else they fail the parse.
     """
     try:
         frame = pl.read_csv(
             utf8,
+            encoding="utf8-lossy" if lossy else "utf8",
             separator=dialect.delimiter,
             has_header=headers is None,
             schema=dict.fromkeys(headers, pl.String) if headers else None,
@@ -850,6 +906,7 @@ def _bad_field_count(
         return pl.Series("_line", [], dtype=pl.Int64)
     lines = pl.read_csv(
         io.BytesIO(utf8),
+        encoding="utf8-lossy",  # only delimiters are counted (a block _undecoded parsed)
         has_header=False,
         separator="\x1f",
         quote_char=None,

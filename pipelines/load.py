@@ -8,7 +8,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -374,39 +374,74 @@ def _load_file(
         run_id=con.execute("select coalesce(max(run_id), 0) + 1 from load_runs").fetchall()[0][0],
         source=schema.name,
         file=label or _name(path),
-        file_sha256=_sha256(path),
+        file_sha256="",  # known when the thread beside the load has read the file
         mapping_file=(mapping_label or _name(mapping)) if mapping else None,
         mapping_sha256=_sha256(mapping) if mapping else None,
         started_at=local_now(),
     )
-    earlier = con.execute(
-        "select max(run_id) from load_runs where source = ? and file_sha256 = ? "
-        "and mapping_sha256 is not distinct from ? and status = 'ok'",
-        [run.source, run.file_sha256, run.mapping_sha256],
-    ).fetchall()[0][0]
-    if earlier is not None and not force:
-        run.status, run.message = (
-            "skipped",
-            f"same file and mapping already loaded in run {earlier}",
-        )
-        return _record(con, run)
-    con.begin()
-    try:
-        spec = dialect.read_mapping(mapping, schema) if mapping else None
-        if path.is_file() and path.stat().st_size == 0:
-            run.message = NOTHING["empty"]
-        else:
-            _load_batches(con, module, path, spec, key, now, run, bar, plausible, preview)
-            run.message = None if run.rows_read else NOTHING["header_only"]
-        _record(con, run)
-        con.commit()
-    except Exception as exc:
-        con.rollback()
-        problem = exc.problem if isinstance(exc, dialect.FileError) else repr(exc)
-        problem = privacy.mask_text(problem)  # a parser's message may quote a record
-        run = Run(**{f: getattr(run, f) for f in IDENTITY}, status="failed", message=problem)
-        _record(con, run)
+    with ThreadPoolExecutor(1) as pool:
+        digest = _Digest(pool.submit(_sha256, path), con, run, force)
+        con.begin()
+        try:
+            spec = dialect.read_mapping(mapping, schema) if mapping else None
+            digest.check()
+            if path.is_file() and path.stat().st_size == 0:
+                run.message = NOTHING["empty"]
+            else:
+                _load_batches(
+                    con, module, path, spec, key, now, run, bar, plausible, preview, digest
+                )
+                run.message = None if run.rows_read else NOTHING["header_only"]
+            digest.check(wait=True)
+            _record(con, run)
+            con.commit()
+        except _AlreadyLoaded as loaded:
+            con.rollback()
+            run = Run(**{f: getattr(run, f) for f in IDENTITY}, status="skipped")
+            run.message = f"same file and mapping already loaded in run {loaded.run_id}"
+            _record(con, run)
+        except Exception as exc:
+            con.rollback()
+            problem = exc.problem if isinstance(exc, dialect.FileError) else repr(exc)
+            problem = privacy.mask_text(problem)  # a parser's message may quote a record
+            run.file_sha256 = digest.future.result()
+            run = Run(**{f: getattr(run, f) for f in IDENTITY}, status="failed", message=problem)
+            _record(con, run)
     return run
+
+
+class _AlreadyLoaded(Exception):
+    def __init__(self, run_id: int):
+        self.run_id = run_id
+
+
+@dataclass
+class _Digest:
+    """The file's SHA-256, read in a thread beside the load (it costs a pass over the file).
+
+    `check` raises _AlreadyLoaded as soon as the digest shows that the same file with the
+    same mapping loaded before (unless forced): the load stops there and stores nothing but
+    its skipped run. Hashing beside the load instead of before it keeps a new file's load
+    from waiting for the pass (BENCHMARKS.md); a file loaded before is found after at most
+    one batch beyond the time the pass takes.
+    """
+
+    future: Future[str]
+    con: duckdb.DuckDBPyConnection
+    run: Run
+    force: bool
+
+    def check(self, wait: bool = False) -> None:
+        if self.run.file_sha256 or not (wait or self.future.done()):
+            return
+        self.run.file_sha256 = self.future.result()
+        earlier = self.con.execute(
+            "select max(run_id) from load_runs where source = ? and file_sha256 = ? "
+            "and mapping_sha256 is not distinct from ? and status = 'ok'",
+            [self.run.source, self.run.file_sha256, self.run.mapping_sha256],
+        ).fetchall()[0][0]
+        if earlier is not None and not self.force:
+            raise _AlreadyLoaded(earlier)
 
 
 def _load_batches(
@@ -420,6 +455,7 @@ def _load_batches(
     bar: tqdm,
     plausible: Plausible,
     preview: bool = False,
+    digest: _Digest | None = None,
 ) -> None:
     """Validate and pseudonymise a file batch by batch, then store it.
 
@@ -459,6 +495,8 @@ def _load_batches(
         _count(run, checked)
         if hasattr(module, "findings"):
             found.append(module.findings(raw))
+        if digest:
+            digest.check()
     bar.update(2)
     if found:
         _record_findings(con, run, pl.concat(found))

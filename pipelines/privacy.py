@@ -193,24 +193,49 @@ def pseudonymise(
 
 
 class Pseudonyms:
-    """Pseudonymises the batches of one file, hashing each distinct reference once."""
+    """Pseudonymises the batches of one file, hashing each distinct reference once.
+
+    Residents contact us many times, so a file's references are remembered with their
+    pseudonyms and only new ones are hashed. When references barely repeat (a file where
+    nearly every caller is new), remembering costs more than hashing again: a batch whose
+    references were mostly new ends the memory (it would grow with the file), and from then
+    on each batch hashes its own distinct references, or every row's when they are distinct
+    within the batch too. Hashing again gives the same pseudonym: the result is the same.
+    """
+
+    # below this share of a batch's references met before, remembering stops
+    REMEMBER_FROM = 0.25
+    # above this share of distinct references among a batch's rows, rows are hashed directly
+    DIRECT_FROM = 0.9
 
     def __init__(self, key: bytes, con: duckdb.DuckDBPyConnection):
         self.key, self.con = key, con
-        self.known = pl.DataFrame(schema={"citizen_ref": pl.String, "citizen_key": pl.String})
+        self.known: pl.DataFrame | None = pl.DataFrame(
+            schema={"citizen_ref": pl.String, "citizen_key": pl.String}
+        )
 
     def apply(self, rows: pl.DataFrame) -> pl.DataFrame:
         """Replace citizen_ref by citizen_key."""
         if "citizen_ref" not in rows.columns:
             return rows
-        # residents contact us many times: only references not met before are hashed
         refs = rows.select(pl.col("citizen_ref").unique().drop_nulls())
-        refs = refs.join(self.known, on="citizen_ref", how="left")
+        if self.known is None and refs.height > self.DIRECT_FROM * rows.height:
+            keys = pseudonymise(normalised(rows["citizen_ref"]), self.key, self.con)
+            return rows.with_columns(keys.alias("citizen_key")).drop("citizen_ref")
+        if self.known is not None:
+            refs = refs.join(self.known, on="citizen_ref", how="left")
+        else:
+            refs = refs.with_columns(pl.lit(None, pl.String).alias("citizen_key"))
         new = refs.filter(pl.col("citizen_key").is_null())["citizen_ref"]
         if new.len():
             new = pl.DataFrame([new, pseudonymise(normalised(new), self.key, self.con)])
-            self.known = pl.concat([self.known, new])
             refs = pl.concat([refs.drop_nulls(), new])
+            if self.known is None:
+                pass
+            elif self.known.height and new.height > (1 - self.REMEMBER_FROM) * refs.height:
+                self.known = None  # mostly new references after the first batch: stop
+            else:
+                self.known = pl.concat([self.known, new])
         # the rows join this batch's references, not all those met so far (a smaller table);
         # the order of the rows does not matter: each carries its line number
         return rows.join(refs, on="citizen_ref", how="left").drop("citizen_ref")

@@ -33,7 +33,55 @@ def test_mapping_file_in_the_documented_form():
     assert raw.dialect.true_values == ("ja",)
     assert raw.rename["Gesprek-ID"] == "contact_id"
     assert "Wachtrij" not in raw.rename  # extra export columns are ignored
-    assert raw.frame["Wachtrij"][0] == "Publiekszaken – algemeen"
+    assert "Wachtrij" not in raw.frame.columns  # and not kept
+
+
+def _phone_export(tmp_path, queue: str, team: str = "KCC"):
+    """A cp1252 phone export of 60 calls whose queue (a column the load ignores) is `queue`;
+    call 30's team is `team`."""
+    head = FIXTURES.joinpath("phone_acd.csv").read_bytes().split(b"\r\n")[0]
+    lines = [
+        f"G-{i};02-04-2024 09:{i % 60:02d};{queue};verhuismelding;"
+        f"{team if i == 30 else 'KCC'};12,5;300;nee;ja;06-1234{i:04d}"
+        for i in range(60)
+    ]
+    path = tmp_path / "phone.csv"
+    path.write_bytes(head + b"\r\n" + "\r\n".join(lines).encode("cp1252") + b"\r\n")
+    return path
+
+
+@pytest.mark.parametrize("team", ["KCC", "Café Sociaal Domein"])
+def test_cp1252_batches_read_the_same_undecoded_as_decoded(tmp_path, monkeypatch, team):
+    """A batch whose non-ASCII bytes lie only in columns the load ignores is parsed without
+    decoding (_undecoded); the cells read are those that decoding gives, and a batch with
+    an accent in a read column (the team) is decoded."""
+    from pipelines import dialect
+
+    path = _phone_export(tmp_path, "Publiekszaken – algemeen", team)
+    mapping = read_mapping(FIXTURES / "phone_mapping.toml", phone.SCHEMA)
+    undecoded = dialect._undecoded
+    taken = []
+    monkeypatch.setattr(dialect, "_undecoded", lambda *a: taken.append(r := undecoded(*a)) or r)
+    fast = pl.concat(r.frame for r in dialect.read_batches(path, phone.SCHEMA, mapping, 400))
+    monkeypatch.setattr(dialect, "_undecoded", lambda *a: None)
+    slow = pl.concat(r.frame for r in dialect.read_batches(path, phone.SCHEMA, mapping, 400))
+    assert fast.equals(slow)
+    assert fast.height == 60 and "Wachtrij" not in fast.columns
+    assert team in fast["Team"].to_list()
+    assert len(taken) > 2  # several batches
+    decoded = [r is None for r in taken]
+    assert any(decoded) == (team != "KCC") and not all(decoded)
+
+
+def test_byte_cp1252_leaves_undefined_fails_the_file_in_an_ignored_column(tmp_path):
+    """Parsing without decoding must not let a file that is not cp1252 through."""
+    from pipelines import dialect
+
+    path = _phone_export(tmp_path, "Publiekszaken # algemeen")
+    path.write_bytes(path.read_bytes().replace(b"#", b"\x81"))
+    mapping = read_mapping(FIXTURES / "phone_mapping.toml", phone.SCHEMA)
+    with pytest.raises(FileError, match=r"not cp1252 text: line 2, byte \d+ is 0x81"):
+        list(dialect.read_batches(path, phone.SCHEMA, mapping, 400))
 
 
 @pytest.mark.parametrize(

@@ -124,6 +124,56 @@ def test_same_file_twice_changes_nothing(load, db):
     assert _dump(db, exclude={"load_runs"}) == before
 
 
+@pytest.mark.parametrize("late", [False, True])
+def test_a_file_loaded_before_is_skipped_whenever_its_digest_comes(
+    load, db, query, monkeypatch, late
+):
+    """The file's SHA-256 is read in a thread beside the load. A file loaded before is
+    skipped, and nothing of it stored, whether its digest is known before the first batch
+    or only after the last (a slow disk); each run records the digest."""
+    import hashlib
+    import threading
+
+    from pipelines import dialect
+    from pipelines import load as loading
+
+    monkeypatch.setattr(dialect, "BATCH_BYTES", 60)  # several batches
+    load("phone", "phone_bad.csv")
+    before = _dump(db, exclude={"load_runs"})
+    if late:  # the digest waits until every batch has been read
+        read_all = threading.Event()
+        real_batches, real_digest = loading._load_batches, loading._sha256
+        monkeypatch.setattr(
+            loading, "_sha256", lambda path: read_all.wait(10) and real_digest(path)
+        )
+        monkeypatch.setattr(
+            loading,
+            "_load_batches",
+            lambda *a, **kw: (real_batches(*a, **kw), read_all.set())[0],
+        )
+    (again,) = load("phone", "phone_bad.csv")
+    assert (again.status, again.rows_read) == ("skipped", 0)
+    assert again.message == "same file and mapping already loaded in run 1"
+    assert _dump(db, exclude={"load_runs"}) == before
+    digest = hashlib.sha256((FIXTURES / "phone_bad.csv").read_bytes()).hexdigest()
+    assert query("select status, file_sha256 from load_runs order by run_id") == [
+        ("ok", digest),
+        ("skipped", digest),
+    ]
+
+
+def test_a_failed_load_records_the_files_digest(load, query, tmp_path):
+    bad = tmp_path / "web.csv"
+    bad.write_bytes(b"\x00\x01binary")
+    (run,) = load("web", bad)
+    assert run.status == "failed"
+    import hashlib
+
+    assert query("select file_sha256 from load_runs") == [
+        (hashlib.sha256(bad.read_bytes()).hexdigest(),)
+    ]
+
+
 def test_forced_reload_of_same_file_counts_every_row_unchanged(load, db):
     load("phone", "phone_bad.csv")
     before = _dump(db, exclude={"load_runs", "load_rejects"})

@@ -212,3 +212,47 @@ def test_first_loads_at_the_same_moment_share_one_key(db, no_env_key):
     assert len(keys) == 1
     assert len(next(iter(keys))) >= privacy.MIN_KEY_BYTES
     assert [p.name for p in db.parent.iterdir()] == [_key_file(db).name]  # no drafts left
+
+
+def test_pseudonyms_are_the_same_whether_references_repeat_or_not():
+    """Batches of mostly new references stop the memory of references met (it would grow
+    with the file) and hash again; a batch of distinct references hashes its rows directly.
+    Every row gets the pseudonym of its own reference however the batches come."""
+    import polars as pl
+
+    key = b"k" * 32
+    con = duckdb.connect()
+    pseudonyms = privacy.Pseudonyms(key, con)
+    batches = [
+        ["06-1", "06-2", "06-1", None, "06-3"],  # the first batch: all new, remembered
+        ["06-1", "06 2", "06-4", "06-4", "06-5", "06-6"],  # 4 of 5 new: remembering stops
+        ["06-7", "06-8", "06-1", None, "06-9"],  # distinct within the batch: hashed directly
+    ]
+    memories = []
+    for refs in batches:
+        rows = pl.DataFrame({"_line": range(len(refs)), "citizen_ref": refs})
+        keys = pseudonyms.apply(rows).sort("_line")["citizen_key"].to_list()
+        memories.append(pseudonyms.known is not None)
+        expected = privacy.pseudonymise(privacy.normalised(pl.Series(refs)), key, con)
+        assert keys == expected.to_list()
+        assert keys[0] is not None and (None in keys) == (None in refs)
+    assert memories == [True, False, False]
+    assert pseudonyms.apply(pl.DataFrame({"citizen_ref": ["06-1"]}))["citizen_key"].item() == (
+        privacy.pseudonymise(pl.Series(["061"]), key, con).item()  # normalised
+    )
+
+
+def test_pseudonyms_remember_references_that_repeat(monkeypatch):
+    """A file whose references repeat hashes each distinct one once."""
+    import polars as pl
+
+    hashed = []
+    real = privacy.pseudonymise
+    monkeypatch.setattr(
+        privacy, "pseudonymise", lambda refs, *a: hashed.extend(refs.to_list()) or real(refs, *a)
+    )
+    pseudonyms = privacy.Pseudonyms(b"k" * 32, duckdb.connect())
+    for refs in (["06-1", "06-2", "06-1"], ["06-1", "06-2", "06-3", "06-2"], ["06-3", "06-1"]):
+        pseudonyms.apply(pl.DataFrame({"citizen_ref": refs}))
+    assert sorted(hashed) == ["061", "062", "063"]  # normalised, then hashed
+    assert pseudonyms.known is not None
