@@ -380,7 +380,7 @@ def _load_file(
         started_at=local_now(),
     )
     with ThreadPoolExecutor(1) as pool:
-        digest = _Digest(pool.submit(_sha256, path), con, run, force)
+        digest = _Digest(pool.submit(_sha256, path), con.cursor(), run, force)
         con.begin()
         try:
             spec = dialect.read_mapping(mapping, schema) if mapping else None
@@ -474,29 +474,34 @@ def _load_batches(
     rows_of = table.name if _first_load(con, table, schema.name) else "delivered"
     if rows_of == "delivered":
         con.execute(f"create or replace temp table delivered as from {table.name} limit 0")
-    pseudonyms = privacy.Pseudonyms(key, con)
+    # hashing runs on a cursor of its own while the batch before is being stored
+    pseudonyms = privacy.Pseudonyms(key, con.cursor())
     # what a source's stage needs from the store (Open Forms: the catalogue's product names)
     context = module.stage_context(con, spec) if hasattr(module, "stage_context") else {}
     found = []  # what a source finds beyond its rows (module.findings), per batch
     hashes = []  # of each batch's keys (unique within a batch): a hash in two may be a key in two
-    for raw in batches:
-        checked = validate(raw, schema, now or local_now(), plausible)
-        rows = pseudonyms.apply(checked.rows)
-        batch = module.stage(rows, **context).with_columns(
-            pl.lit(run.run_id).alias("run_id"), rows["_line"].alias("line_number")
-        )
-        if table.source and table.source not in batch.columns:  # the rows' source is this one
-            batch = batch.with_columns(pl.lit(schema.name).alias(table.source))
-        hashes.append(batch.select(pl.struct(table.key).hash()).to_series())
-        staged = store.Arrow(batch)  # noqa: F841 (DuckDB scans it by name)
-        con.execute(f"insert into {rows_of} by name select * from staged")
-        rejects = store.Arrow(_rejects(raw, checked.rejects, run))  # noqa: F841
-        con.execute("insert into load_rejects by name select * from rejects")
-        _count(run, checked)
-        if hasattr(module, "findings"):
-            found.append(module.findings(raw))
-        if digest:
-            digest.check()
+    with ThreadPoolExecutor(1) as storing:  # DuckDB stores a batch while the next is checked
+        stored: Future[None] | None = None
+        for raw in batches:
+            checked = validate(raw, schema, now or local_now(), plausible)
+            rows = pseudonyms.apply(checked.rows)
+            batch = module.stage(rows, **context).with_columns(
+                pl.lit(run.run_id).alias("run_id"), rows["_line"].alias("line_number")
+            )
+            if table.source and table.source not in batch.columns:  # the rows' source
+                batch = batch.with_columns(pl.lit(schema.name).alias(table.source))
+            hashes.append(batch.select(pl.struct(table.key).hash()).to_series())
+            rejects = _rejects(raw, checked.rejects, run)
+            if stored:
+                stored.result()
+            stored = storing.submit(_store, con, rows_of, batch, rejects)
+            _count(run, checked)
+            if hasattr(module, "findings"):
+                found.append(module.findings(raw))
+            if digest:
+                digest.check()
+        if stored:
+            stored.result()
     bar.update(2)
     if found:
         _record_findings(con, run, pl.concat(found))
@@ -510,6 +515,16 @@ def _load_batches(
         run.rows_inserted, run.rows_updated = run.rows_loaded, 0
         store.record_days(con, table.name, f"{table.name} s where s.run_id = ?", [run.run_id])
     run.rows_unchanged = run.rows_loaded - run.rows_inserted - run.rows_updated
+
+
+def _store(
+    con: duckdb.DuckDBPyConnection, rows_of: str, batch: pl.DataFrame, rejects: pl.DataFrame
+) -> None:
+    """Insert a batch's rows and its rejects (in the thread beside the checks)."""
+    staged = store.Arrow(batch)  # noqa: F841 (DuckDB scans it by name)
+    con.execute(f"insert into {rows_of} by name select * from staged")
+    rejected = store.Arrow(rejects)  # noqa: F841
+    con.execute("insert into load_rejects by name select * from rejected")
 
 
 def _reader(module: ModuleType):

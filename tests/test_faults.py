@@ -46,6 +46,7 @@ POINTS = {  # stage: (module, attribute, nth call)
     "validating": ("pipelines.load", "validate", 1),
     "pseudonymising": ("pipelines.privacy", "Pseudonyms.apply", 1),
     "inserting": ("pipelines.load", "_count", 1),  # a batch and its rejects are inserted
+    "storing": ("pipelines.load", "_store", 1),  # in the thread that stores the batches
     "upserting": ("pipelines.store", "upsert", 1),
     "recording": ("pipelines.load", "_record", 1),
     "marts": ("pipelines.marts", "_replace", 3),  # some marts updated, others not yet

@@ -174,6 +174,31 @@ def test_a_failed_load_records_the_files_digest(load, query, tmp_path):
     ]
 
 
+def test_a_batch_that_fails_to_store_fails_the_file_and_stores_nothing(
+    load, db, query, monkeypatch
+):
+    """Batches are stored in a thread beside the checks of the next; a failure there fails
+    the file as one in the main thread would: nothing of it is stored."""
+    from pipelines import dialect
+    from pipelines import load as loading
+
+    monkeypatch.setattr(dialect, "BATCH_BYTES", 60)  # several batches
+    real, calls = loading._store, []
+
+    def failing(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(*args)
+
+    monkeypatch.setattr(loading, "_store", failing)
+    (run,) = load("phone", "phone_bad.csv")
+    assert run.status == "failed" and "disk full" in run.message
+    assert len(calls) == 2
+    assert query("select count(*) from contacts") == [(0,)]
+    assert query("select count(*) from load_rejects") == [(0,)]
+
+
 def test_forced_reload_of_same_file_counts_every_row_unchanged(load, db):
     load("phone", "phone_bad.csv")
     before = _dump(db, exclude={"load_runs", "load_rejects"})
