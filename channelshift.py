@@ -85,6 +85,11 @@ def parser(prog: str = "channelshift") -> argparse.ArgumentParser:
     generate.add_argument(
         "--phone-only", action="store_true", help="all rows in the phone export (ingest benchmark)"
     )
+    generate.add_argument(
+        "--distinct-refs",
+        action="store_true",
+        help="every contact from a resident of its own (worst case for pseudonymisation)",
+    )
 
     briefing = sub.add_parser("briefing", help="council briefing for one year (PDF)")
     briefing.add_argument("--year", type=int, required=True)
@@ -187,7 +192,11 @@ def _generate(args: argparse.Namespace) -> int:
     import demo
 
     for delivery in demo.write_synthetic(
-        args.out, args.rows, seed=args.seed, phone_only=args.phone_only
+        args.out,
+        args.rows,
+        seed=args.seed,
+        phone_only=args.phone_only,
+        distinct_refs=args.distinct_refs,
     ):
         for path in (*delivery.files, *filter(None, [delivery.mapping])):
             print(f"{delivery.source} {path}: {path.stat().st_size:,} bytes")

@@ -12,12 +12,18 @@ channel, month and product, so volumes follow its seasons, trends and products);
 `phone_only` gives the phone file all of them (the ingest benchmark). The corrections log
 comes on top (about 1% of the contacts), as do the ~300 products and ~15 releases.
 
+Residents: each makes CONTACTS_PER_RESIDENT contacts on average, a few of them many more.
+`distinct_refs` gives every contact a resident of its own instead (the worst case for
+pseudonymisation: no reference repeats, in a file or across the channels); the other
+columns are the same bytes as without it.
+
 Memory does not depend on `rows`: contacts are made in chunks of whole months, about
 `chunk_rows` rows each, and appended to the files. Rows are sorted by time within a chunk
 and chunks follow the months, so a file is in time order as real exports are; only a month
 of more than `chunk_rows` rows (from about 40 million contacts on) is cut into several
 chunks and is then in order per chunk. Every chunk draws from its own generator seeded with
-(seed, channel, chunk), so the bytes depend only on (rows, seed, phone_only, chunk_rows).
+(seed, channel, chunk), so the bytes depend only on (rows, seed, phone_only, distinct_refs,
+chunk_rows).
 The data contain no glitches: every row loads.
 """
 
@@ -85,6 +91,7 @@ def write_exports(
     *,
     seed: int = 1,
     phone_only: bool = False,
+    distinct_refs: bool = False,
     chunk_rows: int = CHUNK_ROWS,
 ) -> list[Delivery]:
     """Write synthetic exports of `rows` contacts into out_dir; deterministic for a seed."""
@@ -102,7 +109,7 @@ def write_exports(
         if phone_only and channel != demo.PHONE:
             continue
         chunks = (
-            _month_chunk(m, seed, channel, months, chunk, first)
+            _month_chunk(m, seed, channel, months, chunk, first, distinct_refs)
             for chunk, (months, first) in enumerate(_plan(m, seed, channel, count, chunk_rows))
         )
         deliveries.append(_write_channel(out_dir, channel, chunks, corrections, seed))
@@ -170,7 +177,13 @@ def _plan(
 
 
 def _month_chunk(
-    m: Model, seed: int, channel: int, months: np.ndarray, chunk: int, first: int
+    m: Model,
+    seed: int,
+    channel: int,
+    months: np.ndarray,
+    chunk: int,
+    first: int,
+    distinct_refs: bool = False,
 ) -> pl.DataFrame:
     """Return one chunk of contacts in the given months (their demo products and days)."""
     rng = np.random.default_rng([seed, channel, chunk])
@@ -180,7 +193,7 @@ def _month_chunk(
         weights = m.expected[channel, month]
         product[mask] = rng.choice(len(weights), mask.sum(), p=weights / weights.sum())
     day = demo.place_days(rng, m.calendar, np.full(len(months), channel), months)
-    return _contacts(m, rng, channel, m.calendar.days[day], product, "", first)
+    return _contacts(m, rng, channel, m.calendar.days[day], product, "", first, distinct_refs)
 
 
 def _contacts(
@@ -191,6 +204,7 @@ def _contacts(
     product: np.ndarray,
     id_infix: str,
     first: int,
+    distinct_refs: bool = False,
 ) -> pl.DataFrame:
     """Return contacts with time, product, resident and every channel's fields, time-sorted."""
     n = len(days)
@@ -199,6 +213,10 @@ def _contacts(
     order = np.argsort(at, kind="stable")
     # A few residents contact the municipality often: squared uniforms skew the draw.
     resident = (m.residents * rng.random(n) ** 2).astype(np.int64)
+    if distinct_refs:
+        # drawn all the same, so that every other column keeps its bytes; the contact's own
+        # number, interleaved by channel, so that no two contacts of any channel share one
+        resident = np.arange(first, first + n, dtype=np.int64) * len(demo.CHANNELS) + channel
     number = pl.int_range(first, first + pl.len(), dtype=pl.Int64).cast(pl.String)
     frame = pl.DataFrame(
         {

@@ -1,6 +1,7 @@
 """Smoke test for bench/run.py: a small run writes every table row (no timing assertions)."""
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from bench import run
 
 REAL = run.REPO / "BENCHMARKS.md"
 SIZES = ("5k", "20k")
+DISTINCT = "5k, every caller distinct"
 
 
 def _digest(path: Path) -> str | None:
@@ -17,20 +19,24 @@ def _digest(path: Path) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """BENCHMARKS.md as a quick run at 5,000 and 20,000 rows writes it, into a tmp copy."""
+def ran(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder where a quick run at 5,000 and 20,000 rows (and 5,000 with every caller
+    distinct) wrote BENCHMARKS.md, a tmp copy, and its raw results, results.json."""
     tmp = tmp_path_factory.mktemp("bench")
     copy = tmp / "BENCHMARKS.md"
     copy.write_text(REAL.read_text() if REAL.exists() else "# Benchmarks\n\nAnalysis stays.\n")
     before = _digest(REAL)
-    assert (
-        run.main(
-            ["--rows", "20000,5000", "--quick", "--out", str(copy), "--workdir", str(tmp / "w")]
-        )
-        == 0
-    )
+    argv = ["--rows", "20000,5000", "--distinct-rows", "5000", "--quick", "--out", str(copy)]
+    argv += ["--workdir", str(tmp / "w"), "--json", str(tmp / "results.json")]
+    assert run.main(argv) == 0
     assert _digest(REAL) == before, "the real BENCHMARKS.md must not be touched"
-    return copy.read_text()
+    return tmp
+
+
+@pytest.fixture(scope="module")
+def written(ran: Path) -> str:
+    """BENCHMARKS.md as the quick run wrote it."""
+    return (ran / "BENCHMARKS.md").read_text()
 
 
 def _section(text: str, heading: str) -> list[str]:
@@ -53,12 +59,12 @@ def test_machine_line(written):
 @pytest.mark.parametrize(
     ("heading", "expected"),
     [
-        ("### 1. Ingest", [f"| {s} |" for s in SIZES]),
+        ("### 1. Ingest", [f"| {s} |" for s in (*SIZES, DISTINCT)]),
         ("### 2. Incremental", [f"| {s} |" for s in SIZES]),
         ("### 3. Dashboard", [f"| {page} |" for page in run.PAGES]),
         (
             "### 4. Memory",
-            [f"| ingest (`load_files`, phone export) | {s} |" for s in SIZES]
+            [f"| ingest (`load_files`, phone export) | {s} |" for s in (*SIZES, DISTINCT)]
             + [f"| pandas `read_csv` + `to_sql` | {s} |" for s in SIZES]
             + [f"| dashboard queries (all pages, 4 rounds) | {s} |" for s in SIZES]
             + [f"| full build of the store (all sources) | {s} |" for s in SIZES],
@@ -73,10 +79,38 @@ def test_every_row_is_present(written, heading, expected):
         matching = [r for r in rows if r.startswith(start)]
         assert len(matching) == 1, f"{start!r} in {heading}: {rows}"
         assert "nan" not in matching[0] and "None" not in matching[0]
-    if heading.startswith("### 1.") or heading.startswith("### 2."):
+    if heading.startswith("### 1."):
+        assert len(rows) == 2 + len(SIZES)  # the header, one row per size and the distinct one
+    if heading.startswith("### 2."):
         assert len(rows) == 1 + len(SIZES)  # the header and one row per size
     if heading.startswith("### 3."):
         assert all(re.search(r"\| \d+\.\dx \|", r) for r in rows[1:])  # growth 5k -> 20k
+
+
+def test_targets_of_issue_16(written):
+    ingest = _section(written, "### 1. Ingest")
+    distinct = next(r for r in ingest if r.startswith(f"| {DISTINCT} |"))
+    assert re.search(r"\| \d+\.\dx \| (met|\*\*not met\*\*) \|", distinct)
+    assert "--distinct-rows 5000" in written
+    day = _section(written, "### 2. Incremental")
+    assert day[0].endswith(f"| target < {run.INCREMENTAL_SECONDS:g} s |")
+    memory = _section(written, "### 4. Memory")
+    verdicts = [r.rsplit("|", 2)[1].strip() for r in memory if "`load_files`" in r]
+    # the ratio's verdict only on the largest size's load
+    assert verdicts[0] == verdicts[2] == "–"
+    assert re.fullmatch(rf"≤ {run.LOAD_PEAK_VS_DUCKDB:g}x: (met|\*\*not met\*\*)", verdicts[1])
+
+
+def test_results_from_before_the_distinct_row_still_report(ran, tmp_path):
+    saved = json.loads((ran / "results.json").read_text())
+    del saved["distinct"]
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(saved))
+    out = tmp_path / "B.md"
+    assert run.main(["--from-json", str(old), "--out", str(out)]) == 0
+    text = out.read_text()
+    assert "every caller distinct |" not in text and "--distinct-rows" not in text
+    assert len(_section(text, "### 1. Ingest")) == 1 + len(SIZES)
 
 
 def test_profile_shares_add_up(written):
@@ -93,14 +127,103 @@ def test_p95_is_the_nearest_rank(values, expected):
     assert run.p95(values) == expected
 
 
-def test_write_replaces_only_the_block(tmp_path):
+@pytest.mark.parametrize(
+    "marks", [(run.START_MARK, run.END_MARK), (run.SCALE_START, run.SCALE_END)]
+)
+def test_write_replaces_only_the_block(tmp_path, marks):
     path = tmp_path / "B.md"
-    run.write(path, "first")
+    run.write(path, "first", marks)
     path.write_text("intro\n" + path.read_text() + "analysis\n")
-    run.write(path, "second")
+    run.write(path, "second", marks)
     text = path.read_text()
     assert text.startswith("intro\n") and text.endswith("analysis\n")
     assert "second" in text and "first" not in text
+    assert text.count(marks[0]) == text.count(marks[1]) == 1
+
+
+# --- --scale: one store of many contacts -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scaled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder where a quick scale run of 3,000 contacts wrote BENCHMARKS.md (a tmp copy of
+    the real one) and its raw results, scale.json."""
+    tmp = tmp_path_factory.mktemp("scale")
+    (tmp / "BENCHMARKS.md").write_text(REAL.read_text())
+    before = _digest(REAL)
+    argv = ["--scale", "3000", "--quick", "--out", str(tmp / "BENCHMARKS.md")]
+    argv += ["--workdir", str(tmp / "w"), "--json", str(tmp / "scale.json")]
+    assert run.main(argv) == 0
+    assert _digest(REAL) == before, "the real BENCHMARKS.md must not be touched"
+    return tmp
+
+
+TIME, MB, VERDICT = r"\d[\d.,]* m?s", r"\d[\d,]* MB", r"(met|\*\*not met\*\*)"
+
+
+def _scale_block(text: str) -> str:
+    return text.split(run.SCALE_START, 1)[1].split(run.SCALE_END, 1)[0]
+
+
+def _outside(text: str) -> str:
+    return text.split(run.SCALE_START, 1)[0] + text.split(run.SCALE_END, 1)[1]
+
+
+def test_scale_writes_its_block_and_leaves_the_rest(scaled):
+    text = (scaled / "BENCHMARKS.md").read_text()
+    assert text.count(run.SCALE_START) == text.count(run.SCALE_END) == 1
+    assert _outside(text) == _outside(REAL.read_text())  # the results block and the prose
+    block = _scale_block(text)
+    assert re.search(r"Measured on \d{4}-\d\d-\d\d \d\d:\d\d: .+, \d+ cores, ", block)
+    assert "`python -m bench.run --scale 3000 --repeat 1 --page-runs 3`" in block
+    assert "### 3,000 contacts (2008 to 2025)" in block
+    assert re.search(r"1 min while it ran: median \d+\.\d, highest \d+\.\d \(\d+ samples", block)
+
+
+@pytest.mark.parametrize(
+    ("start", "pattern"),
+    [
+        ("| generate the exports", rf"\| {TIME} \| {TIME} \| {MB} \| {MB} of exports \| – \|$"),
+        ("| build the store", rf"\d[\d,]* rows\) \| {TIME} \| {TIME} \| {MB} \| {MB} store file"),
+        (
+            "| one more day",
+            rf"\| {TIME} \| – \| {MB} \| {MB} after 1 days \| < 0\.3 s: {VERDICT} \|$",
+        ),
+        ("| the same day into an empty store", rf"\| {TIME} \| – \| {MB} \| – \| – \|$"),
+    ]
+    + [(f"| {page} |", rf"^\| [^|]+ \| {TIME} \| {TIME} \| {VERDICT} \|$") for page in run.PAGES],
+)
+def test_scale_block_has_every_row(scaled, start, pattern):
+    block = _scale_block((scaled / "BENCHMARKS.md").read_text())
+    [row] = [line for line in block.splitlines() if line.startswith(start)]
+    assert re.search(pattern, row), row
+
+
+def test_scale_from_json_writes_the_same_block(scaled, tmp_path):
+    out = tmp_path / "B.md"
+    out.write_text(REAL.read_text())
+    assert run.main(["--from-json", str(scaled / "scale.json"), "--out", str(out)]) == 0
+    assert out.read_text() == (scaled / "BENCHMARKS.md").read_text()
+
+
+def test_scale_says_when_the_exports_were_made_before(scaled):
+    saved = json.loads((scaled / "scale.json").read_text())
+    made = saved["generate"]
+    assert saved["generated_now"] and made["seconds"] > 0 and made["peak_mb"] > 0
+    saved["generated_now"] = False
+    assert f"(an earlier run, {made['date']})" in run.report_scale(saved, saved["machine"])
+    saved["generate"] = None  # exports of a run from before generated.json
+    assert "not timed (exports of an earlier run)" in run.report_scale(saved, saved["machine"])
+
+
+def test_scale_reports_results_from_before_cpu_times_and_load_samples(scaled):
+    saved = json.loads((scaled / "scale.json").read_text())
+    assert saved["build"]["cpu_seconds"] > 0 and saved["load_samples"]
+    del saved["build"]["cpu_seconds"], saved["generate"]["cpu_seconds"], saved["load_samples"]
+    block = run.report_scale(saved, saved["machine"])
+    [build] = [line for line in block.splitlines() if line.startswith("| build the store")]
+    assert re.search(rf"rows\) \| {TIME} \| – \| {MB} \|", build)
+    assert "while it ran" not in block
 
 
 # --- bench/pages.py: the pages in the browser --------------------------------------------------

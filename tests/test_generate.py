@@ -8,10 +8,12 @@ import pytest
 
 from channelshift import main
 from demo import synthetic as generate
-from pipelines.load import load_deliveries
+from pipelines.load import Delivery, load_deliveries
+from pipelines.privacy import normalised
 
 NOW = datetime(2026, 6, 1, 12, 0)  # after the generated period (it ends on generate.UNTIL)
 ROWS = 20_000
+CONTACTS = ("web", "phone", "desk")
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +123,67 @@ def test_cli_writes_the_exports(tmp_path, capsys):
         + _data_rows(tmp_path / "desk.csv")
         == 1_000
     )
+
+
+@pytest.fixture(scope="module")
+def distinct(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """2,000 contacts split like the demo, with and without distinct_refs, by option and source."""
+    out = tmp_path_factory.mktemp("distinct")
+    return {
+        option: {
+            d.source: d
+            for d in generate.write_exports(
+                out / str(option), 2_000, seed=5, chunk_rows=700, distinct_refs=option
+            )
+        }
+        for option in (False, True)
+    }
+
+
+def _refs(delivery) -> pl.Series:
+    """Return the normalised non-empty references of a contacts export (its last column)."""
+    path = delivery.files[0]
+    canonical = path.read_bytes().startswith(b"\xef\xbb\xbf")
+    frame = pl.read_csv(
+        path,
+        separator="," if canonical else ";",
+        encoding="utf8" if canonical else "cp1252",
+        infer_schema=False,
+    )
+    return normalised(frame[frame.columns[-1]]).drop_nulls()
+
+
+def test_distinct_refs_gives_every_contact_its_own_reference(distinct):
+    refs = {option: [_refs(distinct[option][s]) for s in CONTACTS] for option in distinct}
+    assert all(r.len() > 200 for r in refs[True])  # most contacts name their resident
+    together = pl.concat(refs[True])
+    assert together.n_unique() == together.len()  # also across the channels
+    assert all(r.n_unique() < r.len() for r in refs[False])  # without it, residents return
+
+
+def test_distinct_refs_changes_only_the_references(distinct, tmp_path):
+    default = generate.write_exports(tmp_path, 2_000, seed=5, chunk_rows=700)
+    plain = distinct[False]
+    assert [f.read_bytes() for d in default for f in d.files] == [
+        f.read_bytes() for d in plain.values() for f in d.files
+    ]
+    for source, delivery in distinct[True].items():
+        before, after = plain[source].files[0].read_bytes(), delivery.files[0].read_bytes()
+        if source not in CONTACTS:
+            assert after == before, source
+            continue
+        assert after != before, source
+        separator = b"," if source == "web" else b";"
+        lines = [
+            [line.rsplit(separator, 1)[0] for line in data.splitlines()] for data in (before, after)
+        ]
+        assert lines[0] == lines[1], source  # every column but the reference is the same
+
+
+def test_cli_writes_distinct_refs(tmp_path):
+    argv = ["generate", "--rows", "2000", "--seed", "5", "--phone-only"]
+    assert main([*argv, "--out", str(tmp_path / "a"), "--distinct-refs"]) == 0
+    assert main([*argv, "--out", str(tmp_path / "b")]) == 0
+    refs = [_refs(Delivery("phone", (tmp_path / f / "phone.csv",))) for f in ("a", "b")]
+    assert refs[0].n_unique() == refs[0].len() > 1_000
+    assert refs[1].n_unique() < refs[1].len()
