@@ -196,14 +196,15 @@ class Pseudonyms:
     """Pseudonymises the batches of one file, hashing each distinct reference once.
 
     Residents contact us many times, so a file's references are remembered with their
-    pseudonyms (in a temporary table of `con`: DuckDB joins a batch's references to millions
-    met before by scanning them, where a Polars join would build a hash table of them all for
-    every batch) and only new ones are hashed. When references barely repeat (a file where
-    nearly every caller is new), remembering costs more than hashing again: a batch after
-    the first whose references were mostly new ends the memory (it would grow with the file),
-    and from then on each batch hashes its own distinct references, or every row's when they
-    are distinct within the batch too. Hashing again gives the same pseudonym: the result is
-    the same.
+    pseudonyms and only new ones are hashed. Up to MOVE_FROM references they are joined in
+    Polars; beyond, in a temporary table of `con`: a Polars join builds a hash table of every
+    reference met for each batch (0.95 s a batch at 14 million), DuckDB scans them (0.48 s),
+    but below a few million the Polars join is the faster (BENCHMARKS.md). When references
+    barely repeat (a file where nearly every caller is new), remembering costs more than
+    hashing again: a batch after the first whose references were mostly new ends the memory
+    (it would grow with the file), and from then on each batch hashes its own distinct
+    references, or every row's when they are distinct within the batch too. Hashing again
+    gives the same pseudonym: the result is the same.
     """
 
     # below this share of a batch's references met before, remembering stops
@@ -211,11 +212,14 @@ class Pseudonyms:
     # above this share of distinct references among a batch's rows, rows are hashed directly
     DIRECT_FROM = 0.9
 
+    # references remembered in Polars; beyond, in DuckDB
+    MOVE_FROM = 2_000_000
+
     def __init__(self, key: bytes, con: duckdb.DuckDBPyConnection):
         self.key, self.con = key, con
         self.remember, self.met = True, 0  # references remembered so far
-        con.execute(
-            "create or replace temp table met_refs (citizen_ref varchar, citizen_key varchar)"
+        self.known: pl.DataFrame | None = pl.DataFrame(  # None: they are in met_refs
+            schema={"citizen_ref": pl.String, "citizen_key": pl.String}
         )
 
     def apply(self, rows: pl.DataFrame) -> pl.DataFrame:
@@ -226,7 +230,9 @@ class Pseudonyms:
         if not self.remember and refs.height > self.DIRECT_FROM * rows.height:
             keys = pseudonymise(normalised(rows["citizen_ref"]), self.key, self.con)
             return rows.with_columns(keys.alias("citizen_key")).drop("citizen_ref")
-        if self.remember and self.met:
+        if self.remember and self.known is not None:
+            refs = refs.join(self.known, on="citizen_ref", how="left")
+        elif self.remember:
             batch = store.Arrow(refs)  # noqa: F841 (DuckDB scans it by name)
             refs = pl.DataFrame(
                 self.con.sql(
@@ -241,15 +247,26 @@ class Pseudonyms:
             new = pl.DataFrame([new, pseudonymise(normalised(new), self.key, self.con)])
             refs = pl.concat([refs.drop_nulls(), new])
             if self.remember and self.met and new.height > (1 - self.REMEMBER_FROM) * refs.height:
-                self.remember = False  # mostly new references after the first batch: stop
-                self.con.execute("drop table met_refs")
+                self.remember, self.known = False, None  # mostly new after the first batch
+                self.con.execute("drop table if exists met_refs")
             elif self.remember:
-                met = store.Arrow(new)  # noqa: F841
-                self.con.execute("insert into met_refs from met")
-                self.met += new.height
+                self._remember(new)
         # the rows join this batch's references, not all those met so far (a smaller table);
         # the order of the rows does not matter: each carries its line number
         return rows.join(refs, on="citizen_ref", how="left").drop("citizen_ref")
+
+    def _remember(self, new: pl.DataFrame) -> None:
+        self.met += new.height
+        if self.known is not None:
+            self.known = pl.concat([self.known, new])
+            if self.met <= self.MOVE_FROM:
+                return
+            new, self.known = self.known, None  # too many for Polars: into DuckDB
+            self.con.execute(
+                "create or replace temp table met_refs (citizen_ref varchar, citizen_key varchar)"
+            )
+        met = store.Arrow(new)  # noqa: F841 (DuckDB scans it by name)
+        self.con.execute("insert into met_refs from met")
 
 
 def normalised(refs: pl.Series) -> pl.Series:

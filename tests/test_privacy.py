@@ -242,8 +242,10 @@ def test_pseudonyms_are_the_same_whether_references_repeat_or_not():
     )
 
 
-def test_pseudonyms_remember_references_that_repeat(monkeypatch):
-    """A file whose references repeat hashes each distinct one once."""
+@pytest.mark.parametrize("move_from", [2_000_000, 2])  # in Polars; moved into DuckDB
+def test_pseudonyms_remember_references_that_repeat(monkeypatch, move_from):
+    """A file whose references repeat hashes each distinct one once, whether they are
+    remembered in Polars or, beyond MOVE_FROM, in DuckDB."""
     import polars as pl
 
     hashed = []
@@ -251,8 +253,12 @@ def test_pseudonyms_remember_references_that_repeat(monkeypatch):
     monkeypatch.setattr(
         privacy, "pseudonymise", lambda refs, *a: hashed.extend(refs.to_list()) or real(refs, *a)
     )
-    pseudonyms = privacy.Pseudonyms(b"k" * 32, duckdb.connect())
+    monkeypatch.setattr(privacy.Pseudonyms, "MOVE_FROM", move_from)
+    con = duckdb.connect()
+    pseudonyms = privacy.Pseudonyms(b"k" * 32, con)
     for refs in (["06-1", "06-2", "06-1"], ["06-1", "06-2", "06-3", "06-2"], ["06-3", "06-1"]):
-        pseudonyms.apply(pl.DataFrame({"citizen_ref": refs}))
+        keys = pseudonyms.apply(pl.DataFrame({"citizen_ref": refs}))["citizen_key"]
+        assert keys.to_list() == real(privacy.normalised(pl.Series(refs)), b"k" * 32, con).to_list()
+    assert (pseudonyms.known is None) == (move_from == 2)
     assert sorted(hashed) == ["061", "062", "063"]  # normalised, then hashed
     assert pseudonyms.remember and pseudonyms.met == 3
