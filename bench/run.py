@@ -297,18 +297,21 @@ def _stages(stats: dict, wall: float) -> dict[str, float]:
             "pipelines/store.py", "upsert"
         ),
         "rejects table": cumulative("pipelines/load.py", "_rejects"),
-        "file SHA-256 (lineage)": cumulative("pipelines/load.py", "_sha256"),
+        # the file's SHA-256 and the batches' inserts run in threads of their own (unseen):
+        # this thread sees its waits for them
+        "file SHA-256 (lineage; read in a thread: waiting for it)": called_from(
+            "result", "pipelines/load.py", "check"
+        ),
+        "store the batches (DuckDB inserts in a thread: waiting for it)": called_from(
+            "result", "pipelines/load.py", "_load_batches"
+        ),
         "copy of the live file (atomic swap)": copy,
         "create schema and comments": schema,
         "connect, checkpoint and close of the copy": checkpoint,
         "mart rebuild (13 marts)": cumulative("pipelines/marts.py", "refresh"),
     }
-    # the own time of _load_file and _load_batches is their DuckDB calls: begin, the batches
-    # into the table, the rejects insert and the commit
-    stages[
-        "batches into DuckDB (on a first load the stored table, else a temporary one), "
-        "rejects, commit"
-    ] = sum(
+    # the own time of _load_file and _load_batches is their DuckDB calls: begin, the commit
+    stages["begin and commit of the file's transaction"] = sum(
         v[2]
         for (f, _, name), v in stats.items()
         if f.endswith("pipelines/load.py") and name in ("_load_file", "_load_batches")
