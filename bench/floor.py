@@ -28,7 +28,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -38,6 +37,7 @@ from pipelines.settings import REPO
 
 START_MARK = "<!-- floor:start (written by python -m bench.floor; do not edit by hand) -->"
 END_MARK = "<!-- floor:end -->"
+FLOOR = "bench.floor"  # this module, whose workers bench.run._work runs
 STEPS = {  # worker: what the table calls it
     "parse": "parse and check in SQL (in memory)",
     "write": "store the rows (write and checkpoint)",
@@ -107,22 +107,6 @@ WORKERS = {
 }
 
 
-def _work(name: str, *args) -> dict:
-    """Run one of this module's workers in a fresh process."""
-    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.floor", "--worker", name, json.dumps(args)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    for line in reversed(done.stdout.splitlines()):
-        if line.startswith(bench.RESULT):
-            return json.loads(line.removeprefix(bench.RESULT))
-    raise RuntimeError(f"worker {name} failed ({done.returncode}):\n{done.stderr[-3000:]}")
-
-
 def measure(files: dict[str, tuple[Path, Path]], repeat: int, workdir: Path) -> dict:
     """For each export (label -> (cp1252 file, mapping)): our load, the plain read, the steps."""
     stores = workdir / "stores"
@@ -138,10 +122,10 @@ def measure(files: dict[str, tuple[Path, Path]], repeat: int, workdir: Path) -> 
             runs["ours"].append(bench._work("ingest_ours", str(file), str(mapping), str(ours)))
             runs["duckdb"].append(bench._work("ingest_duckdb", utf8, str(copy)))
             bench._fresh(copy)
-            runs["parse"].append(_work("parse", utf8))
-            runs["write"].append(_work("write", str(ours), str(copy)))
-            runs["hash"].append(_work("hash", utf8))
-            runs["marts"].append(_work("marts", str(ours)))
+            runs["parse"].append(bench._work("parse", utf8, module=FLOOR))
+            runs["write"].append(bench._work("write", str(ours), str(copy), module=FLOOR))
+            runs["hash"].append(bench._work("hash", utf8, module=FLOOR))
+            runs["marts"].append(bench._work("marts", str(ours), module=FLOOR))
             bench._fresh(ours, copy)
         results["sizes"][label] = runs
     results["load_after"] = os.getloadavg()

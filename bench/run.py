@@ -385,11 +385,11 @@ PAGES: dict[str, Callable] = {
 # --- Driver -----------------------------------------------------------------------------------
 
 
-def _work(name: str, *args) -> dict:
-    """Run a worker in a fresh process; return its result with peak_mb."""
+def _work(name: str, *args, module: str = "bench.run") -> dict:
+    """Run a worker (of `module`) in a fresh process; return its result with peak_mb."""
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     done = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--worker", name, json.dumps(args)],
+        [sys.executable, "-m", module, "--worker", name, json.dumps(args)],
         cwd=REPO,
         env=env,
         capture_output=True,
