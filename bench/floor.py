@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import sys
 import time
@@ -215,7 +214,6 @@ def main(argv: list[str] | None = None) -> int:
     results = measure(files, options.repeat, options.workdir)
     command = " ".join(["python -m bench.floor", *(argv if argv is not None else sys.argv[1:])])
     write(options.out, report(results, bench.machine(), command))
-    shutil.rmtree(options.workdir / "stores" / "floor.duckdb.marts", ignore_errors=True)
     bench._log(f"wrote {options.out}")
     return 0
 
