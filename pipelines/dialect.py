@@ -590,10 +590,11 @@ def _read_batches(
     tried: str,
 ) -> Iterator[RawFile]:
     line, offset = 2, start  # the header is line 1
+    undecoded = True  # until a batch's read cells need decoding: then the file's others do too
     with open(path, "rb") as handle:
         handle.seek(start)
         for block in _records(handle, batch_bytes):
-            read = _undecoded(path, block, dialect, headers, rename, line)
+            read = _undecoded(path, block, dialect, headers, rename, line) if undecoded else None
             utf8 = block if read else _utf8(path, block, dialect.encoding, offset, line, tried)
             offset += len(block)
             try:  # fails on a line with more fields than the header: then parse it leniently
@@ -609,6 +610,8 @@ def _read_batches(
                     yield RawFile(path, "csv", dialect, _read_only(frame, rename), rename, bad)
                     line += utf8.count(b"\n")
                     continue
+            if undecoded and not read and not block.isascii():
+                undecoded = _ascii(frame, rename)  # else each batch would be parsed twice
             height, spanned = frame.height, 0
             if b'"' in utf8:  # a quoted field may span lines: number records by their first
                 breaks = _breaks(frame)
@@ -666,11 +669,17 @@ def _undecoded(
         frame = _parse(path, block, dialect, headers, line, ragged=False, lossy=True)
     except FileError:
         return None
+    return (frame, False) if _ascii(frame, rename) else None
+
+
+def _ascii(frame: pl.DataFrame, rename: dict[str, str]) -> bool:
+    """Whether every cell of the columns the load reads is ASCII."""
     read = [h for h in rename if h in frame.columns]
-    ascii_only = pl.all_horizontal(
-        (pl.col(h).str.len_bytes() == pl.col(h).str.len_chars()).all() for h in read
-    )
-    return (frame, False) if frame.select(ascii_only).item() else None
+    return frame.select(
+        pl.all_horizontal(
+            (pl.col(h).str.len_bytes() == pl.col(h).str.len_chars()).all() for h in read
+        )
+    ).item()
 
 
 def _blank_lines(utf8: bytes, line: int) -> list[int]:

@@ -73,6 +73,21 @@ def test_cp1252_batches_read_the_same_undecoded_as_decoded(tmp_path, monkeypatch
     assert any(decoded) == (team != "KCC") and not all(decoded)
 
 
+def test_a_file_whose_read_cells_need_decoding_is_not_parsed_twice(tmp_path, monkeypatch):
+    """Once a batch's read cells hold an accent, the file's later batches are decoded at once
+    instead of being parsed undecoded first and then again."""
+    from pipelines import dialect
+
+    path = _phone_export(tmp_path, "Publiekszaken – algemeen")
+    path.write_bytes(path.read_bytes().replace(b";KCC;", ";Café;".encode("cp1252")))
+    mapping = read_mapping(FIXTURES / "phone_mapping.toml", phone.SCHEMA)
+    undecoded, taken = dialect._undecoded, []
+    monkeypatch.setattr(dialect, "_undecoded", lambda *a: taken.append(r := undecoded(*a)) or r)
+    frames = [r.frame for r in dialect.read_batches(path, phone.SCHEMA, mapping, 400)]
+    assert len(frames) > 2 and taken == [None]
+    assert set(pl.concat(frames)["Team"]) == {"Café"}
+
+
 def test_byte_cp1252_leaves_undefined_fails_the_file_in_an_ignored_column(tmp_path):
     """Parsing without decoding must not let a file that is not cp1252 through."""
     from pipelines import dialect
