@@ -357,7 +357,10 @@ def vega_lite(figure: partial[alt.TopLevelMixin]) -> dict:
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
 def _vega_lite(_figure: partial[alt.TopLevelMixin], key: tuple) -> dict:
-    return spec(_figure())
+    # The chart fits the page's width; its height is the plot's own (charts.PLOT_HEIGHT), with
+    # the title, legend and axes on top, as in its PNG. Fitted in both directions (Streamlit's
+    # default), a legend of three rows in half a page left a stacked bar chart 40 px of 300.
+    return {**spec(_figure()), "autosize": {"type": "fit-x", "contains": "padding"}}
 
 
 def spec(figure: alt.TopLevelMixin) -> dict:

@@ -17,7 +17,7 @@ left, right, third = st.columns([2, 1, 1])
 first, last = common.url_year_range(t("filter.years"), found.years, "jaren", container=left)
 measure = common.url_radio(
     t("filter.measure"),
-    ["correction_hours", "corrections"],
+    ["correction_hours", "corrections", "corrections_per_1000"],
     "eenheid",
     format_func=common.named("label"),
     container=third,
@@ -33,25 +33,9 @@ source = common.source(
 if page.by_origin.is_empty():
     common.no_rows()
     st.stop()
-one, two = st.columns(2)
-with one:
-    common.chart(
-        partial(
-            charts.by_origin,
-            page.by_origin,
-            lang(),
-            measure,
-            t("corrections.chart" if measure == "correction_hours" else "corrections.count_chart"),
-            t("label.hours" if measure == "correction_hours" else "label.corrections"),
-            grain=grain,
-            width="narrow",
-        ),
-        page.by_origin,
-        f"herstelwerk_{first}_{last}",
-        source,
-    )
-    st.caption(METRIC[measure].definition[lang()])
-with two:
+# one chart a page wide, its measure chosen above: hours or corrections stacked by the channel
+# the mistake came in by, or per 1,000 handled contacts of that channel as lines
+if measure == "corrections_per_1000":
     rates = charts.with_channel_labels(page.by_origin, lang(), "origin_channel").rename(
         {"channel_label": "series"}
     )
@@ -67,13 +51,27 @@ with two:
             ",.1f",
             grain,
             colours={t(f"channel.{c}"): charts.CHANNEL_COLOURS[c] for c in charts.CHANNELS},
-            width="narrow",
         ),
         rates.drop("series"),
         f"herstel_per_1000_{first}_{last}",
         source,
     )
-    st.caption(METRIC["corrections_per_1000"].definition[lang()])
+else:
+    common.chart(
+        partial(
+            charts.by_origin,
+            page.by_origin,
+            lang(),
+            measure,
+            t("corrections.chart" if measure == "correction_hours" else "corrections.count_chart"),
+            t("label.hours" if measure == "correction_hours" else "label.corrections"),
+            grain=grain,
+        ),
+        page.by_origin,
+        f"herstelwerk_{first}_{last}",
+        source,
+    )
+st.caption(METRIC[measure].definition[lang()])
 
 long = charts.long_form(
     page.net,
@@ -137,7 +135,7 @@ if page.history is not None:
     # the history counts the web contacts and the corrections of web origin only
     common.chart(
         partial(charts.product_history, web, corrections, events, lang()),
-        web.join(corrections, on="period", how="left").rename(
+        web.join(corrections.drop("is_partial"), on="period", how="left").rename(
             {"contacts": "web_contacts", "corrections": "web_corrections"}
         ),
         f"geschiedenis_{page.product}",

@@ -36,6 +36,7 @@ MONTHS = {
 # starts) about 100 px less: titles wrap at the characters a chart holds, legend labels have
 # no limit and legends wrap their entries into rows the plot holds.
 TITLE_CHARS = {"wide": 60, "narrow": 30}
+PLOT_HEIGHT = 240  # px: the plot itself, whatever the title, legend and axes take
 LEGEND_PX = {"wide": 440, "narrow": 170}
 
 
@@ -189,9 +190,7 @@ def _running_marks(frame: pl.DataFrame, y: str, lang: str) -> alt.Chart | None:
         .encode(
             x="period:T",
             y=f"{y}:Q",
-            shape=alt.Shape(
-                "running:N", title=None, legend=legend(running["running"][:1].to_list())
-            ),
+            shape=alt.Shape("running:N", title="", legend=legend(running["running"][:1].to_list())),
         )
     )
 
@@ -203,7 +202,8 @@ def _titled(
     lines = textwrap.wrap(title, TITLE_CHARS[width]) or [title]
     subtitle = textwrap.wrap(note, TITLE_CHARS[width] + 15) if note else alt.Undefined
     return chart.properties(
-        title=alt.TitleParams(lines, subtitle=subtitle, anchor="start", limit=0), **kw
+        title=alt.TitleParams(lines, subtitle=subtitle, anchor="start", limit=0),
+        **kw,
     )
 
 
@@ -291,7 +291,7 @@ def channel_mix(
     if marks is not None:
         chart = chart + marks
     title = text("channel_mix.share_chart" if share else "channel_mix.chart", lang)
-    return _titled(chart, title, note, height=340)
+    return _titled(chart, title, note, height=PLOT_HEIGHT)
 
 
 def digitisation(progress: pl.DataFrame, targets: pl.DataFrame, lang: str) -> alt.TopLevelMixin:
@@ -318,7 +318,7 @@ def digitisation(progress: pl.DataFrame, targets: pl.DataFrame, lang: str) -> al
     # one legend for the lines and the target marks: the same field and scale in both layers
     colour = alt.Color(
         "series:N",
-        title=None,
+        title="",
         legend=legend([digital_label, total_label, target_label]),
         scale=alt.Scale(
             domain=[digital_label, total_label, target_label],
@@ -342,7 +342,7 @@ def digitisation(progress: pl.DataFrame, targets: pl.DataFrame, lang: str) -> al
     if targets.height:
         end = _after(data["period"].max(), "month")
         chart = chart + yearly_targets(targets, "month", end, lang, ",.0f", colour)
-    return _titled(chart, text("digitisation.chart", lang), None, height=340)
+    return _titled(chart, text("digitisation.chart", lang), None, height=PLOT_HEIGHT)
 
 
 def by_origin(
@@ -379,7 +379,7 @@ def by_origin(
             ],
         )
     )
-    return _titled(chart, title, note, width, height=300)
+    return _titled(chart, title, note, width, height=PLOT_HEIGHT)
 
 
 def long_form(frame: pl.DataFrame, series: dict[str, str | pl.Expr]) -> pl.DataFrame:
@@ -429,11 +429,11 @@ def lines(
     if additive:
         frame, note = _complete(frame, grain, lang)
     labels = list(colours) if colours else frame[series].unique(maintain_order=True).to_list()
-    colour = alt.Color(f"{series}:N", title=None, legend=legend(labels, width))
+    colour = alt.Color(f"{series}:N", title="", legend=legend(labels, width))
     if colours:
         colour = alt.Color(
             f"{series}:N",
-            title=None,
+            title="",
             legend=legend(labels, width),
             scale=alt.Scale(domain=list(colours), range=list(colours.values())),
         )
@@ -461,7 +461,7 @@ def lines(
         chart = chart + marks
     if norms:
         chart = chart + reference_norms(norms, lang)
-    return _titled(chart, title, note, width, height=340)  # "fit": title, legend, axes within
+    return _titled(chart, title, note, width, height=PLOT_HEIGHT)
 
 
 def product_history(
@@ -469,8 +469,12 @@ def product_history(
 ) -> alt.TopLevelMixin:
     """Web contacts and corrections of one product per month, with its releases marked.
 
-    contacts: period, contacts; corrections: period, corrections; events: day, label.
+    contacts: period, contacts; corrections: period, corrections; events: day, label. Both
+    counts leave the running month out (is_partial), as every chart of counts does.
     """
+    contacts, note = _complete(contacts, "month", lang)
+    corrections, _ = _complete(corrections, "month", lang)
+    contacts, corrections = (f.drop("is_partial", strict=False) for f in (contacts, corrections))
     contacts = _periods_shown(_shown(contacts, "contacts", ",d", lang), "month", lang)
     corrections = _periods_shown(_shown(corrections, "corrections", ",d", lang), "month", lang)
     events = _periods_shown(events, "day", lang, "day")
@@ -521,7 +525,7 @@ def product_history(
             )
         )
         chart = alt.layer(left, right, rules).resolve_scale(y="independent")
-    return _titled(chart, text("corrections.history", lang), None, height=320)
+    return _titled(chart, text("corrections.history", lang), note, height=PLOT_HEIGHT)
 
 
 def with_source(chart: alt.TopLevelMixin, source: str, width: int = 800) -> alt.TopLevelMixin:

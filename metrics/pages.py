@@ -379,9 +379,17 @@ def corrections(
         top,
         choices,
         product,
-        views.product_history(con, product) if product else None,
+        _history(con, product, found.until) if product else None,
         views.release_effects(con),
     )
+
+
+def _history(
+    con: duckdb.DuckDBPyConnection, product: str, until: date
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """A product's history (views.product_history) with its running month marked."""
+    web, corrections, events = views.product_history(con, product)
+    return running(web, "month", until), running(corrections, "month", until), events
 
 
 # (figure, column prefix in the effects, how it is written) of a release's windows

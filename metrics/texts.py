@@ -145,6 +145,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "label.product": {"nl": "Product", "en": "Product"},
     "label.category": {"nl": "Productgroep", "en": "Category"},
     "label.corrections": {"nl": "Herstelacties", "en": "Corrections"},
+    "label.corrections_per_1000": {
+        "nl": "Herstelacties per 1.000 contacten",
+        "en": "Corrections per 1,000 contacts",
+    },
     "label.hours": {"nl": "Uren", "en": "Hours"},
     "label.origin": {"nl": "Kanaal van de fout", "en": "Channel of the mistake"},
     "label.status": {"nl": "Status", "en": "Status"},

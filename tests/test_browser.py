@@ -28,7 +28,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from bench.pages import free_port, healthy
-from metrics import formatting, pages, query, status, views
+from metrics import charts, formatting, pages, query, status, views
 from metrics.catalog import METRIC
 from metrics.texts import text
 from pipelines import store
@@ -293,6 +293,7 @@ def test_page_shows_its_title_and_figures(browser, app, db, path, name, title, l
         else:
             assert_chart(page)
         assert page.evaluate(CLIPPED) == []
+        assert page.evaluate(SQUEEZED) == []
         screenshot(page, f"{name}_{lang}")
 
 
@@ -495,6 +496,15 @@ CLIPPED = """() => [
     }),
 ]"""
 
+# A chart whose plot is squeezed by its own title and legend: fitted into 300 px as a whole, a
+# stacked bar chart with a legend of three rows in half a page kept a plot 29 px high.
+SQUEEZED = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg')]
+    .flatMap(svg => [...svg.querySelectorAll('g.role-axis')]
+        .filter(axis => (axis.getAttribute('aria-label') || '').startsWith('Y-axis'))
+        .filter(axis => axis.getBoundingClientRect().height < PLOT_PX)
+        .map(axis => `${axis.getAttribute('aria-label')}: ${axis.getBoundingClientRect().height}`))
+""".replace("PLOT_PX", str(charts.PLOT_HEIGHT - 10))
+
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize(("path", "name", "title"), PAGES, ids=[p[1] for p in PAGES])
@@ -509,6 +519,7 @@ def test_nothing_is_cut_off_on_a_laptop(browser, app, lang, path, name, title):
         expect(page.get_by_role("heading", name=text(title, lang), exact=True)).to_be_visible()
         assert page.locator(f'[data-testid="stMetric"], {CHART}').count() >= 1
         assert page.evaluate(CLIPPED) == []
+        assert page.evaluate(SQUEEZED) == []
         screenshot(page, f"{name}_{lang}_1024", width=1024)
 
 

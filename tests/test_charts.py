@@ -158,6 +158,20 @@ def test_hours_lines_leave_the_running_period_out_rates_mark_it():
     assert rate.to_dict()["layer"][-1]["encoding"]["shape"]["field"] == "running"
 
 
+def test_a_products_history_leaves_the_running_month_out_and_says_so():
+    """Its monthly counts dropped to almost nothing in the month the data end in."""
+    web = RUNNING.filter(pl.col("channel") == "web")
+    history = charts.product_history(
+        web.select("period", "contacts", "is_partial"),
+        web.select("period", "is_partial", corrections="contacts"),
+        pl.DataFrame({"day": [date(2024, 1, 15)], "label": ["Nieuw formulier"]}),
+        "nl",
+    ).to_dict()
+    assert " ".join(history["title"]["subtitle"]) == "februari 2024 loopt nog en staat er niet in."
+    counted = [history["datasets"][layer["data"]["name"]] for layer in history["layer"][:2]]
+    assert [{r["period"] for r in rows} for rows in counted] == [{"2024-01-01T00:00:00"}] * 2
+
+
 @pytest.mark.parametrize(("lang", "month"), [("nl", "februari 2024"), ("en", "February 2024")])
 def test_tooltips_write_periods_in_the_language(lang, month):
     """Vega's time formats speak English only: tooltips show the period as text."""

@@ -835,3 +835,32 @@ def test_a_login_its_loads_and_its_downloads_are_recorded_as_the_reader(own_demo
     at.run()
     listed = at.dataframe[-1].value
     assert listed["name"].tolist() == ["Sam de Vries"] * 4
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_corrections_per_1000_is_a_measure_of_the_page_wide_chart(demo_db, monkeypatch, lang):
+    """Hours and the rate per 1,000 contacts stood side by side in half a page each, their
+    plots squeezed by three-row legends (and four charts to draw): the rate is now the chart's
+    third measure, drawn a page wide in the channels' colours."""
+
+    def titles(at: AppTest) -> list[str]:
+        specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+        return [" ".join(s["title"]["text"]) for s in specs]
+
+    monkeypatch.setenv("CHANNELSHIFT_DB", str(demo_db))
+    rate = TEXTS["corrections.rate_chart"][lang]
+    at = open_page("corrections", lang)
+    assert not at.exception, [e.value for e in at.exception]
+    measure = at.radio(key="w_eenheid")
+    assert measure.options == [
+        TEXTS[f"label.{m}"][lang]
+        for m in ("correction_hours", "corrections", "corrections_per_1000")
+    ]
+    shown = titles(at)
+    assert TEXTS["corrections.chart"][lang] in shown and rate not in shown
+    at = measure.set_value("corrections_per_1000").run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = titles(at)
+    assert rate in shown and TEXTS["corrections.chart"][lang] not in shown
+    assert at.query_params["eenheid"] == "corrections_per_1000"
+    assert METRIC["corrections_per_1000"].definition[lang] in [c.value for c in at.caption]
