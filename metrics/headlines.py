@@ -141,11 +141,15 @@ def yearly(
             (date(year, 1, 1), date(year, last, 1)),
             (date(year - 1, 1, 1), date(year - 1, last, 1)),
         ]
+    # a year's "year before" is the next year's own period when both are whole: asked once
+    unique = list(dict.fromkeys(periods))
+    at = [unique.index(p) for p in periods]
     figures: dict[int, dict[str, Headline]] = {year: {} for year in years}
     for metric_id in metric_ids:
         metric = METRIC[metric_id]
-        found = query.values(con, metric_id, periods, filters)
-        lacking = query.not_from(con, metric_id, periods)
+        values = query.values(con, metric_id, unique, filters)
+        sources = query.not_from(con, metric_id, unique)
+        found, lacking = [values[i] for i in at], [sources[i] for i in at]
         for i, year in enumerate(years):
             target = settings.target(year, metric.target) if metric.target else None
             figures[year][metric_id] = Headline(

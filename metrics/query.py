@@ -136,16 +136,28 @@ def values(
     clauses, params = _where(con, metric, filters or Filters())
     if not periods:
         return []  # "values ()" is not SQL
+    # each period as its months, joined on the month: a hash join. Joined on the range (`between`
+    # first and last month), 36 periods of 18 years took 27 ms on a mart of 144,000 rows, 2: 4.5 ms
     slots = ", ".join("(?, ?::date, ?::date)" for _ in periods)
-    frame = con.sql(
+    rows = con.execute(
         f"select slots.slot, {', '.join(_sums(metric))} "
-        f"from (values {slots}) as slots(slot, first_month, last_month) "
-        f"join (select * from {metric.mart} where {' and '.join(clauses) or 'true'}) as m "
-        "on m.period_month between slots.first_month and slots.last_month group by slots.slot",
-        params=[x for i, (start, end) in enumerate(periods) for x in (i, start, end)] + params,
-    ).pl()
-    found = dict(_with_value(frame, metric).select("slot", "value").iter_rows())
+        "from (select slot, cast(unnest(generate_series(first_month, last_month, interval 1 month))"
+        f" as date) as period_month from (values {slots}) as s(slot, first_month, last_month))"
+        f" as slots join (select * from {metric.mart} where {' and '.join(clauses) or 'true'})"
+        " as m using (period_month) group by slots.slot",
+        [x for i, (start, end) in enumerate(periods) for x in (i, start, end)] + params,
+    ).fetchall()  # a few rows: as tuples, not through Arrow and Polars (1.5 ms a query)
+    found = {slot: _ratio(metric, numerator, denominator) for slot, numerator, denominator in rows}
     return [found.get(i) for i in range(len(periods))]
+
+
+def _ratio(metric: Metric, numerator: float | None, denominator: float | None) -> float | None:
+    """A metric's value from its sums, as _with_value computes it for a frame."""
+    if metric.denominator is None:
+        return numerator
+    if numerator is None or not denominator:  # no rows, or a zero denominator: no value
+        return None
+    return numerator / denominator
 
 
 def not_from(

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import polars as pl
 import pytest
 
-from metrics import pages, query
+from metrics import headlines, pages, query
 from metrics.catalog import METRIC
 from metrics.headlines import Headline
 from metrics.query import Filters
@@ -288,6 +288,7 @@ def test_the_demo_forecasts_every_target_from_its_complete_years(demo_store):
     settings = load_settings(DEFAULT_FILE)
     with stored.read_only(demo_store) as connection:
         page = pages.overview(connection, settings, "nl")
+        alone, figures = _alone(connection, settings, page)
         digitisation = pages.digitisation(connection, settings)
         yearly = query.values(
             connection, "products_digital", [(date(y, 1, 1), date(y, 12, 1)) for y in YEARS]
@@ -317,6 +318,20 @@ def test_the_demo_forecasts_every_target_from_its_complete_years(demo_store):
     )
     assert found.measured == (2008, 2012)
     assert digitisation.forecast == found
+    # the overview reads a targeted figure's year and its forecast's years in one query: the
+    # same forecasts and headlines as asked for each on its own
+    assert page.forecasts == alone
+    assert page.figures == figures
+
+
+def _alone(connection, settings, page) -> tuple[dict, dict]:
+    """An overview's forecasts and headlines, each asked for on its own."""
+    years = pages.forecast_years(page.frame, page.year)
+    shown = list(page.figures)
+    return (
+        pages.forecasts(connection, settings, years),
+        headlines.headlines(connection, shown, page.year, settings),
+    )
 
 
 @pytest.mark.parametrize(
