@@ -120,10 +120,12 @@ def downloads(demo_store, monkeypatch) -> list[tuple[str, pl.DataFrame, str, byt
     return offered
 
 
-def open_page(page: str, lang: str) -> AppTest:
-    """Run the app on a page in a language and return the finished AppTest."""
+def open_page(page: str, lang: str, **params: str) -> AppTest:
+    """Run the app on a page in a language (and query parameters); return the finished AppTest."""
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["lang"] = lang
+    for key, value in params.items():
+        at.query_params[key] = value
     at.run()
     at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -133,6 +135,7 @@ def open_page(page: str, lang: str) -> AppTest:
 def test_every_downloaded_column_has_a_header_text(downloads):
     for page in PAGES:
         open_page(page, "en")
+    open_page("corrections", "en", eenheid="corrections_per_1000")  # the rate's own chart
     names = {name.split("_")[0] for name, *_ in downloads}
     # every page's downloads were offered (the demo has releases, abandoned calls, rejects)
     assert names >= {
