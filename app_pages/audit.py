@@ -34,7 +34,11 @@ st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
 if any(figure.partial for _, figure, _ in page.rows()):
     st.caption(
         "\\* "
-        + t("overview.partial", year=found.until.year, month=formatting.month(found.until, lang()))
+        + t(
+            "overview.partial",
+            year=found.until.year,
+            month=formatting.month(found.through, lang()),
+        )
     )
 
 db, language = common.db(), lang()  # read now: the download runs outside this script run

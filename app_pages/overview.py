@@ -18,7 +18,7 @@ st.caption(
     f"{common.plain(settings.municipality)} · "
     + t("app.data_until", day=formatting.day(found.until, lang()))
     + (
-        " · " + t("overview.partial", year=year, month=formatting.month(found.until, lang()))
+        " · " + t("overview.partial", year=year, month=formatting.month(found.through, lang()))
         if page.partial
         else ""
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 import duckdb
@@ -46,6 +46,11 @@ class Headline:
         return self.data_until is not None and self.data_until < date(self.year, 12, 31)
 
     @property
+    def through(self) -> date:
+        """The first day of the last month the figure counts (last_month)."""
+        return date(self.year, last_month(self.data_until, self.year), 1)
+
+    @property
     def change(self) -> float | None:
         """Return value minus previous, or None when either is unknown."""
         if self.value is None or self.previous is None:
@@ -83,8 +88,31 @@ def verdict(figure: Headline) -> Verdict:
 
 
 def data_until(con: duckdb.DuckDBPyConnection) -> date | None:
-    """Return the last day of the last month with contacts, or None without contacts."""
-    return con.execute("select max(month_end) from mart_calendar").fetchall()[0][0]
+    """Return the last day the data cover, or None without contacts or monthly totals.
+
+    That is the last day with a contact, or the end of the last month of monthly totals
+    (they count whole months), or the end of the last month with contacts when that month had
+    ended by the day of the last load: a desk closed on the 31st does not leave its month
+    running. A month the data stop in before its end, loaded before its end (a weekly export
+    on the 16th), is running: its charts mark it and its figures are not compared as whole.
+    """
+    return con.execute(
+        "select greatest("
+        "(select cast(max(occurred_at) as date) from contacts), "
+        "(select last_day(max(period_month)) from volumes), "
+        "(select last_day(max(c.occurred_at)) from contacts c "
+        "having last_day(max(c.occurred_at)) < (select cast(max(started_at) as date) "
+        "from load_runs)))"
+    ).fetchall()[0][0]
+
+
+def last_month(until: date | None, year: int) -> int:
+    """The last month of `year` its figures count: its last whole month in the data, all
+    twelve for a year the data cover; the running month while a year has no whole month."""
+    if until is None or until.year != year:
+        return 12
+    whole = until.month if until.month != (until + timedelta(days=1)).month else until.month - 1
+    return whole or until.month
 
 
 def years(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -136,7 +164,7 @@ def yearly(
     # within the year)
     periods = []
     for year in years:
-        last = until.month if until is not None and until.year == year else 12
+        last = last_month(until, year)
         periods += [
             (date(year, 1, 1), date(year, last, 1)),
             (date(year - 1, 1, 1), date(year - 1, last, 1)),

@@ -33,14 +33,14 @@ def _running(h: Headline) -> bool:
 def _period(h: Headline, lang: str) -> str:
     """Return "In 2024", or "In 2026 tot en met oktober" for a year still running."""
     if _running(h):
-        month = fmt.month_name(h.data_until, lang)
+        month = fmt.month_name(h.through, lang)
         return text("story.period_partial", lang, year=h.year, month=month)
     return text("story.period", lang, year=h.year)
 
 
 def _end(h: Headline, lang: str) -> str:
     """Return "Eind 2024", or "Eind oktober 2026" for a year still running."""
-    when = fmt.month(h.data_until, lang) if _running(h) else str(h.year)
+    when = fmt.month(h.through, lang) if _running(h) else str(h.year)
     return text("story.end", lang, when=when)
 
 

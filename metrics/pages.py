@@ -52,7 +52,13 @@ class Frame:
 
     def complete_years(self) -> list[int]:
         """The years whose every month is in the data (the council reads whole years)."""
-        return [y for y in self.years if y < self.until.year or self.until.month == 12]
+        return [y for y in self.years if date(y, 12, 31) <= self.until]
+
+    @property
+    def through(self) -> date:
+        """The first day of the last month the running year's figures count
+        (headlines.last_month): the month before a month still running."""
+        return date(self.until.year, headlines.last_month(self.until, self.until.year), 1)
 
 
 def frame(con: duckdb.DuckDBPyConnection) -> Frame | None:
@@ -537,7 +543,7 @@ def teams(
     if team not in names:
         team = names[0] if names else None
     weeks = (
-        views.team_weeks(con, team, TEAM_WEEKS).rename({"week_start": "period"})
+        views.team_weeks(con, team, found.until, TEAM_WEEKS).rename({"week_start": "period"})
         if team
         else pl.DataFrame()
     )

@@ -223,14 +223,16 @@ def net_capacity(
     ).pl()
 
 
-def team_weeks(con: duckdb.DuckDBPyConnection, team: str, weeks: int = 26) -> pl.DataFrame:
-    """The last `weeks` whole weeks of a team, oldest first (a week still running is left out)."""
+def team_weeks(
+    con: duckdb.DuckDBPyConnection, team: str, until: date, weeks: int = 26
+) -> pl.DataFrame:
+    """The last `weeks` whole weeks of a team up to `until` (the last day the data cover),
+    oldest first: a week still running is left out."""
     return con.sql(
-        "with complete as (select * from mart_team_week where week_start + 6 <= "
-        "(select max(month_end) from mart_calendar)) "
+        "with complete as (select * from mart_team_week where week_start + 6 <= ?) "
         "select * from complete where team = ? and week_start > "
         "(select max(week_start) from complete) - to_weeks(?) order by week_start",
-        params=[team, weeks],
+        params=[until, team, weeks],
     ).pl()
 
 

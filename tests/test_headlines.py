@@ -8,8 +8,9 @@ cover January to April and are compared with January to April 2023 (P-1 and P-2;
 left out).
 """
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
+import duckdb
 import pytest
 
 from metrics import headlines as hl
@@ -226,3 +227,68 @@ def test_partial(data_until, partial):
 def test_verdict_is_one_rule_for_every_surface(value, target, data_until, expected):
     h = Headline(METRIC["web_share"], 2024, value, None, target, data_until)
     assert verdict(h) == expected
+
+
+# Web requests on 15 March and 20 May 2023, 15 January and 15 May 2024, and a phone call a
+# week on Mondays from 1 January to 13 May 2024 (18 in January to April, 2 in May): the data
+# stop on Wednesday 15 May.
+WEB_TO_15_MAY = """\
+contact_id,submitted_at,product_id,completed
+w0,2023-03-15T10:00:00,paspoort,true
+w1,2023-05-20T10:00:00,paspoort,true
+w2,2024-01-15T10:00:00,paspoort,true
+w3,2024-05-15T10:00:00,paspoort,true
+"""
+CALLS_TO_13_MAY = (
+    "contact_id,started_at,product_id,team,wait_seconds,talk_seconds,abandoned\n"
+    + "".join(
+        f"c{week},{date(2024, 1, 1) + timedelta(weeks=week)}T10:00:00,paspoort,KCC,10,60,false\n"
+        for week in range(20)
+    )
+)
+
+
+def _loaded(folder, when: datetime):
+    """A store with WEB_TO_15_MAY and CALLS_TO_13_MAY, loaded at `when`."""
+    db = folder / "store.duckdb"
+    for name, source, text in (
+        ("web.csv", "web", WEB_TO_15_MAY),
+        ("phone.csv", "phone", CALLS_TO_13_MAY),
+    ):
+        (folder / name).write_text(text)
+        (run,) = load_files(db, source, [folder / name], now=when)
+        assert run.status == "ok", run.summary()
+    # a run records the clock's time; these loads ran at `when`
+    with duckdb.connect(str(db)) as connection:
+        connection.execute("update load_runs set started_at = ?, finished_at = ?", [when, when])
+    return db
+
+
+@pytest.mark.parametrize(
+    ("loaded", "until", "last_month"),
+    [
+        # a weekly export loaded on Thursday 16 May: May is running, April the last whole month
+        (datetime(2024, 5, 16, 9), date(2024, 5, 15), 4),
+        # loaded after May had ended: the data cover May, however early they stop in it
+        (datetime(2024, 6, 3, 9), date(2024, 5, 31), 5),
+    ],
+)
+def test_data_until_is_the_last_day_the_data_cover(tmp_path, loaded, until, last_month):
+    """The last day of the last month with contacts made a month the data stop in halfway
+    look whole: a count chart showed May with half its contacts as a collapse."""
+    db = _loaded(tmp_path, loaded)
+    with store.read_only(db) as connection:
+        assert hl.data_until(connection) == until
+        assert hl.last_month(until, 2024) == last_month
+        figure = hl.headline(connection, "handled_contacts", 2024, Settings())
+    # the year against the same whole months of the year before: January to April, w2 and 18
+    # calls against w0; to May, w3 and 2 calls more against w0 and w1
+    expected = {4: (19, 1), 5: (22, 2)}[last_month]
+    assert (figure.value, figure.previous) == expected
+    assert figure.through == date(2024, last_month, 1)
+
+
+def test_a_year_whose_first_month_is_running_counts_that_month():
+    assert hl.last_month(date(2024, 1, 15), 2024) == 1
+    assert hl.last_month(date(2024, 1, 31), 2024) == 1
+    assert hl.last_month(date(2024, 1, 31), 2023) == 12

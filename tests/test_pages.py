@@ -3,7 +3,7 @@
 Every store here is written inline; the expectations are counted by hand from its lines.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import polars as pl
 import pytest
@@ -210,6 +210,29 @@ def test_a_teams_phone_figures_carry_their_norms_and_the_chart_only_comparable_o
 def test_a_period_that_ends_after_the_data_is_running(con, grain, running):
     page = pages.channel_mix(con, SETTINGS, grain=grain)
     assert {p.year for p in page.mix.filter("is_partial")["period"]} == running
+
+
+@pytest.mark.parametrize(
+    ("loaded", "running_months", "last_week"),
+    [
+        # loaded on Thursday 16 May: May and the week of Monday 13 May are still running
+        (datetime(2024, 5, 16, 9), {date(2024, 5, 1)}, date(2024, 5, 6)),
+        # loaded after May had ended: both are whole, whatever day the data stop on
+        (datetime(2024, 6, 3, 9), set(), date(2024, 5, 13)),
+    ],
+)
+def test_a_month_and_a_week_the_data_stop_in_are_running(
+    tmp_path, loaded, running_months, last_week
+):
+    """May read as whole when the data stopped on the 15th: its count chart showed half a
+    month as a collapse, and the team's last week held two of its seven days."""
+    from tests.test_headlines import _loaded  # the same store as the headlines' test
+
+    with stored.read_only(_loaded(tmp_path, loaded)) as connection:
+        mix = pages.channel_mix(connection, Settings(), grain="month").mix
+        team = pages.teams(connection, Settings(), team="KCC")
+    assert set(mix.filter("is_partial")["period"]) == running_months
+    assert team.weeks["period"].max() == last_week
 
 
 def test_a_share_that_misses_its_target_is_written_with_the_decimals_that_tell_them_apart():
