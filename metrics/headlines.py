@@ -97,12 +97,10 @@ def data_until(con: duckdb.DuckDBPyConnection) -> date | None:
     on the 16th), is running: its charts mark it and its figures are not compared as whole.
     """
     return con.execute(
-        "select greatest("
-        "(select cast(max(occurred_at) as date) from contacts), "
-        "(select last_day(max(period_month)) from volumes), "
-        "(select last_day(max(c.occurred_at)) from contacts c "
-        "having last_day(max(c.occurred_at)) < (select cast(max(started_at) as date) "
-        "from load_runs)))"
+        "with last as (select max(occurred_at) as last_at from contacts) "
+        "select greatest(cast(last_at as date), (select last_day(max(period_month)) from volumes), "
+        "case when last_day(last_at) < (select cast(max(started_at) as date) from load_runs) "
+        "then last_day(last_at) end) from last"
     ).fetchall()[0][0]
 
 
