@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 import shutil
 import sys
@@ -362,6 +363,19 @@ class RawFile:
 
 csv.field_size_limit(sys.maxsize)  # a quoted field may be as long as a block
 BATCH_BYTES = 32 * 2**20  # about 320000 contacts: memory stays flat whatever the file's size
+BATCH_ENV = "CHANNELSHIFT_LOAD_BATCH_MB"
+
+
+def batch_bytes() -> int:
+    """The size of the batches a load reads: CHANNELSHIFT_LOAD_BATCH_MB (whole megabytes),
+    else BATCH_BYTES. Smaller batches hold less memory and take longer (BENCHMARKS.md:
+    16 MB with a 300 MB DuckDB limit keeps a 10M load under 1.2x DuckDB's own read)."""
+    given = os.environ.get(BATCH_ENV)
+    if given is None:
+        return BATCH_BYTES
+    if not given.strip().isdigit() or int(given) < 1:
+        raise ValueError(f"{BATCH_ENV} must be a whole number of megabytes, not {given!r}")
+    return int(given) * 2**20
 
 
 def read(path: Path, schema: SourceSchema, mapping: MappingFile | None = None) -> RawFile:

@@ -469,7 +469,7 @@ def _load_batches(
     """
     schema = module.SCHEMA
     table = store.TABLE[schema.table]
-    batches = _ahead(_reader(module)(path, schema, spec, dialect.BATCH_BYTES))
+    batches = _ahead(_reader(module)(path, schema, spec, dialect.batch_bytes()))
     bar.update()
     rows_of = table.name if _first_load(con, table, schema.name) else "delivered"
     if rows_of == "delivered":
@@ -600,7 +600,7 @@ def _supersede(
         return
     run.rows_rejected += lost.height
     run.reasons["duplicate_key"] = run.reasons.get("duplicate_key", 0) + lost.height
-    for raw in _reader(SOURCES[schema.name])(path, schema, spec, dialect.BATCH_BYTES):
+    for raw in _reader(SOURCES[schema.name])(path, schema, spec, dialect.batch_bytes()):
         rejects = store.Arrow(_rejects(raw, lost.join(raw.frame.select("_line"), on="_line"), run))  # noqa: F841
         con.execute("insert into load_rejects by name select * from rejects")
 

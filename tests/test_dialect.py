@@ -5,6 +5,7 @@ from datetime import datetime
 import polars as pl
 import pytest
 
+from pipelines import dialect
 from pipelines.dialect import CANONICAL, DUTCH, FileError, date_part, read, read_mapping
 from pipelines.sources import phone, web
 from tests.conftest import FIXTURES
@@ -203,3 +204,15 @@ def test_a_broken_mapping_names_the_line_of_its_mistake(tmp_path, toml, line):
         read_mapping(path, phone.SCHEMA)
     message = str(info.value)
     assert f"mapping file {path} (line {line}):" in message or f"(at line {line}," in message
+
+
+def test_the_environment_sets_a_loads_batch_size(monkeypatch):
+    """Smaller batches trade time for memory (BENCHMARKS.md): an operator sets them in MB."""
+    monkeypatch.delenv(dialect.BATCH_ENV, raising=False)
+    assert dialect.batch_bytes() == dialect.BATCH_BYTES == 32 * 2**20
+    monkeypatch.setenv(dialect.BATCH_ENV, "16")
+    assert dialect.batch_bytes() == 16 * 2**20
+    for wrong in ("0", "-1", "16MB", "", "1.5"):
+        monkeypatch.setenv(dialect.BATCH_ENV, wrong)
+        with pytest.raises(ValueError, match=dialect.BATCH_ENV):
+            dialect.batch_bytes()
