@@ -201,14 +201,18 @@ class Pseudonyms:
     reference met for each batch (0.95 s a batch at 14 million), DuckDB scans them (0.48 s),
     but below a few million the Polars join is the faster (BENCHMARKS.md). When references
     barely repeat (a file where nearly every caller is new), remembering costs more than
-    hashing again: a batch after the first whose references were mostly new ends the memory
-    (it would grow with the file), and from then on each batch hashes its own distinct
-    references, or every row's when they are distinct within the batch too. Hashing again
-    gives the same pseudonym: the result is the same.
+    hashing again: a batch whose references were mostly new, once DECIDE_FROM rows have come,
+    ends the memory (it would grow with the file), and from then on each batch hashes its own
+    distinct references, or every row's when they are distinct within the batch too. Hashing
+    again gives the same pseudonym: the result is the same.
     """
 
     # below this share of a batch's references met before, remembering stops
     REMEMBER_FROM = 0.25
+    # ... but only from this many rows on: early in a file most references are new anyway. The
+    # second batch decided before; with 8 MB batches (80,000 rows) it stopped the memory of a
+    # 10M export whose 1.4M callers repeat, and every row was hashed: 8.1 s instead of 0.7 s
+    DECIDE_FROM = 600_000
     # above this share of distinct references among a batch's rows, rows are hashed directly
     DIRECT_FROM = 0.9
 
@@ -218,6 +222,7 @@ class Pseudonyms:
     def __init__(self, key: bytes, con: duckdb.DuckDBPyConnection):
         self.key, self.con = key, con
         self.remember, self.met = True, 0  # references remembered so far
+        self.rows = 0  # rows of the batches so far
         self.known: pl.DataFrame | None = pl.DataFrame(  # None: they are in met_refs
             schema={"citizen_ref": pl.String, "citizen_key": pl.String}
         )
@@ -227,6 +232,7 @@ class Pseudonyms:
         if "citizen_ref" not in rows.columns:
             return rows
         refs = rows.select(pl.col("citizen_ref").unique().drop_nulls())
+        self.rows += rows.height
         if not self.remember and refs.height > self.DIRECT_FROM * rows.height:
             keys = pseudonymise(normalised(rows["citizen_ref"]), self.key, self.con)
             return rows.with_columns(keys.alias("citizen_key")).drop("citizen_ref")
@@ -246,7 +252,8 @@ class Pseudonyms:
         if new.len():
             new = pl.DataFrame([new, pseudonymise(normalised(new), self.key, self.con)])
             refs = pl.concat([refs.drop_nulls(), new])
-            if self.remember and self.met and new.height > (1 - self.REMEMBER_FROM) * refs.height:
+            mostly_new = new.height > (1 - self.REMEMBER_FROM) * refs.height
+            if self.remember and self.met and self.rows >= self.DECIDE_FROM and mostly_new:
                 self.remember, self.known = False, None  # mostly new after the first batch
                 self.con.execute("drop table if exists met_refs")
             elif self.remember:

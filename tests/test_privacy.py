@@ -223,6 +223,7 @@ def test_pseudonyms_are_the_same_whether_references_repeat_or_not():
     key = b"k" * 32
     con = duckdb.connect()
     pseudonyms = privacy.Pseudonyms(key, con)
+    pseudonyms.DECIDE_FROM = 6  # rows: decided from the second batch on
     batches = [
         ["06-1", "06-2", "06-1", None, "06-3"],  # the first batch: all new, remembered
         ["06-1", "06 2", "06-4", "06-4", "06-5", "06-6"],  # 4 of 5 new: remembering stops
@@ -262,3 +263,19 @@ def test_pseudonyms_remember_references_that_repeat(monkeypatch, move_from):
     assert (pseudonyms.known is None) == (move_from == 2)
     assert sorted(hashed) == ["061", "062", "063"]  # normalised, then hashed
     assert pseudonyms.remember and pseudonyms.met == 3
+
+
+def test_the_memory_of_references_is_kept_until_enough_rows_have_come():
+    """Early in a file most references are new whatever the file: with small batches the
+    second one stopped the memory of a file whose residents repeat (every row then hashed)."""
+    import polars as pl
+
+    pseudonyms = privacy.Pseudonyms(b"k" * 32, duckdb.connect())
+    pseudonyms.DECIDE_FROM = 10
+    for refs, remembered in (
+        (["06-1", "06-2", "06-3"], True),  # 3 rows
+        (["06-4", "06-5", "06-6"], True),  # 6 rows: all new, too early to tell
+        (["06-7", "06-8", "06-9", "06-10", "06-1"], False),  # 11 rows: 4 of 5 new
+    ):
+        pseudonyms.apply(pl.DataFrame({"citizen_ref": refs}))
+        assert pseudonyms.remember == remembered, refs
