@@ -368,8 +368,8 @@ BATCH_ENV = "CHANNELSHIFT_LOAD_BATCH_MB"
 
 def batch_bytes() -> int:
     """The size of the batches a load reads: CHANNELSHIFT_LOAD_BATCH_MB (whole megabytes),
-    else BATCH_BYTES. Smaller batches hold less memory and take longer (BENCHMARKS.md:
-    16 MB with a 300 MB DuckDB limit keeps a 10M load under 1.2x DuckDB's own read)."""
+    else BATCH_BYTES. Smaller batches hold less memory and take longer (BENCHMARKS.md: 8 MB
+    with CHANNELSHIFT_LOAD_MEMORY=300MB loads 10M rows in about DuckDB's own read's memory)."""
     given = os.environ.get(BATCH_ENV)
     if given is None:
         return BATCH_BYTES
