@@ -242,10 +242,10 @@ def overview(
     past = forecast_years(found, year)
     ahead_ids = {m.id for m in forecast_metrics(settings)}
     shown = (*OVERVIEW_CARDS, *OVERVIEW_CONTEXT)
-    figures = headlines.headlines(con, [m for m in shown if m not in ahead_ids], year, settings)
-    both = headlines.yearly(
-        con, [m for m in shown if m in ahead_ids], sorted({*past, year}), settings
-    )
+    alone = [m for m in shown if m not in ahead_ids]
+    with_past = [m for m in shown if m in ahead_ids]
+    figures = headlines.yearly(con, alone, [year], settings, until=found.until)[year]
+    both = headlines.yearly(con, with_past, sorted({*past, year}), settings, until=found.until)
     figures |= both[year]
     known = {m: {y: both[y][m].value for y in past} for m in both[year]}
     figures = {m: figures[m] for m in shown}  # in the cards' order

@@ -148,17 +148,8 @@ def values(
         " as m using (period_month) group by slots.slot",
         [x for i, (start, end) in enumerate(periods) for x in (i, start, end)] + params,
     ).fetchall()  # a few rows: as tuples, not through Arrow and Polars (1.5 ms a query)
-    found = {slot: _ratio(metric, numerator, denominator) for slot, numerator, denominator in rows}
+    found = {slot: value for slot, _, _, value in rows}
     return [found.get(i) for i in range(len(periods))]
-
-
-def _ratio(metric: Metric, numerator: float | None, denominator: float | None) -> float | None:
-    """A metric's value from its sums, as _with_value computes it for a frame."""
-    if metric.denominator is None:
-        return numerator
-    if numerator is None or not denominator:  # no rows, or a zero denominator: no value
-        return None
-    return numerator / denominator
 
 
 def not_from(
@@ -203,23 +194,17 @@ def from_totals(
 
 
 def _sums(metric: Metric) -> list[str]:
-    """The numerator and denominator as aggregates over a group of mart rows."""
+    """The numerator, the denominator and the value (their ratio, none for a zero
+    denominator; the numerator alone without one) as aggregates over a group of mart rows."""
 
     # No mart rows in a period: no data (null). Rows, but none match a filter: zero.
     def summed(sql: str | None) -> str:
         return f"case when count(*) > 0 then coalesce({sql}, 0) end" if sql else "null"
 
-    return [
-        f"cast({summed(metric.numerator)} as double) as numerator",
-        f"cast({summed(metric.denominator)} as double) as denominator",
-    ]
-
-
-def _with_value(frame: pl.DataFrame, metric: Metric) -> pl.DataFrame:
-    if metric.denominator is None:
-        return frame.with_columns(pl.col("numerator").alias("value"))
-    ratio = pl.col("numerator") / pl.col("denominator")
-    return frame.with_columns(pl.when(pl.col("denominator") != 0).then(ratio).alias("value"))
+    numerator = f"cast({summed(metric.numerator)} as double)"
+    denominator = f"cast({summed(metric.denominator)} as double)"
+    value = f"{numerator} / nullif({denominator}, 0)" if metric.denominator else numerator
+    return [f"{numerator} as numerator", f"{denominator} as denominator", f"{value} as value"]
 
 
 def _aggregate(con, metric: Metric, start, end, filters: Filters, grain: Grain | None):
@@ -233,7 +218,6 @@ def _aggregate(con, metric: Metric, start, end, filters: Filters, grain: Grain |
         group = " group by all order by period"
     else:
         params = [start, end, *params]
-    frame = con.sql(
+    return con.sql(
         f"select {', '.join(select)} from {metric.mart} where {where}{group}", params=params
     ).pl()
-    return _with_value(frame, metric)

@@ -523,7 +523,11 @@ def _store(
     """Insert a batch's rows and its rejects (in the thread beside the checks)."""
     staged = store.Arrow(batch)  # noqa: F841 (DuckDB scans it by name)
     con.execute(f"insert into {rows_of} by name select * from staged")
-    rejected = store.Arrow(rejects)  # noqa: F841
+    _insert_rejects(con, rejects)
+
+
+def _insert_rejects(con: duckdb.DuckDBPyConnection, rejects: pl.DataFrame) -> None:
+    rejected = store.Arrow(rejects)  # noqa: F841 (DuckDB scans it by name)
     con.execute("insert into load_rejects by name select * from rejected")
 
 
@@ -601,8 +605,7 @@ def _supersede(
     run.rows_rejected += lost.height
     run.reasons["duplicate_key"] = run.reasons.get("duplicate_key", 0) + lost.height
     for raw in _reader(SOURCES[schema.name])(path, schema, spec, dialect.batch_bytes()):
-        rejects = store.Arrow(_rejects(raw, lost.join(raw.frame.select("_line"), on="_line"), run))  # noqa: F841
-        con.execute("insert into load_rejects by name select * from rejects")
+        _insert_rejects(con, _rejects(raw, lost.join(raw.frame.select("_line"), on="_line"), run))
 
 
 def _rejects(raw: dialect.RawFile, rejects: pl.DataFrame, run: Run) -> pl.DataFrame:
