@@ -413,7 +413,7 @@ def writable(db: Path, publish: bool = True) -> Iterator[duckdb.DuckDBPyConnecti
                 for leftover in leftovers:
                     leftover.unlink(missing_ok=True)  # from a load that crashed
                 if db.exists():
-                    shutil.copyfile(db, tmp)
+                    _copy(db, tmp)
                 con = duckdb.connect(
                     str(tmp), config={"memory_limit": os.environ.get(MEMORY_ENV, MEMORY_LIMIT)}
                 )
@@ -432,6 +432,26 @@ def writable(db: Path, publish: bool = True) -> Iterator[duckdb.DuckDBPyConnecti
         for leftover in leftovers:
             with contextlib.suppress(OSError):
                 leftover.unlink(missing_ok=True)
+
+
+# linux/fs.h: _IOW(0x94, 9, int); in Python's fcntl from 3.12 on
+FICLONE = getattr(fcntl, "FICLONE", 0x40049409)
+
+
+def _copy(db: Path, to: Path) -> None:
+    """Copy the store to `to`, as a clone where the filesystem shares blocks (XFS, Btrfs).
+
+    A clone is made at once and leaves the checkpoint only the blocks a load changes to write.
+    A copy writes the whole store again, and the checkpoint waits until all of it is on disk:
+    at 10M contacts about 0.3 s of one more day (BENCHMARKS.md). ext4 cannot clone.
+    """
+    with open(db, "rb") as source, open(to, "wb") as target:
+        try:
+            fcntl.ioctl(target.fileno(), FICLONE, source.fileno())
+            return
+        except OSError:  # not this filesystem, or not across filesystems: copy
+            pass
+    shutil.copyfile(db, to)
 
 
 class StoreProblem(Exception):

@@ -101,6 +101,21 @@ def test_targets_of_issue_16(written):
     assert re.fullmatch(rf"≤ {run.LOAD_PEAK_VS_DUCKDB:g}x: (met|\*\*not met\*\*)", verdicts[1])
 
 
+def test_the_largest_ingest_runs_again_with_the_lean_settings(ran, written):
+    saved = json.loads((ran / "results.json").read_text())
+    largest, smallest = (saved["sizes"][r]["ingest"] for r in ("20000", "5000"))
+    assert "ours_lean" not in smallest
+    assert [r["settings"] for r in largest["ours_lean"]] == [
+        {"batch_mb": 8.0, "memory_limit": "300MB"}
+    ]
+    assert largest["ours"][0]["settings"] == {"batch_mb": 32.0, "memory_limit": "1GB"}
+    memory = _section(written, "### 4. Memory")
+    [lean] = [r for r in memory if r.startswith("| ingest with `CHANNELSHIFT_LOAD_BATCH_MB=8`")]
+    assert lean.split(" | ")[1] == "20k"
+    assert re.search(r"\(\d[\d.,]* m?s against \d[\d.,]* m?s\)", lean)
+    assert re.search(rf"\| ≤ {run.LOAD_PEAK_VS_DUCKDB:g}x: (met|\*\*not met\*\*) \|$", lean)
+
+
 def test_results_from_before_the_distinct_row_still_report(ran, tmp_path):
     saved = json.loads((ran / "results.json").read_text())
     del saved["distinct"]

@@ -295,6 +295,8 @@ def test_a_full_disk_fails_the_load_in_one_line(loaded, capsys, monkeypatch, whe
         raise error
 
     monkeypatch.setattr(getattr(store, module), name, refuse)
+    if name == "copyfile":
+        monkeypatch.setattr(store.fcntl, "ioctl", refuse)  # where it clones, it refuses too
     code, said = _load_again(loaded, capsys)
     monkeypatch.undo()
     assert code == 2
@@ -302,6 +304,44 @@ def test_a_full_disk_fails_the_load_in_one_line(loaded, capsys, monkeypatch, whe
     assert "loaded" not in said  # no line claims what is not stored
     assert _dump(loaded) == before
     assert _beside(loaded) == files  # no half copy left
+
+
+def _refuse_copy(*args, **kwargs):
+    raise AssertionError("copied although the clone worked")
+
+
+def test_the_store_is_cloned_where_the_filesystem_can(tmp_path, monkeypatch):
+    from pipelines import store
+
+    db, to = tmp_path / "live.duckdb", tmp_path / "live.duckdb.next"
+    db.write_bytes(os.urandom(300_000))
+    asked = []
+
+    def clone(target: int, request: int, source: int) -> None:  # what XFS and Btrfs do
+        asked.append(request)
+        os.write(target, os.pread(source, db.stat().st_size, 0))
+
+    monkeypatch.setattr(store.fcntl, "ioctl", clone)
+    monkeypatch.setattr(store.shutil, "copyfile", _refuse_copy)
+    store._copy(db, to)
+    assert asked == [store.FICLONE] == [0x40049409]
+    assert to.read_bytes() == db.read_bytes()
+
+
+@pytest.mark.parametrize("refused", [95, 18, 22])  # ext4, another filesystem, not a file
+def test_the_store_is_copied_where_it_cannot_be_cloned(tmp_path, monkeypatch, refused):
+    from pipelines import store
+
+    db, to = tmp_path / "live.duckdb", tmp_path / "live.duckdb.next"
+    db.write_bytes(os.urandom(300_000))
+    to.write_bytes(b"a copy a crashed load left")
+
+    def cannot(*args) -> None:
+        raise OSError(refused, os.strerror(refused))
+
+    monkeypatch.setattr(store.fcntl, "ioctl", cannot)
+    store._copy(db, to)
+    assert to.read_bytes() == db.read_bytes()
 
 
 def test_a_damaged_store_fails_the_load_in_one_line(loaded, capsys):
