@@ -19,6 +19,19 @@ Their sum is what the work costs DuckDB itself: no loader in this stack does it 
 the sum exceeds 1.5x the plain read, issue 16's target is out of reach for a load that keeps
 every check, pseudonym and mart. Our own load and the plain read run beside the steps, in
 the same rounds. The results replace the block between the floor markers of BENCHMARKS.md.
+
+One more day (`--day-rows`, `--day-dirs`): a load never writes the live store, which readers
+hold open; it publishes a new file (pipelines.store.writable). What publishing costs DuckDB
+alone, beside our load of the same day, on a fresh copy of the same store each time, in each
+folder given (one per filesystem: ext4 copies the store, XFS and Btrfs clone it):
+
+- publish: the live file copied (or cloned) as the load does it (store._copy), opened, 1,000
+  rows held in memory inserted into `contacts`, checkpointed (which waits until the file is
+  on disk), closed and renamed over the live file. No checks, pseudonyms or marts.
+
+When publishing alone takes 0.3 s or more, issue 16's target for one more day is out of
+reach on that filesystem for a load that keeps the readers reading. Written between the day
+floor markers.
 """
 
 from __future__ import annotations
@@ -26,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import sys
 import time
@@ -36,6 +50,11 @@ from pipelines.settings import REPO
 
 START_MARK = "<!-- floor:start (written by python -m bench.floor; do not edit by hand) -->"
 END_MARK = "<!-- floor:end -->"
+DAY_MARKS = (
+    "<!-- dayfloor:start (written by python -m bench.floor; do not edit by hand) -->",
+    "<!-- dayfloor:end -->",
+)
+PUBLISH = ("copy", "open and insert", "checkpoint", "close and rename")
 FLOOR = "bench.floor"  # this module, whose workers bench.run._work runs
 STEPS = {  # worker: what the table calls it
     "parse": "parse and check in SQL (in memory)",
@@ -98,12 +117,98 @@ def worker_marts(store: str) -> dict:
     return {"seconds": sum(seconds.values()), "rows": len(seconds)}
 
 
+def worker_publish(live: str) -> dict:
+    """Publish a day's contacts (1,000) as a load does, with nothing else: DuckDB alone."""
+    import duckdb
+
+    from pipelines import store
+
+    held = duckdb.connect()  # the rows, in memory before the clock starts
+    held.execute(f"attach {bench._literal(live)} as live (read_only)")
+    day = held.sql(
+        f"select * from live.contacts using sample {bench.DAY_ROWS} rows (reservoir, 1)"
+    ).pl()
+    held.close()
+    live_path = Path(live)
+    copy = live_path.with_name(live_path.name + ".next")
+    marks = [time.perf_counter()]
+    store._copy(live_path, copy)
+    marks.append(time.perf_counter())
+    con = duckdb.connect(str(copy))
+    con.execute("insert into contacts select * from day")
+    marks.append(time.perf_counter())
+    con.execute("checkpoint")
+    marks.append(time.perf_counter())
+    con.close()
+    os.replace(copy, live_path)
+    marks.append(time.perf_counter())
+    steps = {name: b - a for name, a, b in zip(PUBLISH, marks[:-1], marks[1:], strict=True)}
+    return {"seconds": marks[-1] - marks[0], "rows": len(day), "steps": steps}
+
+
 WORKERS = {
     "parse": worker_parse,
     "write": worker_write,
     "hash": worker_hash,
     "marts": worker_marts,
+    "publish": worker_publish,
 }
+
+
+def filesystem(folder: Path, mounts: Path = Path("/proc/mounts")) -> str:
+    """Return the type of the filesystem `folder` is on (the longest mount point holding it)."""
+    best, kind = "", "unknown"
+    for line in mounts.read_text().splitlines():
+        _, point, fs, *_ = line.split()
+        path = str(folder.resolve())
+        inside = path == point or path.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, fs
+    return kind
+
+
+def measure_day(rows: int, folders: list[Path], repeat: int, workdir: Path) -> dict:
+    """One more day into a store of `rows` contacts: ours and publishing alone, per folder."""
+    stores = workdir / "stores"
+    stores.mkdir(parents=True, exist_ok=True)
+    built = stores / f"dayfloor-{rows}.duckdb"
+    bench._fresh(built)
+    bench._log(f"{rows:,} contacts: build the store for one more day")
+    build = bench._work("load", str(built), bench._generated(workdir, rows, False))
+    [day] = bench._days(workdir, 1)
+    results: dict = {
+        "rows": rows,
+        "store_mb": built.stat().st_size / bench.MB,
+        "build": build,
+        "load_before": os.getloadavg(),
+        "folders": {},
+    }
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        live = folder / "dayfloor-live.duckdb"
+        runs: dict[str, list] = {"ours": [], "publish": []}
+        for attempt in range(repeat):
+            bench._log(f"{folder}: one more day, run {attempt + 1}/{repeat}")
+            _fresh_copy(built, live)
+            runs["ours"].append(bench._work("load", str(live), day))
+            _fresh_copy(built, live)
+            runs["publish"].append(bench._work("publish", str(live), module=FLOOR))
+        bench._fresh(live)
+        if any(r["rows"] != bench.DAY_ROWS for r in runs["ours"] + runs["publish"]):
+            raise RuntimeError(f"{folder}: a day of other than {bench.DAY_ROWS} rows: {runs}")
+        results["folders"][str(folder)] = {"filesystem": filesystem(folder), "runs": runs}
+    bench._fresh(built)
+    results["load_after"] = os.getloadavg()
+    return results
+
+
+def _fresh_copy(built: Path, live: Path) -> None:
+    """Put a copy of the built store (and its key) at `live`, on disk before the clock starts."""
+    bench._fresh(live)
+    shutil.copyfile(built, live)
+    shutil.copyfile(f"{built}.key", f"{live}.key")
+    os.chmod(f"{live}.key", 0o600)
+    os.sync()
 
 
 def measure(files: dict[str, tuple[Path, Path]], repeat: int, workdir: Path) -> dict:
@@ -164,13 +269,47 @@ def report(results: dict, info: dict[str, str], command: str) -> str:
     return "\n".join(lines)
 
 
-def write(path: Path, body: str) -> None:
-    """Put body between the floor markers of path (appending the markers if needed)."""
-    block = f"{START_MARK}\n{body}\n{END_MARK}"
+def report_day(results: dict, info: dict[str, str], command: str) -> str:
+    rows = results["rows"]
+    lines = [
+        f"Measured on {info['date']}: {info['CPU']}, {info['memory']} memory, {info['OS']}, "
+        f"Python {info['Python']}, {info['libraries']}.",
+        f"Command: `{command}`; medians of the runs. Load average (1, 5, 15 min) before: "
+        f"{bench._load(results.get('load_before'))}, after: "
+        f"{bench._load(results.get('load_after'))}.",
+        "",
+        f"Store: {bench._rows(rows)} contacts, {results['store_mb']:,.0f} MB, built from the "
+        f"generated exports in {bench._s(results['build']['seconds'])}.",
+        "",
+        "| filesystem | our day (1,000 contacts, marts included) | publishing alone | "
+        + " | ".join(PUBLISH)
+        + f" | target < {bench.INCREMENTAL_SECONDS:g} s |",
+        "|---|---|---|" + "---|" * len(PUBLISH) + "---|",
+    ]
+    for measured in results["folders"].values():
+        runs = measured["runs"]
+        ours, publish = _median(runs["ours"]), _median(runs["publish"])
+        steps = [statistics.median(r["steps"][name] for r in runs["publish"]) for name in PUBLISH]
+        if publish >= bench.INCREMENTAL_SECONDS:
+            verdict = "**out of reach on this filesystem**"
+        else:
+            verdict = bench._met(ours < bench.INCREMENTAL_SECONDS)
+        lines.append(
+            f"| {measured['filesystem']} | {bench._s(ours)} | {bench._s(publish)} | "
+            + " | ".join(bench._s(s) for s in steps)
+            + f" | {verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def write(path: Path, body: str, marks: tuple[str, str] = (START_MARK, END_MARK)) -> None:
+    """Put body between the markers of path (appending the markers if needed)."""
+    start, end = marks
+    block = f"{start}\n{body}\n{end}"
     text = path.read_text()
-    if START_MARK in text and END_MARK in text:
-        head, rest = text.split(START_MARK, 1)
-        text = head + block + rest.split(END_MARK, 1)[1]
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(text)
@@ -183,6 +322,16 @@ def main(argv: list[str] | None = None) -> int:
         "--distinct-rows", type=int, default=2_000_000, help="every caller distinct; 0: none"
     )
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--part", choices=("all", "ingest", "day"), default="all", help="what to measure"
+    )
+    parser.add_argument(
+        "--day-rows", type=int, default=10_000_000, help="contacts in the store one day goes into"
+    )
+    parser.add_argument(
+        "--day-dirs",
+        help="comma-separated folders, one per filesystem, to publish in (default: workdir/stores)",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
     parser.add_argument(
         "--workdir",
@@ -196,6 +345,15 @@ def main(argv: list[str] | None = None) -> int:
         result = WORKERS[options.worker](*json.loads(options.args))
         result["peak_mb"] = bench._peak_mb()
         print(bench.RESULT + json.dumps(result), flush=True)
+        return 0
+    command = " ".join(["python -m bench.floor", *(argv if argv is not None else sys.argv[1:])])
+    if options.part in ("all", "day"):
+        folders = [Path(f) for f in (options.day_dirs or "").split(",") if f]
+        folders = folders or [options.workdir / "stores"]
+        day = measure_day(options.day_rows, folders, options.repeat, options.workdir)
+        write(options.out, report_day(day, bench.machine(), command), DAY_MARKS)
+    if options.part == "day":
+        bench._log(f"wrote {options.out}")
         return 0
     files = {}
     for rows in sorted(int(r.replace("_", "")) for r in options.rows.split(",")):
@@ -212,7 +370,6 @@ def main(argv: list[str] | None = None) -> int:
         label = f"{bench._rows(options.distinct_rows)} rows, every caller distinct"
         files[label] = (Path(phone[1][0]), Path(phone[2]))
     results = measure(files, options.repeat, options.workdir)
-    command = " ".join(["python -m bench.floor", *(argv if argv is not None else sys.argv[1:])])
     write(options.out, report(results, bench.machine(), command))
     bench._log(f"wrote {options.out}")
     return 0
