@@ -285,7 +285,8 @@ def _update(con: duckdb.DuckDBPyConnection) -> bool:
     con.execute("create or replace temp table old_calendar as select * from mart_calendar")
     channels = "select distinct channel from mart_product_channel order by all"
     old_channels = con.execute(channels).fetchall()
-    build(con, "mart_calendar")
+    database = _database(con)
+    _calendar(con, database)
     shrunk = con.execute(
         "select count(*) from old_calendar anti join mart_calendar using (period_month)"
     ).fetchall()[0][0]
@@ -296,7 +297,6 @@ def _update(con: duckdb.DuckDBPyConnection) -> bool:
         "insert into changed_days select cast(unnest(generate_series(period_month, month_end, "
         "interval 1 day)) as date) from mart_calendar anti join old_calendar using (period_month)"
     )
-    database = _database(con)
     shadowed, counting = None, False
     try:
         for name in ORDER:
@@ -315,6 +315,31 @@ def _update(con: duckdb.DuckDBPyConnection) -> bool:
     finally:
         _unshadow(con)
     return True
+
+
+def _calendar(con: duckdb.DuckDBPyConnection, database: str) -> None:
+    """Build mart_calendar from the contacts in or beyond its first and last months only.
+
+    Its bounds are the first and last contact; after a load's inserts DuckDB can no longer
+    read them from its statistics and reads every contact's time (70 ms at 10M contacts).
+    Where rows remain in or before the first month and in or after the last, those rows hold
+    both bounds. Where an edge month emptied, the calendar built from what is left lacks
+    that month, which `_update` takes as a calendar that shrank: only a rebuild will do.
+    """
+    ((first, last),) = con.execute(
+        "select min(period_month), max(period_month) from mart_calendar"
+    ).fetchall()
+    if first is not None:
+        # the literal bounds let DuckDB skip row groups by their min/max statistics
+        con.execute(
+            f'create or replace temp view contacts as select * from "{database}".main.contacts '
+            f"where occurred_at < date '{first}' + interval 1 month "
+            f"or occurred_at >= date '{last}'"
+        )
+    try:
+        build(con, "mart_calendar")
+    finally:
+        _unshadow(con)
 
 
 def _shadow(con: duckdb.DuckDBPyConnection, scope: Scope, database: str) -> dict[str, str]:

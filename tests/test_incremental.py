@@ -150,6 +150,59 @@ def test_months_after_a_gap_get_their_rows(built, store, query, db, tmp_path):
     assert_equal_to_rebuild(query, db, tmp_path)
 
 
+CALENDAR = "select period_month from mart_calendar order by all"
+
+
+def test_a_late_contact_before_the_first_month_extends_the_calendar(
+    built, store, query, db, tmp_path
+):
+    store(
+        web="""
+            contact_id,submitted_at,product_id,completed,citizen_ref
+            w0,2024-01-31T23:30:00,rijbewijs,true,
+        """
+    )
+    assert built == ["mart_calendar"]  # the marts are updated, not rebuilt
+    assert [m for (m,) in query(CALENDAR)] == [date(2024, m, 1) for m in (1, 2, 3, 4)]
+    assert query(
+        "select period_month, sum(contacts) from mart_channel_mix group by all order by all"
+    ) == [
+        (date(2024, 1, 1), 1),
+        (date(2024, 2, 1), 0),
+        (date(2024, 3, 1), 5),
+        (date(2024, 4, 1), 1),
+    ]
+    assert_equal_to_rebuild(query, db, tmp_path)
+
+
+def test_a_first_month_emptied_by_a_redelivery_shrinks_the_calendar(
+    built, store, query, db, tmp_path
+):
+    # every contact of March 2024, the first month, delivered again with a time in April
+    store(
+        web="""
+            contact_id,submitted_at,product_id,completed,citizen_ref
+            w1,2024-04-04T09:00:00,paspoort,true,
+            w2,2024-04-30T09:00:00,paspoort,true,123456782
+        """,
+        phone="""
+            contact_id,started_at,product_id,team,wait_seconds,talk_seconds,abandoned
+            p1,2024-04-04T10:00:00,paspoort,KCC,15,300,false
+            p2,2024-04-29T10:00:00,paspoort,KCC,25,240,false
+        """,
+        desk="""
+            contact_id,arrived_at,product_id,team,wait_seconds,service_seconds
+            d1,2024-04-07T11:00:00,rijbewijs,Balie,300,900
+        """,
+    )
+    assert query(CALENDAR) == [(date(2024, 4, 1),)]
+    assert "mart_channel_mix" in built  # a calendar that shrank: every mart is rebuilt
+    assert query("select period_month, sum(contacts) from mart_channel_mix group by all") == [
+        (date(2024, 4, 1), 6)
+    ]
+    assert_equal_to_rebuild(query, db, tmp_path)
+
+
 def test_corrections_after_the_last_month_of_contacts(built, store, query, db, tmp_path):
     store(
         corrections="""
