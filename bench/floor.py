@@ -240,14 +240,20 @@ def _median(runs: list[dict]) -> float:
     return statistics.median(r["seconds"] for r in runs)
 
 
-def report(results: dict, info: dict[str, str], command: str) -> str:
-    lines = [
+def _heading(results: dict, info: dict[str, str], command: str) -> list[str]:
+    return [
         f"Measured on {info['date']}: {info['CPU']}, {info['memory']} memory, {info['OS']}, "
         f"Python {info['Python']}, {info['libraries']}.",
         f"Command: `{command}`; medians of the runs. Load average (1, 5, 15 min) before: "
         f"{bench._load(results.get('load_before'))}, after: "
         f"{bench._load(results.get('load_after'))}.",
         "",
+    ]
+
+
+def report(results: dict, info: dict[str, str], command: str) -> str:
+    lines = [
+        *_heading(results, info, command),
         "| export | DuckDB `read_csv` | ours | ratio | "
         + " | ".join(STEPS.values())
         + " | the steps' sum | its ratio to `read_csv` | target ≤ 1.5x |",
@@ -272,12 +278,7 @@ def report(results: dict, info: dict[str, str], command: str) -> str:
 def report_day(results: dict, info: dict[str, str], command: str) -> str:
     rows = results["rows"]
     lines = [
-        f"Measured on {info['date']}: {info['CPU']}, {info['memory']} memory, {info['OS']}, "
-        f"Python {info['Python']}, {info['libraries']}.",
-        f"Command: `{command}`; medians of the runs. Load average (1, 5, 15 min) before: "
-        f"{bench._load(results.get('load_before'))}, after: "
-        f"{bench._load(results.get('load_after'))}.",
-        "",
+        *_heading(results, info, command),
         f"Store: {bench._rows(rows)} contacts, {results['store_mb']:,.0f} MB, built from the "
         f"generated exports in {bench._s(results['build']['seconds'])}.",
         "",

@@ -132,6 +132,9 @@ def test_a_late_call_reaches_the_trailing_months_of_capacity(built, store, query
     assert_equal_to_rebuild(query, db, tmp_path)
 
 
+MIX = "select period_month, sum(contacts) from mart_channel_mix group by all order by all"
+
+
 def test_months_after_a_gap_get_their_rows(built, store, query, db, tmp_path):
     store(
         desk="""
@@ -139,9 +142,7 @@ def test_months_after_a_gap_get_their_rows(built, store, query, db, tmp_path):
             d7,2024-06-01T09:00:00,rijbewijs,Balie,60,300
         """
     )
-    assert query(
-        "select period_month, sum(contacts) from mart_channel_mix group by all order by all"
-    ) == [
+    assert query(MIX) == [
         (date(2024, 3, 1), 5),
         (date(2024, 4, 1), 1),
         (date(2024, 5, 1), 0),
@@ -164,9 +165,7 @@ def test_a_late_contact_before_the_first_month_extends_the_calendar(
     )
     assert built == ["mart_calendar"]  # the marts are updated, not rebuilt
     assert [m for (m,) in query(CALENDAR)] == [date(2024, m, 1) for m in (1, 2, 3, 4)]
-    assert query(
-        "select period_month, sum(contacts) from mart_channel_mix group by all order by all"
-    ) == [
+    assert query(MIX) == [
         (date(2024, 1, 1), 1),
         (date(2024, 2, 1), 0),
         (date(2024, 3, 1), 5),
@@ -197,9 +196,7 @@ def test_a_first_month_emptied_by_a_redelivery_shrinks_the_calendar(
     )
     assert query(CALENDAR) == [(date(2024, 4, 1),)]
     assert "mart_channel_mix" in built  # a calendar that shrank: every mart is rebuilt
-    assert query("select period_month, sum(contacts) from mart_channel_mix group by all") == [
-        (date(2024, 4, 1), 6)
-    ]
+    assert query(MIX) == [(date(2024, 4, 1), 6)]
     assert_equal_to_rebuild(query, db, tmp_path)
 
 
