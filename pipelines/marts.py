@@ -19,6 +19,7 @@ new channel, a shrinking calendar, changed SQL) rebuilds every mart from the sto
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -219,9 +220,17 @@ def _database(con: duckdb.DuckDBPyConnection) -> str:
     return con.execute("select current_database()").fetchall()[0][0].replace('"', '""')
 
 
-def _unshadow(con: duckdb.DuckDBPyConnection) -> None:
-    for table in SHADOWED:
+def _unshadow(con: duckdb.DuckDBPyConnection, tables: Iterable[str] = SHADOWED) -> None:
+    for table in tables:
         con.execute(f"drop view if exists temp.main.{table}")
+
+
+def _cut(con: duckdb.DuckDBPyConnection, table: str, database: str, where: str) -> None:
+    """Shadow a stored table with its rows `where` (until _unshadow)."""
+    con.execute(
+        f'create or replace temp view {table} as select * from "{database}".main.{table} '
+        f"where {where}"
+    )
 
 
 def _count_only(
@@ -331,11 +340,8 @@ def _calendar(con: duckdb.DuckDBPyConnection, database: str) -> None:
     ).fetchall()
     if first is not None:
         # the literal bounds let DuckDB skip row groups by their min/max statistics
-        con.execute(
-            f'create or replace temp view contacts as select * from "{database}".main.contacts '
-            f"where occurred_at < date '{first}' + interval 1 month "
-            f"or occurred_at >= date '{last}'"
-        )
+        edges = f"occurred_at < date '{first}' + interval 1 month or occurred_at >= date '{last}'"
+        _cut(con, "contacts", database, edges)
     try:
         build(con, "mart_calendar")
     finally:
@@ -382,18 +388,14 @@ READS_ITS_PERIODS = {
 def _replace(con: duckdb.DuckDBPyConnection, name: str, column: str, database: str) -> None:
     """Recompute the mart's rows of the scope's periods from the shadowed store."""
     periods = "(select period from scope_periods)"
-    read = READS_ITS_PERIODS.get(name)
-    if read:
-        con.execute(
-            f'create or replace temp view {read} as select * from "{database}".main.{read} '
-            f"where {column} in {periods}"
-        )
+    read = [READS_ITS_PERIODS[name]] if name in READS_ITS_PERIODS else []
+    for table in read:
+        _cut(con, table, database, f"{column} in {periods}")
     try:
         con.execute(f"delete from {name} where {column} in {periods}")
         con.execute(f"insert into {name} select * from ({sql(name)}) where {column} in {periods}")
     finally:
-        if read:
-            con.execute(f"drop view temp.main.{read}")
+        _unshadow(con, read)
 
 
 def build(con: duckdb.DuckDBPyConnection, name: str) -> None:

@@ -445,12 +445,10 @@ def _copy(db: Path, to: Path) -> None:
     A copy writes the whole store again, and the checkpoint waits until all of it is on disk:
     at 10M contacts about 0.3 s of one more day (BENCHMARKS.md). ext4 cannot clone.
     """
-    with open(db, "rb") as source, open(to, "wb") as target:
-        try:
-            fcntl.ioctl(target.fileno(), FICLONE, source.fileno())
-            return
-        except OSError:  # not this filesystem, or not across filesystems: copy
-            pass
+    # refused (not this filesystem, or not across filesystems): copied
+    with open(db, "rb") as source, open(to, "wb") as target, contextlib.suppress(OSError):
+        fcntl.ioctl(target.fileno(), FICLONE, source.fileno())
+        return
     shutil.copyfile(db, to)
 
 

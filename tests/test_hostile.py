@@ -5,6 +5,7 @@ accounted for: read = loaded + duplicate + rejected, and the loaded rows are the
 """
 
 import codecs
+import errno
 import os
 from datetime import date
 from pathlib import Path
@@ -328,7 +329,9 @@ def test_the_store_is_cloned_where_the_filesystem_can(tmp_path, monkeypatch):
     assert to.read_bytes() == db.read_bytes()
 
 
-@pytest.mark.parametrize("refused", [95, 18, 22])  # ext4, another filesystem, not a file
+@pytest.mark.parametrize(  # ext4, another filesystem, not a regular file
+    "refused", [errno.EOPNOTSUPP, errno.EXDEV, errno.EINVAL]
+)
 def test_the_store_is_copied_where_it_cannot_be_cloned(tmp_path, monkeypatch, refused):
     from pipelines import store
 
